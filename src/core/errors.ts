@@ -1,0 +1,94 @@
+/**
+ * Every failure the product can report, by name. Comlink forwards only `name`, `message` and
+ * `stack` of an error thrown in the worker, so the name is the contract: the UI and the CLI map
+ * it to a message a person understands (see `describeError`).
+ */
+export const ERROR_NAMES = [
+  // model folder
+  'ModelFileMissing',
+  'ModelFileInvalid',
+  'ModelDtypeUnavailable',
+  'ModelLoadFailed',
+  // images
+  'EmptyFile',
+  'UnsupportedImageFormat',
+  'ImageDecodeFailed',
+  'ImageTooLarge',
+  'FileTooLarge',
+  // text
+  'TokenizerFailed',
+  // runtime
+  'BackendUnavailable',
+  'InferenceFailed',
+  'ModelNotLoaded',
+  // app / store
+  'Cancelled',
+  'StorageQuotaExceeded',
+  'StorageFailed',
+  'InvalidLabelSet',
+  'InvalidHead',
+  'HeadMismatch',
+  'InvalidArgument',
+] as const;
+
+export type ErrorName = (typeof ERROR_NAMES)[number];
+
+export class MumicError extends Error {
+  declare readonly name: ErrorName;
+
+  constructor(name: ErrorName, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    // Own property so structured clone / comlink carry it across the worker boundary.
+    Object.defineProperty(this, 'name', { value: name, enumerable: true, configurable: true });
+  }
+}
+
+export function isErrorName(value: unknown): value is ErrorName {
+  return typeof value === 'string' && (ERROR_NAMES as readonly string[]).includes(value);
+}
+
+/** Plain, serialisable form used in CLI JSON lines and the UI. */
+export interface ErrorInfo {
+  name: ErrorName | 'Error';
+  message: string;
+}
+
+export function toErrorInfo(error: unknown): ErrorInfo {
+  if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
+    const e = error as { name?: unknown; message?: unknown };
+    return {
+      name: isErrorName(e.name) ? e.name : 'Error',
+      message: String(e.message),
+    };
+  }
+  return { name: 'Error', message: String(error) };
+}
+
+const HINTS: Record<ErrorName, string> = {
+  ModelFileMissing: 'A file of the model is missing.',
+  ModelFileInvalid: 'A file of the model is damaged or not what was expected.',
+  ModelDtypeUnavailable: 'The model has no weights in the requested precision.',
+  ModelLoadFailed: 'The model could not be loaded.',
+  EmptyFile: 'The file is empty.',
+  UnsupportedImageFormat: 'This file is not an image format that can be read here.',
+  ImageDecodeFailed: 'The image is damaged or truncated and could not be decoded.',
+  ImageTooLarge: 'The image has too many pixels to decode safely.',
+  FileTooLarge: 'The file is too large.',
+  TokenizerFailed: 'The label text could not be tokenized.',
+  BackendUnavailable: 'No inference backend could start on this device.',
+  InferenceFailed: 'The model failed while computing.',
+  ModelNotLoaded: 'No model is loaded yet.',
+  Cancelled: 'Cancelled.',
+  StorageQuotaExceeded: 'Browser storage is full: clear stored results or models to free space.',
+  StorageFailed: 'Browser storage could not be used.',
+  InvalidLabelSet: 'The label set file could not be read.',
+  InvalidHead: 'The head file is damaged or not a head file.',
+  HeadMismatch: 'The head file was made for another model or label set.',
+  InvalidArgument: 'An argument is not valid.',
+};
+
+/** A one-line message for a person: what happened, then the detail. */
+export function describeError(error: unknown): string {
+  const info = toErrorInfo(error);
+  return info.name === 'Error' ? info.message : `${HINTS[info.name]} ${info.message}`.trim();
+}

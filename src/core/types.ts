@@ -1,0 +1,28 @@
+/** Decoded pixels, upright (EXIF applied), 8 bits per channel, row-major, interleaved. */
+export interface DecodedImage {
+  width: number;
+  height: number;
+  /** 1 (gray), 3 (RGB) or 4 (RGBA; alpha is dropped, not composited, as the reference does). */
+  channels: 1 | 3 | 4;
+  data: Uint8Array | Uint8ClampedArray;
+}
+
+/** Weight precisions of the Hugging Face ONNX layout (transformers.js names). */
+export const DTYPES = ['fp32', 'fp16', 'q8', 'q4', 'q4f16'] as const;
+export type Dtype = (typeof DTYPES)[number];
+
+export type Backend = 'webgpu' | 'wasm' | 'node';
+
+export type Tower = 'vision' | 'text';
+
+/**
+ * Reads the files of a model folder, wherever it lives (Node fs, fetch from the app's origin,
+ * Cache Storage). Paths are relative to the model root, with '/' separators.
+ */
+export interface ModelSource {
+  /** A human-readable location used in error messages. */
+  readonly location: string;
+  /** Resolves to the bytes, or rejects with MumicError('ModelFileMissing') naming the file. */
+  read(path: string, onProgress?: (loaded: number, total: number | undefined) => void): Promise<Uint8Array>;
+  exists(path: string): Promise<boolean>;
+}
