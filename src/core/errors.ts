@@ -10,6 +10,7 @@ export const ERROR_NAMES = [
   'ModelDtypeUnavailable',
   'ModelLoadFailed',
   // images
+  'FileUnreadable',
   'EmptyFile',
   'UnsupportedImageFormat',
   'ImageDecodeFailed',
@@ -54,7 +55,10 @@ export interface ErrorInfo {
 }
 
 export function toErrorInfo(error: unknown): ErrorInfo {
-  if (error instanceof Error || (typeof error === 'object' && error !== null && 'message' in error)) {
+  if (
+    error instanceof Error ||
+    (typeof error === 'object' && error !== null && 'message' in error)
+  ) {
     const e = error as { name?: unknown; message?: unknown };
     return {
       name: isErrorName(e.name) ? e.name : 'Error',
@@ -69,6 +73,7 @@ const HINTS: Record<ErrorName, string> = {
   ModelFileInvalid: 'A file of the model is damaged or not what was expected.',
   ModelDtypeUnavailable: 'The model has no weights in the requested precision.',
   ModelLoadFailed: 'The model could not be loaded.',
+  FileUnreadable: 'The file could not be read.',
   EmptyFile: 'The file is empty.',
   UnsupportedImageFormat: 'This file is not an image format that can be read here.',
   ImageDecodeFailed: 'The image is damaged or truncated and could not be decoded.',

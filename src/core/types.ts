@@ -23,6 +23,16 @@ export interface ModelSource {
   /** A human-readable location used in error messages. */
   readonly location: string;
   /** Resolves to the bytes, or rejects with MumicError('ModelFileMissing') naming the file. */
-  read(path: string, onProgress?: (loaded: number, total: number | undefined) => void): Promise<Uint8Array>;
+  read(
+    path: string,
+    onProgress?: (loaded: number, total: number | undefined) => void,
+  ): Promise<Uint8Array>;
   exists(path: string): Promise<boolean>;
+}
+
+/** Bytes of one model file received so far (total unknown without Content-Length). */
+export interface LoadProgress {
+  file: string;
+  loaded: number;
+  total: number | undefined;
 }

@@ -1,0 +1,97 @@
+import { embedImages } from '../../core/embed-images.ts';
+import { MumicError } from '../../core/errors.ts';
+import { cosineMatrix, scoreCosines } from '../../core/score.ts';
+import { photoLabelScores, selectLabels } from '../../core/score-rank.ts';
+import { MODEL_OPTIONS, parse, parseDtype, requireModel } from '../args.ts';
+import { collectFiles } from '../files.ts';
+import { LABEL_HELP, LABEL_OPTIONS, labelMatrix, readLabels } from '../label-options.ts';
+import { loadModel } from '../load-model.ts';
+import { writeLine } from '../output.ts';
+import { readImageFile } from '../read-image.ts';
+
+export const CLASSIFY_HELP = `Usage: mumic classify --model DIR [--dtype D] [--labels FILE] [--template T]
+                      [--threshold X] [--top K] PATH...
+
+Scores every label of every photo with MuMIC's tempered sigmoid of the image-text cosine.
+PATHs are image files or folders (recursive). One JSON line per photo:
+  {"file": PATH, "labels": [{"label": NAME, "score": P, "cosine": C}, ...]}   best first
+  {"file": PATH, "error": {"name": ..., "message": ...}}
+Every photo is attempted; the exit status is 1 if any failed.
+
+Options:
+  --model DIR     a CLIP model folder in the Hugging Face layout
+  --dtype D       fp32 | fp16 | q8 | q4 | q4f16 (default: q8 when present, else fp32)
+${LABEL_HELP}
+  --threshold X   keep labels with score >= X (0..1; default: all labels)
+  --top K         keep at most K labels per photo (default: all)
+  --batch N       images per model run (default 8)
+  -h, --help      this help`;
+
+export async function classifyCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, {
+    ...MODEL_OPTIONS,
+    ...LABEL_OPTIONS,
+    threshold: { type: 'string' },
+    top: { type: 'string' },
+    batch: { type: 'string' },
+  });
+  if (values.help) {
+    process.stdout.write(`${CLASSIFY_HELP}\n`);
+    return 0;
+  }
+  const threshold = optionalNumber(values.threshold, '--threshold', 0, 1);
+  const top = optionalNumber(values.top, '--top', 1, Infinity);
+  const labels = await readLabels(values.labels);
+  const model = await loadModel(requireModel(values.model), parseDtype(values.dtype));
+  const dim = model.info.projectionDim;
+  const labelVectors = await labelMatrix(model, labels, values.template);
+  const ids = labels.map((l) => l.id);
+  const names = new Map(labels.map((l) => [l.id, l.name]));
+  const files = await collectFiles(positionals);
+  let failed = 0;
+  for await (const outcomes of embedImages(files, {
+    decode: readImageFile,
+    processor: model.info.processor,
+    embedder: model.encoder,
+    dim,
+    batchSize: optionalNumber(values.batch, '--batch', 1, 1024) ?? 8,
+  })) {
+    for (const outcome of outcomes) {
+      const file = files[outcome.index];
+      if ('error' in outcome) {
+        failed++;
+        await writeLine({ file, error: outcome.error });
+        continue;
+      }
+      const scored = scoreCosines(cosineMatrix(outcome.embedding, labelVectors, dim), ids);
+      const chosen = selectLabels(photoLabelScores(scored, 0), { threshold, top });
+      await writeLine({
+        file,
+        labels: chosen.map((s) => ({
+          label: names.get(s.label),
+          score: s.score,
+          cosine: s.cosine,
+        })),
+      });
+    }
+  }
+  await model.encoder.release();
+  return failed > 0 ? 1 : 0;
+}
+
+export function optionalNumber(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new MumicError(
+      'InvalidArgument',
+      `${name} must be a number in [${min}, ${max}], not "${value}"`,
+    );
+  }
+  return n;
+}

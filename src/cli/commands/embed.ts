@@ -1,0 +1,49 @@
+import { embedImages } from '../../core/embed-images.ts';
+import { MODEL_OPTIONS, parse, parseDtype, requireModel } from '../args.ts';
+import { collectFiles } from '../files.ts';
+import { loadModel } from '../load-model.ts';
+import { toJsonNumbers, writeLine } from '../output.ts';
+import { readImageFile } from '../read-image.ts';
+
+export const EMBED_HELP = `Usage: mumic embed --model DIR [--dtype D] [--batch N] IMAGE|FOLDER...
+
+Prints one JSON line per image, in argument order (folders recursively, sorted):
+  {"file": PATH, "embedding": [...]}                  the CLIP image embedding (unnormalised)
+  {"file": PATH, "error": {"name": ..., "message": ...}}  when that image failed
+Every image is attempted; the exit status is 1 if any failed.
+
+Options:
+  --model DIR   a CLIP model folder in the Hugging Face layout (config.json, onnx/...)
+  --dtype D     fp32 | fp16 | q8 | q4 | q4f16 (default: q8 when present, else fp32)
+  --batch N     images per model run (default 8)
+  -h, --help    this help`;
+
+export async function embedCommand(argv: string[]): Promise<number> {
+  const { values, positionals } = parse(argv, { ...MODEL_OPTIONS, batch: { type: 'string' } });
+  if (values.help) {
+    process.stdout.write(`${EMBED_HELP}\n`);
+    return 0;
+  }
+  const model = await loadModel(requireModel(values.model), parseDtype(values.dtype));
+  const files = await collectFiles(positionals);
+  let failed = 0;
+  for await (const outcomes of embedImages(files, {
+    decode: readImageFile,
+    processor: model.info.processor,
+    embedder: model.encoder,
+    dim: model.info.projectionDim,
+    batchSize: Number(values.batch ?? 8),
+  })) {
+    for (const outcome of outcomes) {
+      const file = files[outcome.index];
+      if ('error' in outcome) {
+        failed++;
+        await writeLine({ file, error: outcome.error });
+      } else {
+        await writeLine({ file, embedding: toJsonNumbers(outcome.embedding) });
+      }
+    }
+  }
+  await model.encoder.release();
+  return failed > 0 ? 1 : 0;
+}

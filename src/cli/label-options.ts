@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import { MumicError } from '../core/errors.ts';
+import { embedLabels } from '../core/label-embeddings.ts';
+import { DEFAULT_LABELS, parseLabelSet, type Label } from '../core/labels/index.ts';
+import { DEFAULT_TEMPLATES, resolveTemplates } from '../core/prompts.ts';
+import { createTokenizer } from '../core/tokenize.ts';
+import type { LoadedModel } from './load-model.ts';
+
+export const LABEL_OPTIONS = {
+  labels: { type: 'string' },
+  template: { type: 'string' },
+} as const;
+
+export const LABEL_HELP = `  --labels FILE   label set: JSON ({"version":1,"labels":[...]}) or text, one label per line
+                  (default: the 120 built-in accommodation labels)
+  --template T    prompt template with {} for the label ("{}" = the label text verbatim), or an
+                  ensemble name: default, verbatim, accommodation (default: "a photo of a {}.")`;
+
+export async function readLabels(file: string | undefined): Promise<Label[]> {
+  if (!file) return [...DEFAULT_LABELS];
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new MumicError('InvalidLabelSet', `cannot read ${file}: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  return parseLabelSet(text, file);
+}
+
+/** The label matrix [labels × dim] (unit rows) for a label set under a template set. */
+export async function labelMatrix(
+  model: LoadedModel,
+  labels: readonly Label[],
+  template: string | undefined,
+): Promise<Float32Array> {
+  const templates = template === undefined ? DEFAULT_TEMPLATES : resolveTemplates(template);
+  const { json, config } = model.info.tokenizer;
+  const tokenizer = createTokenizer(json, config, model.info.contextLength);
+  return embedLabels(
+    labels,
+    templates,
+    (texts) => model.encoder.embedTexts(tokenizer.encode(texts)),
+    model.info.projectionDim,
+  );
+}

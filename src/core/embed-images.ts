@@ -1,0 +1,93 @@
+import { toErrorInfo, type ErrorInfo } from './errors.ts';
+import { preprocess } from './preprocess.ts';
+import type { ImageProcessorConfig } from './preprocess-config.ts';
+import type { DecodedImage } from './types.ts';
+
+export interface ImageEmbedder {
+  /** pixels: [batch, 3, H, W]; returns [batch, dim]. */
+  embedImages(pixels: Float32Array, batch: number): Promise<Float32Array>;
+}
+
+export type EmbedOutcome =
+  { index: number; embedding: Float32Array } | { index: number; error: ErrorInfo };
+
+export interface EmbedImagesOptions<I> {
+  decode: (input: I) => Promise<DecodedImage>;
+  processor: ImageProcessorConfig;
+  embedder: ImageEmbedder;
+  dim: number;
+  batchSize?: number;
+  signal?: AbortSignal | undefined;
+}
+
+interface PreparedBatch {
+  pixels: Float32Array;
+  indices: number[];
+  failures: EmbedOutcome[];
+}
+
+/**
+ * Decode → preprocess → embed, in batches, yielding each batch's outcomes in input order. A file
+ * that fails to decode fails alone. The next batch is decoded and preprocessed while the current
+ * one runs in the model, so decoding overlaps inference.
+ */
+export async function* embedImages<I>(
+  inputs: readonly I[],
+  options: EmbedImagesOptions<I>,
+): AsyncGenerator<EmbedOutcome[]> {
+  const batchSize = Math.max(1, options.batchSize ?? 8);
+  const starts: number[] = [];
+  for (let s = 0; s < inputs.length; s += batchSize) starts.push(s);
+  const prepare = (start: number): Promise<PreparedBatch> =>
+    prepareBatch(inputs.slice(start, start + batchSize), start, options);
+
+  let next = starts.length > 0 ? prepare(starts[0] ?? 0) : undefined;
+  for (let b = 0; b < starts.length && next; b++) {
+    options.signal?.throwIfAborted();
+    const batch = await next;
+    const following = starts[b + 1];
+    next = following === undefined ? undefined : prepare(following);
+    const outcomes: EmbedOutcome[] = [...batch.failures];
+    if (batch.indices.length > 0) {
+      try {
+        const out = await options.embedder.embedImages(batch.pixels, batch.indices.length);
+        batch.indices.forEach((index, row) => {
+          outcomes.push({
+            index,
+            embedding: out.slice(row * options.dim, (row + 1) * options.dim),
+          });
+        });
+      } catch (error) {
+        const info = toErrorInfo(error);
+        for (const index of batch.indices) outcomes.push({ index, error: info });
+      }
+    }
+    outcomes.sort((a, b) => a.index - b.index);
+    yield outcomes;
+  }
+  // Do not leave a prefetched batch's rejection unhandled when the consumer stops early.
+  next?.catch(() => undefined);
+}
+
+async function prepareBatch<I>(
+  items: readonly I[],
+  start: number,
+  options: EmbedImagesOptions<I>,
+): Promise<PreparedBatch> {
+  const { cropHeight, cropWidth } = options.processor;
+  const size = 3 * cropHeight * cropWidth;
+  const pixels = new Float32Array(items.length * size);
+  const indices: number[] = [];
+  const failures: EmbedOutcome[] = [];
+  // One at a time: only one full-resolution image is alive at once, which bounds memory.
+  for (const [i, item] of items.entries()) {
+    try {
+      const image = await options.decode(item);
+      preprocess(image, options.processor, pixels, indices.length * size);
+      indices.push(start + i);
+    } catch (error) {
+      failures.push({ index: start + i, error: toErrorInfo(error) });
+    }
+  }
+  return { pixels: pixels.subarray(0, indices.length * size), indices, failures };
+}

@@ -1,0 +1,422 @@
+/**
+ * Format sniffing and dimension reading from the first bytes of a file, without decoding, so
+ * that unsupported files, truncated headers and decompression bombs are refused before a decoder
+ * allocates anything.
+ */
+import { MumicError } from './errors.ts';
+
+export type ImageFormat =
+  'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'tiff' | 'avif' | 'heic' | 'svg' | 'unknown';
+
+export interface ImageSniff {
+  format: ImageFormat;
+  width?: number;
+  height?: number;
+  /** True/false when the header says; absent when unknown. */
+  animated?: boolean;
+  /** The bytes ended before the dimensions: a truncated file, or only its start was given. */
+  truncated?: boolean;
+  /** Why the header is invalid, when it is. */
+  corrupt?: string;
+}
+
+const FORMAT_NAMES: Record<ImageFormat, string> = {
+  jpeg: 'JPEG',
+  png: 'PNG',
+  gif: 'GIF',
+  webp: 'WebP',
+  bmp: 'BMP',
+  tiff: 'TIFF',
+  avif: 'AVIF',
+  heic: 'HEIC/HEIF',
+  svg: 'SVG',
+  unknown: 'unknown',
+};
+
+export const formatName = (f: ImageFormat): string => FORMAT_NAMES[f];
+
+// Thrown inside the parsers only; turned into `truncated` / `corrupt` by sniffImage.
+class OutOfBytes extends Error {}
+class Corrupt extends Error {}
+
+/** Bounds-checked reads: running off the end means the header is truncated. */
+class Bytes {
+  constructor(readonly b: Uint8Array) {}
+  get length(): number {
+    return this.b.length;
+  }
+  u8(i: number): number {
+    const v = this.b[i];
+    if (v === undefined) throw new OutOfBytes();
+    return v;
+  }
+  u16be(i: number): number {
+    return (this.u8(i) << 8) | this.u8(i + 1);
+  }
+  u16le(i: number): number {
+    return this.u8(i) | (this.u8(i + 1) << 8);
+  }
+  u24le(i: number): number {
+    return this.u8(i) | (this.u8(i + 1) << 8) | (this.u8(i + 2) << 16);
+  }
+  u32be(i: number): number {
+    return this.u16be(i) * 0x10000 + this.u16be(i + 2);
+  }
+  u32le(i: number): number {
+    return this.u16le(i) + this.u16le(i + 2) * 0x10000;
+  }
+  i32le(i: number): number {
+    return this.u32le(i) | 0;
+  }
+  ascii(i: number, n: number): string {
+    let s = '';
+    for (let k = 0; k < n; k++) s += String.fromCharCode(this.u8(i + k));
+    return s;
+  }
+  startsWith(sig: readonly number[], at = 0): boolean {
+    return sig.every((v, k) => this.b[at + k] === v);
+  }
+}
+
+type Dims = Omit<ImageSniff, 'format'>;
+
+const dims = (width: number, height: number): { width: number; height: number } => {
+  if (width < 1 || height < 1) throw new Corrupt(`header gives a ${width}x${height} image`);
+  return { width, height };
+};
+
+function jpeg(r: Bytes): Dims {
+  let p = 2;
+  for (;;) {
+    if (r.u8(p) !== 0xff) throw new Corrupt(`no JPEG marker at byte ${p}`);
+    while (r.u8(p) === 0xff) p++; // fill bytes
+    const m = r.u8(p++);
+    // Markers without a length: TEM, RST0-7, SOI.
+    if (m === 0x01 || (m >= 0xd0 && m <= 0xd8)) continue;
+    if (m === 0xd9 || m === 0xda) throw new Corrupt('JPEG has no frame header before its data');
+    const len = r.u16be(p);
+    if (len < 2) throw new Corrupt('JPEG segment length < 2');
+    // SOF0-15 except DHT (C4), JPG (C8), DAC (CC).
+    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
+      return { ...dims(r.u16be(p + 5), r.u16be(p + 3)), animated: false };
+    }
+    p += len;
+  }
+}
+
+function png(r: Bytes): Dims {
+  if (r.u32be(8) !== 13 || r.ascii(12, 4) !== 'IHDR')
+    throw new Corrupt('PNG does not start with IHDR');
+  const d = dims(r.u32be(16), r.u32be(20));
+  if (d.width > 0x7fffffff || d.height > 0x7fffffff) throw new Corrupt('PNG size out of range');
+  // Animation: an acTL chunk before the first IDAT (APNG). Unknown if the bytes end first.
+  try {
+    for (let p = 33; ;) {
+      const len = r.u32be(p);
+      const type = r.ascii(p + 4, 4);
+      if (type === 'acTL') return { ...d, animated: r.u32be(p + 8) > 1 };
+      if (type === 'IDAT' || type === 'IEND') return { ...d, animated: false };
+      p += 12 + len;
+    }
+  } catch (e) {
+    if (e instanceof OutOfBytes) return d;
+    throw e;
+  }
+}
+
+function gif(r: Bytes): Dims {
+  const d = dims(r.u16le(6), r.u16le(8));
+  // Count frames (image descriptors) up to two; unknown if the bytes end first.
+  try {
+    const flags = r.u8(10);
+    let p = 13 + (flags & 0x80 ? 3 << ((flags & 7) + 1) : 0);
+    let frames = 0;
+    const skipSubBlocks = (q: number): number => {
+      for (let n = r.u8(q); n !== 0; n = r.u8(q)) q += n + 1;
+      return q + 1;
+    };
+    for (;;) {
+      const b = r.u8(p);
+      if (b === 0x3b) return { ...d, animated: frames > 1 };
+      if (b === 0x21) {
+        p = skipSubBlocks(p + 2);
+      } else if (b === 0x2c) {
+        if (++frames > 1) return { ...d, animated: true };
+        const f = r.u8(p + 9);
+        p += 10 + (f & 0x80 ? 3 << ((f & 7) + 1) : 0);
+        p = skipSubBlocks(p + 1); // after the LZW minimum code size
+      } else {
+        return { ...d, animated: frames > 1 }; // garbage after the frames: let the decoder judge
+      }
+    }
+  } catch (e) {
+    if (e instanceof OutOfBytes) return d;
+    throw e;
+  }
+}
+
+function webp(r: Bytes): Dims {
+  const chunk = r.ascii(12, 4);
+  if (chunk === 'VP8 ') {
+    if (!r.startsWith([0x9d, 0x01, 0x2a], 23)) throw new Corrupt('WebP VP8 start code missing');
+    return { ...dims(r.u16le(26) & 0x3fff, r.u16le(28) & 0x3fff), animated: false };
+  }
+  if (chunk === 'VP8L') {
+    if (r.u8(20) !== 0x2f) throw new Corrupt('WebP VP8L signature missing');
+    const bits = r.u32le(21);
+    return { ...dims((bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1), animated: false };
+  }
+  if (chunk === 'VP8X') {
+    return { ...dims(r.u24le(24) + 1, r.u24le(27) + 1), animated: (r.u8(20) & 0x02) !== 0 };
+  }
+  throw new Corrupt(`WebP starts with an unknown chunk "${chunk}"`);
+}
+
+function bmp(r: Bytes): Dims {
+  const hsize = r.u32le(14);
+  if (hsize === 12) return { ...dims(r.u16le(18), r.u16le(20)), animated: false };
+  if (hsize < 16) throw new Corrupt(`BMP header size ${hsize}`);
+  // A negative height means rows are stored top-down.
+  return { ...dims(r.i32le(18), Math.abs(r.i32le(22))), animated: false };
+}
+
+function tiff(r: Bytes): Dims {
+  const le = r.u8(0) === 0x49;
+  const u16 = (i: number): number => (le ? r.u16le(i) : r.u16be(i));
+  const u32 = (i: number): number => (le ? r.u32le(i) : r.u32be(i));
+  // Offsets beyond 2^53 cannot occur in a file we accept; reading the high word is enough.
+  const u64 = (i: number): number =>
+    le ? u32(i) + u32(i + 4) * 2 ** 32 : u32(i) * 2 ** 32 + u32(i + 4);
+  const big = u16(2) === 43;
+  let p = big ? u64(8) : u32(4);
+  if (p < 8) throw new Corrupt('TIFF first directory offset is invalid');
+  const count = big ? u64(p) : u16(p);
+  p += big ? 8 : 2;
+  let width = 0;
+  let height = 0;
+  for (let k = 0; k < count && (!width || !height); k++, p += big ? 20 : 12) {
+    const tag = u16(p);
+    if (tag !== 256 && tag !== 257) continue;
+    const type = u16(p + 2);
+    const v = p + (big ? 12 : 8);
+    const value = type === 3 ? u16(v) : type === 4 ? u32(v) : type === 16 ? u64(v) : 0;
+    if (tag === 256) width = value;
+    else height = value;
+  }
+  return dims(width, height);
+}
+
+const AVIF_BRANDS = new Set(['avif', 'avis']);
+const HEIF_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1']);
+const SEQUENCE_BRANDS = new Set(['avis', 'hevc', 'hevx', 'msf1']);
+
+/** The brands of an ISO-BMFF `ftyp` box, if they name an image format. */
+function isoBrands(r: Bytes): { format: ImageFormat; animated: boolean } | null {
+  if (r.length < 12 || r.ascii(4, 4) !== 'ftyp') return null;
+  const size = Math.min(r.u32be(0), r.length);
+  const brands = [r.ascii(8, 4)];
+  for (let p = 16; p + 4 <= size; p += 4) brands.push(r.ascii(p, 4));
+  const animated = SEQUENCE_BRANDS.has(brands[0] ?? '');
+  if (brands.some((b) => AVIF_BRANDS.has(b))) return { format: 'avif', animated };
+  if (brands.some((b) => HEIF_BRANDS.has(b))) return { format: 'heic', animated };
+  return null;
+}
+
+/**
+ * Best effort: the largest `ispe` (image spatial extent) under meta/iprp/ipco; the primary item
+ * (or the grid assembling the tiles) is the largest, and the largest is the safe one to check.
+ */
+function isoDims(r: Bytes): Dims {
+  const best = { width: 0, height: 0 };
+  const walk = (start: number, end: number, path: string): number => {
+    let p = start;
+    while (p < end) {
+      let size = r.u32be(p);
+      const type = r.ascii(p + 4, 4);
+      let header = 8;
+      if (size === 1) {
+        size = r.u32be(p + 8) * 2 ** 32 + r.u32be(p + 12);
+        header = 16;
+      } else if (size === 0) {
+        size = end - p; // to the end of the file
+      }
+      if (size < header) throw new Corrupt(`ISO-BMFF box "${type}" has size ${size}`);
+      const boxEnd = Math.min(p + size, end);
+      const here = path ? `${path}/${type}` : type;
+      if (here === 'meta') {
+        walk(p + header + 4, boxEnd, here); // a full box: version and flags first
+        return p + size; // the rest of the file is media data
+      }
+      if (here === 'meta/iprp' || here === 'meta/iprp/ipco') walk(p + header, boxEnd, here);
+      if (here === 'meta/iprp/ipco/ispe') {
+        const w = r.u32be(p + header + 4);
+        const h = r.u32be(p + header + 8);
+        if (w * h > best.width * best.height) Object.assign(best, { width: w, height: h });
+      }
+      p += size;
+    }
+    return p;
+  };
+  const end = walk(0, r.length, '');
+  if (best.width) return dims(best.width, best.height);
+  // A box reaching past the bytes we have: the header may lie beyond them.
+  if (end > r.length) throw new OutOfBytes();
+  return {}; // no dimensions: the decoder's own pixel limit applies
+}
+
+/** SVG: markup whose first element is <svg> (after an XML declaration, comments, doctype). */
+function looksLikeSvg(b: Uint8Array): boolean {
+  const text = new TextDecoder('utf-8', { fatal: false }).decode(b.subarray(0, 4096));
+  const t = text.replace(/^\uFEFF/, '').trimStart();
+  if (!t.startsWith('<')) return false;
+  return /^(<\?xml[^>]*>\s*|<!--[\s\S]*?-->\s*|<!DOCTYPE[^>]*>\s*)*<svg[\s>]/i.test(t);
+}
+
+function detect(r: Bytes): { format: ImageFormat; parse?: (r: Bytes) => Dims; animated?: boolean } {
+  if (r.startsWith([0xff, 0xd8, 0xff])) return { format: 'jpeg', parse: jpeg };
+  if (r.startsWith([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+    return { format: 'png', parse: png };
+  if (r.length >= 6 && (r.ascii(0, 6) === 'GIF87a' || r.ascii(0, 6) === 'GIF89a')) {
+    return { format: 'gif', parse: gif };
+  }
+  if (r.length >= 12 && r.ascii(0, 4) === 'RIFF' && r.ascii(8, 4) === 'WEBP') {
+    return { format: 'webp', parse: webp };
+  }
+  if (r.length >= 14 && r.ascii(0, 2) === 'BM') return { format: 'bmp', parse: bmp };
+  if (r.startsWith([0x49, 0x49, 0x2a, 0x00]) || r.startsWith([0x4d, 0x4d, 0x00, 0x2a])) {
+    return { format: 'tiff', parse: tiff };
+  }
+  if (r.startsWith([0x49, 0x49, 0x2b, 0x00]) || r.startsWith([0x4d, 0x4d, 0x00, 0x2b])) {
+    return { format: 'tiff', parse: tiff }; // BigTIFF
+  }
+  const iso = isoBrands(r);
+  if (iso) return { format: iso.format, parse: isoDims, animated: iso.animated };
+  if (looksLikeSvg(r.b)) return { format: 'svg' };
+  return { format: 'unknown' };
+}
+
+/** Sniffs the format and reads the dimensions from the header. Never throws. */
+export function sniffImage(bytes: Uint8Array): ImageSniff {
+  const r = new Bytes(bytes);
+  let d: ReturnType<typeof detect>;
+  try {
+    d = detect(r);
+  } catch {
+    return { format: 'unknown' };
+  }
+  const result: ImageSniff = { format: d.format };
+  if (d.animated !== undefined) result.animated = d.animated;
+  if (!d.parse) return result;
+  try {
+    return { ...result, ...d.parse(r) };
+  } catch (e) {
+    if (e instanceof OutOfBytes) return { ...result, truncated: true };
+    if (e instanceof Corrupt) return { ...result, corrupt: e.message };
+    throw e;
+  }
+}
+
+export interface ImageLimits {
+  /** Largest file accepted. */
+  maxBytes: number;
+  /** Largest width x height accepted, checked from the header before decoding. */
+  maxPixels: number;
+  /** Formats the caller's decoder can decode; others are UnsupportedImageFormat. */
+  formats: readonly ImageFormat[];
+}
+
+/** What sharp (prebuilt libvips) decodes, plus BMP, which decode-node reads itself. */
+export const NODE_IMAGE_FORMATS: readonly ImageFormat[] = [
+  'jpeg',
+  'png',
+  'gif',
+  'webp',
+  'bmp',
+  'tiff',
+  'avif',
+];
+/** What every current browser's createImageBitmap decodes (Chromium, Firefox, Safari 16+). */
+export const BROWSER_IMAGE_FORMATS: readonly ImageFormat[] = [
+  'jpeg',
+  'png',
+  'gif',
+  'webp',
+  'bmp',
+  'avif',
+];
+
+/** Largest file accepted: generous for any camera JPEG/HEIC (a 108 MP JPEG is ~40 MB). */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024;
+
+/**
+ * 2^27 (134 M) pixels: above the full resolution of 108 MP phone sensors (12000x9000) and large
+ * panoramas, below PIL's hard DecompressionBombError (179 M) so we never accept what the
+ * reference would refuse, and it bounds a decoded RGBA buffer to 512 MiB.
+ */
+export const MAX_IMAGE_PIXELS = 2 ** 27;
+
+export const DEFAULT_IMAGE_LIMITS: ImageLimits = {
+  maxBytes: MAX_FILE_BYTES,
+  maxPixels: MAX_IMAGE_PIXELS,
+  formats: NODE_IMAGE_FORMATS,
+};
+
+const fmtBytes = (n: number): string =>
+  n >= 1024 * 1024 ? `${(n / 1024 / 1024).toFixed(1)} MiB` : `${n} bytes`;
+
+/**
+ * Refuses what must not reach a decoder. `bytes` may be only the start of the file when
+ * `totalBytes` (the file's size) is given: if the dimensions lie beyond it, the result has
+ * `truncated: true` and the caller may retry with more bytes.
+ */
+export function checkImageBytes(
+  bytes: Uint8Array,
+  limits: Partial<ImageLimits> = {},
+  totalBytes = bytes.length,
+): ImageSniff {
+  const { maxBytes, maxPixels, formats } = { ...DEFAULT_IMAGE_LIMITS, ...limits };
+  if (totalBytes === 0) throw new MumicError('EmptyFile', 'The file has 0 bytes.');
+  if (totalBytes > maxBytes) {
+    throw new MumicError(
+      'FileTooLarge',
+      `The file has ${fmtBytes(totalBytes)}; the limit is ${fmtBytes(maxBytes)}.`,
+    );
+  }
+  const s = sniffImage(bytes);
+  if (s.format === 'unknown') {
+    throw new MumicError('UnsupportedImageFormat', 'The file is not in a known image format.');
+  }
+  if (s.format === 'svg') {
+    // Rendering SVG runs a second engine on untrusted markup (scripts, external references).
+    throw new MumicError('UnsupportedImageFormat', 'SVG images are not read (only raster images).');
+  }
+  if (!formats.includes(s.format)) {
+    throw new MumicError(
+      'UnsupportedImageFormat',
+      `The file is a ${formatName(s.format)} image, which cannot be decoded here.`,
+    );
+  }
+  if (s.corrupt) {
+    throw new MumicError(
+      'ImageDecodeFailed',
+      `The ${formatName(s.format)} header is invalid: ${s.corrupt}.`,
+    );
+  }
+  if (s.truncated) {
+    if (bytes.length >= totalBytes) {
+      throw new MumicError(
+        'ImageDecodeFailed',
+        `The ${formatName(s.format)} file ends inside its header (${totalBytes} bytes).`,
+      );
+    }
+    return s;
+  }
+  if (s.width !== undefined && s.height !== undefined && s.width * s.height > maxPixels) {
+    throw new MumicError(
+      'ImageTooLarge',
+      `The image is ${s.width}x${s.height} (${((s.width * s.height) / 1e6).toFixed(0)} megapixels); ` +
+        `the limit is ${(maxPixels / 1e6).toFixed(0)} megapixels.`,
+    );
+  }
+  return s;
+}

@@ -1,0 +1,208 @@
+import { MumicError } from '../core/errors.ts';
+import { fromFloat16Bits, toFloat16Bits } from '../core/float16.ts';
+import { onnxPath } from '../core/model-files.ts';
+import type { ModelInfo } from '../core/model-folder.ts';
+import type { Backend, Dtype, LoadProgress, ModelSource, Tower } from '../core/types.ts';
+import type { InferenceSession, OrtApi, Tensor } from './ort-types.ts';
+import { SerialQueue } from './serial-queue.ts';
+
+export interface TokenBatch {
+  inputIds: BigInt64Array;
+  attentionMask: BigInt64Array;
+  batch: number;
+  length: number;
+}
+
+export interface ClipEncoderConfig {
+  ort: OrtApi;
+  source: ModelSource;
+  model: ModelInfo;
+  backend: Backend;
+  dtypes: Record<Tower, Dtype>;
+  sessionOptions: InferenceSession.SessionOptions;
+  onProgress?: ((progress: LoadProgress) => void) | undefined;
+}
+
+const INPUT = { vision: 'pixel_values', text: 'input_ids' } as const;
+const OUTPUT = { vision: 'image_embeds', text: 'text_embeds' } as const;
+
+/**
+ * One CLIP model on one backend: the vision and text towers as lazily created, warmed-up
+ * sessions whose runs go through one queue. Outputs are raw (unnormalised) projections.
+ */
+export class ClipEncoder {
+  readonly backend: Backend;
+  readonly dtypes: Record<Tower, Dtype>;
+  private readonly sessions = new Map<Tower, Promise<InferenceSession>>();
+  private readonly queue = new SerialQueue();
+
+  constructor(private readonly config: ClipEncoderConfig) {
+    this.backend = config.backend;
+    this.dtypes = config.dtypes;
+  }
+
+  get model(): ModelInfo {
+    return this.config.model;
+  }
+
+  /** Creates (once) and warms up a tower's session; concurrent callers share the promise. */
+  session(tower: Tower): Promise<InferenceSession> {
+    let pending = this.sessions.get(tower);
+    if (!pending) {
+      pending = this.createSession(tower);
+      // A failed creation may be retried later (e.g. after a transient fetch error).
+      pending.catch(() => this.sessions.delete(tower));
+      this.sessions.set(tower, pending);
+    }
+    return pending;
+  }
+
+  /** pixels: [batch, 3, H, W] float32. Returns [batch, projectionDim]. */
+  async embedImages(pixels: Float32Array, batch: number): Promise<Float32Array> {
+    const size = this.config.model.imageSize;
+    const session = await this.session('vision');
+    const feeds = {
+      [INPUT.vision]: this.floatTensor(session, INPUT.vision, pixels, [batch, 3, size, size]),
+    };
+    return this.run(session, 'vision', feeds, batch);
+  }
+
+  async embedTexts(tokens: TokenBatch): Promise<Float32Array> {
+    const session = await this.session('text');
+    const dims = [tokens.batch, tokens.length];
+    const feeds: Record<string, Tensor> = {
+      [INPUT.text]: new this.config.ort.Tensor('int64', tokens.inputIds, dims),
+    };
+    // Some exports drop attention_mask (pooling at the first eos makes it redundant).
+    if (session.inputNames.includes('attention_mask')) {
+      feeds['attention_mask'] = new this.config.ort.Tensor('int64', tokens.attentionMask, dims);
+    }
+    return this.run(session, 'text', feeds, tokens.batch);
+  }
+
+  async release(): Promise<void> {
+    const pending = [...this.sessions.values()];
+    this.sessions.clear();
+    await Promise.all(pending.map((p) => p.then((s) => s.release()).catch(() => undefined)));
+  }
+
+  private async createSession(tower: Tower): Promise<InferenceSession> {
+    const file = onnxPath(tower, this.dtypes[tower]);
+    const { source, ort, onProgress } = this.config;
+    const bytes = await source.read(file, (loaded, total) => onProgress?.({ file, loaded, total }));
+    let session: InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, this.config.sessionOptions);
+    } catch (cause) {
+      throw new MumicError(
+        'ModelLoadFailed',
+        `${file} in ${source.location} could not be loaded on ${this.backend}: ${messageOf(cause)}`,
+        { cause },
+      );
+    }
+    if (
+      !session.inputNames.includes(INPUT[tower]) ||
+      !session.outputNames.includes(OUTPUT[tower])
+    ) {
+      await session.release();
+      throw new MumicError(
+        'ModelFileInvalid',
+        `${file} in ${source.location} is not a CLIP ${tower} tower: expected input ${INPUT[tower]} and output ${OUTPUT[tower]}, found inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`,
+      );
+    }
+    await this.warmUp(tower, session);
+    return session;
+  }
+
+  /** One tiny run: compiles kernels before the first real batch and surfaces backend failures early. */
+  private async warmUp(tower: Tower, session: InferenceSession): Promise<void> {
+    if (tower === 'vision') {
+      const size = this.config.model.imageSize;
+      const pixels = new Float32Array(3 * size * size);
+      const feeds = {
+        [INPUT.vision]: this.floatTensor(session, INPUT.vision, pixels, [1, 3, size, size]),
+      };
+      await this.run(session, tower, feeds, 1);
+    } else {
+      const length = this.config.model.contextLength;
+      const ids = new BigInt64Array(length);
+      const mask = new BigInt64Array(length);
+      mask[0] = 1n;
+      const feeds: Record<string, Tensor> = {
+        [INPUT.text]: new this.config.ort.Tensor('int64', ids, [1, length]),
+      };
+      if (session.inputNames.includes('attention_mask')) {
+        feeds['attention_mask'] = new this.config.ort.Tensor('int64', mask, [1, length]);
+      }
+      await this.run(session, tower, feeds, 1);
+    }
+  }
+
+  private run(
+    session: InferenceSession,
+    tower: Tower,
+    feeds: Record<string, Tensor>,
+    batch: number,
+  ): Promise<Float32Array> {
+    return this.queue.run(async () => {
+      let results: InferenceSession.ReturnType;
+      try {
+        results = await session.run(feeds, [OUTPUT[tower]]);
+      } catch (cause) {
+        throw new MumicError(
+          'InferenceFailed',
+          `${tower} tower on ${this.backend}: ${messageOf(cause)}`,
+          { cause },
+        );
+      }
+      const output = results[OUTPUT[tower]];
+      if (!output)
+        throw new MumicError('InferenceFailed', `${tower} tower returned no ${OUTPUT[tower]}`);
+      const dim = this.config.model.projectionDim;
+      if (output.dims.length !== 2 || output.dims[0] !== batch || output.dims[1] !== dim) {
+        throw new MumicError(
+          'ModelFileInvalid',
+          `${onnxPath(tower, this.dtypes[tower])}: ${OUTPUT[tower]} has shape [${output.dims.join(', ')}], expected [${batch}, ${dim}] (projection_dim in config.json)`,
+        );
+      }
+      const data = await output.getData(true);
+      const values =
+        output.type === 'float16'
+          ? fromFloat16Bits(toUint16(data))
+          : data instanceof Float32Array
+            ? data
+            : Float32Array.from(data as ArrayLike<number>);
+      // Copy out of the runtime's buffer: the caller may transfer it across threads.
+      return values.buffer === (data as ArrayBufferView).buffer ? values.slice() : values;
+    });
+  }
+
+  /** fp16 exports may take float16 inputs; feed what the graph declares. */
+  private floatTensor(
+    session: InferenceSession,
+    name: string,
+    data: Float32Array,
+    dims: readonly number[],
+  ): Tensor {
+    const meta = session.inputMetadata.find((m) => m.name === name);
+    if (meta?.isTensor && meta.type === 'float16') {
+      const Ctor = this.config.ort.Tensor as unknown as new (
+        type: 'float16',
+        data: Uint16Array,
+        dims: readonly number[],
+      ) => Tensor;
+      return new Ctor('float16', toFloat16Bits(data), dims);
+    }
+    return new this.config.ort.Tensor('float32', data, dims);
+  }
+}
+
+function toUint16(data: unknown): Uint16Array {
+  if (data instanceof Uint16Array) return data;
+  const view = data as ArrayBufferView;
+  return new Uint16Array(view.buffer, view.byteOffset, view.byteLength / 2);
+}
+
+export function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

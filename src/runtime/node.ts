@@ -1,0 +1,34 @@
+// The Node side of the runtime: the only module that imports onnxruntime-node.
+import * as ort from 'onnxruntime-node';
+import type { ModelInfo } from '../core/model-folder.ts';
+import type { Dtype, LoadProgress, ModelSource } from '../core/types.ts';
+import { ClipEncoder } from './clip-encoder.ts';
+import type { OrtApi } from './ort-types.ts';
+import { resolveDtypes } from './resolve-dtypes.ts';
+
+export interface NodeEncoderOptions {
+  dtype?: Dtype | undefined;
+  /** Intra-op threads; default: onnxruntime's choice (all physical cores). */
+  threads?: number | undefined;
+  onProgress?: ((progress: LoadProgress) => void) | undefined;
+}
+
+export function createNodeEncoder(
+  source: ModelSource,
+  model: ModelInfo,
+  options: NodeEncoderOptions = {},
+): ClipEncoder {
+  return new ClipEncoder({
+    ort: ort as unknown as OrtApi,
+    source,
+    model,
+    backend: 'node',
+    dtypes: resolveDtypes(model, 'node', options.dtype),
+    sessionOptions: {
+      executionProviders: ['cpu'],
+      graphOptimizationLevel: 'all',
+      ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
+    },
+    onProgress: options.onProgress,
+  });
+}

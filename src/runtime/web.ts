@@ -1,0 +1,101 @@
+// The browser side of the runtime: the only module that imports onnxruntime-web. Its WebGPU
+// build also carries the WASM (CPU) execution provider, so one set of files serves both.
+import * as ort from 'onnxruntime-web/webgpu';
+import type { ModelInfo } from '../core/model-folder.ts';
+import type { Dtype, LoadProgress, ModelSource } from '../core/types.ts';
+import { ClipEncoder } from './clip-encoder.ts';
+import { FallbackEncoder } from './fallback-encoder.ts';
+import type { OrtApi } from './ort-types.ts';
+import { resolveDtypes } from './resolve-dtypes.ts';
+
+export type WebBackend = 'webgpu' | 'wasm';
+
+export interface WebEncoderOptions {
+  /** Preferred backend; WebGPU falls back to WASM when missing or failing. */
+  backend?: WebBackend | undefined;
+  dtype?: Dtype | undefined;
+  /** URL prefix where ort-wasm-simd-threaded.asyncify.{mjs,wasm} are served (own origin). */
+  wasmPaths: string;
+  onProgress?: ((progress: LoadProgress) => void) | undefined;
+}
+
+let configured = false;
+
+function configureOrt(wasmPaths: string): void {
+  if (configured) return;
+  configured = true;
+  ort.env.wasm.wasmPaths = wasmPaths;
+  // Threads need SharedArrayBuffer, i.e. a cross-origin isolated page (COOP/COEP headers).
+  const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  ort.env.wasm.numThreads = isolated ? Math.min(navigator.hardwareConcurrency || 1, 4) : 1;
+  // Already inside a worker: a proxy worker would only add a copy.
+  ort.env.wasm.proxy = false;
+  ort.env.logLevel = 'error';
+}
+
+interface WebGpuProbe {
+  ok: boolean;
+  shaderF16: boolean;
+  reason?: string;
+}
+
+async function probeWebGpu(): Promise<WebGpuProbe> {
+  const gpu = (
+    navigator as { gpu?: { requestAdapter(): Promise<{ features: Set<string> } | null> } }
+  ).gpu;
+  if (!gpu) return { ok: false, shaderF16: false, reason: 'this browser has no WebGPU' };
+  try {
+    const adapter = await gpu.requestAdapter();
+    if (!adapter) return { ok: false, shaderF16: false, reason: 'no WebGPU adapter is available' };
+    return { ok: true, shaderF16: adapter.features.has('shader-f16') };
+  } catch (error) {
+    return {
+      ok: false,
+      shaderF16: false,
+      reason: `WebGPU adapter request failed: ${String(error)}`,
+    };
+  }
+}
+
+function makeEncoder(
+  backend: WebBackend,
+  source: ModelSource,
+  model: ModelInfo,
+  options: WebEncoderOptions,
+  shaderF16: boolean,
+): ClipEncoder {
+  return new ClipEncoder({
+    ort: ort as unknown as OrtApi,
+    source,
+    model,
+    backend,
+    dtypes: resolveDtypes(model, backend, options.dtype, shaderF16),
+    sessionOptions: { executionProviders: [backend], graphOptimizationLevel: 'all' },
+    onProgress: options.onProgress,
+  });
+}
+
+/**
+ * Creates the encoder for the preferred backend and loads the vision tower (the text tower loads
+ * on first use). WebGPU failing at any point moves everything to WASM, with the reason kept.
+ */
+export async function createWebEncoder(
+  source: ModelSource,
+  model: ModelInfo,
+  options: WebEncoderOptions,
+): Promise<FallbackEncoder> {
+  configureOrt(options.wasmPaths);
+  const wasm = (): Promise<ClipEncoder> =>
+    Promise.resolve(makeEncoder('wasm', source, model, options, false));
+  let encoder: FallbackEncoder;
+  if ((options.backend ?? 'webgpu') === 'webgpu') {
+    const probe = await probeWebGpu();
+    encoder = probe.ok
+      ? new FallbackEncoder(makeEncoder('webgpu', source, model, options, probe.shaderF16), wasm)
+      : new FallbackEncoder(await wasm(), null, probe.reason);
+  } else {
+    encoder = new FallbackEncoder(await wasm(), null);
+  }
+  await encoder.load('vision');
+  return encoder;
+}

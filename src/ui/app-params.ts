@@ -1,0 +1,20 @@
+import { DTYPES, type Dtype } from '../core/types.ts';
+import type { BackendChoice } from '../shared/worker-api.ts';
+
+export interface AppParams {
+  model: string | undefined;
+  dtype: Dtype | undefined;
+  backend: BackendChoice | undefined;
+}
+
+/** ?model=<id>&dtype=<fp32|fp16|q8|q4|q4f16>&backend=<webgpu|wasm>; unknown values are ignored. */
+export function readAppParams(search: string): AppParams {
+  const params = new URLSearchParams(search);
+  const dtype = params.get('dtype');
+  const backend = params.get('backend');
+  return {
+    model: params.get('model') ?? undefined,
+    dtype: (DTYPES as readonly string[]).includes(dtype ?? '') ? (dtype as Dtype) : undefined,
+    backend: backend === 'webgpu' || backend === 'wasm' ? backend : undefined,
+  };
+}

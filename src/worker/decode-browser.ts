@@ -1,0 +1,69 @@
+/**
+ * Image decoding in a web worker: createImageBitmap with EXIF orientation applied and without
+ * colour management (PIL, hence the reference, ignores ICC profiles), then an OffscreenCanvas
+ * to read RGBA bytes. Alpha is left for preprocess to drop; note that a 2D canvas stores
+ * premultiplied alpha, so semi-transparent pixels can differ from PIL by a few levels.
+ */
+import { MumicError } from '../core/errors.ts';
+import {
+  BROWSER_IMAGE_FORMATS,
+  DEFAULT_IMAGE_LIMITS,
+  checkImageBytes,
+  type ImageLimits,
+} from '../core/image-header.ts';
+import type { DecodedImage } from '../core/types.ts';
+
+/** Enough for the header of nearly every file (JPEG EXIF/ICC segments come first). */
+const HEAD_BYTES = 256 * 1024;
+
+export interface BrowserDecodeOptions {
+  limits?: Partial<ImageLimits>;
+}
+
+export async function decodeImageBlob(
+  blob: Blob,
+  options: BrowserDecodeOptions = {},
+): Promise<DecodedImage> {
+  const limits = { ...DEFAULT_IMAGE_LIMITS, formats: BROWSER_IMAGE_FORMATS, ...options.limits };
+  const head = new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer());
+  let sniff = checkImageBytes(head, limits, blob.size);
+  if (sniff.truncated) {
+    // The dimensions lie further in (a big metadata segment): read the whole file, whose size
+    // checkImageBytes has already bounded, and check again.
+    sniff = checkImageBytes(new Uint8Array(await blob.arrayBuffer()), limits, blob.size);
+  }
+
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await createImageBitmap(blob, {
+      imageOrientation: 'from-image',
+      premultiplyAlpha: 'none',
+      colorSpaceConversion: 'none',
+    });
+  } catch (e) {
+    throw toMumicError(e, `The ${sniff.format} image could not be decoded`);
+  }
+  try {
+    const { width, height } = bitmap;
+    if (width * height > limits.maxPixels) {
+      throw new MumicError('ImageTooLarge', `The image is ${width}x${height}.`);
+    }
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    if (!ctx) throw new MumicError('ImageDecodeFailed', 'No 2D canvas is available.');
+    ctx.drawImage(bitmap, 0, 0);
+    const { data } = ctx.getImageData(0, 0, width, height);
+    return { width, height, channels: 4, data };
+  } catch (e) {
+    throw toMumicError(e, 'The decoded image could not be read');
+  } finally {
+    bitmap.close();
+  }
+}
+
+function toMumicError(e: unknown, what: string): MumicError {
+  if (e instanceof MumicError) return e;
+  // DOMException (InvalidStateError for undecodable data), RangeError for a canvas too large.
+  const detail = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+  return new MumicError('ImageDecodeFailed', `${what} (${detail}).`, { cause: e });
+}

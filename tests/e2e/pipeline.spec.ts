@@ -1,0 +1,83 @@
+// Issue 2 parity in a real browser: fixture photos and texts go through the worker (decode,
+// preprocess, tokenize, onnxruntime-web) and must match the PyTorch reference.
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { FIXTURE_DIR, cosine, reference } from '../fixture.ts';
+
+const images = readdirSync(join(FIXTURE_DIR, 'images')).sort();
+const texts = Object.keys(reference.texts);
+
+async function openApp(page: Page, backend: string, dtype: string) {
+  await page.goto(`/?model=clip-tiny&backend=${backend}&dtype=${dtype}`);
+  return page.evaluate(
+    () => (globalThis as unknown as { mumic: { ready: Promise<unknown> } }).mumic.ready,
+  );
+}
+
+async function embedInPage(page: Page) {
+  const files = images.map((name) => ({
+    name,
+    b64: readFileSync(join(FIXTURE_DIR, 'images', name)).toString('base64'),
+  }));
+  return page.evaluate(
+    async ({ files, texts }) => {
+      type Bridge = {
+        embedImages(
+          b: Blob[],
+        ): Promise<({ embedding: Float32Array } | { error: { name: string } })[]>;
+        embedTexts(t: string[]): Promise<{ inputIds: number[][]; embeddings: Float32Array }>;
+      };
+      const { bridge } = (globalThis as unknown as { mumic: { bridge: Bridge } }).mumic;
+      const blobs = files.map(
+        (f) => new Blob([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))]),
+      );
+      const out = await bridge.embedImages(blobs);
+      const text = await bridge.embedTexts(texts);
+      return {
+        images: out.map((o) => ('embedding' in o ? Array.from(o.embedding) : o.error.name)),
+        inputIds: text.inputIds,
+        textEmbeddings: Array.from(text.embeddings),
+      };
+    },
+    { files, texts },
+  );
+}
+
+const cases = [
+  { backend: 'wasm', dtype: 'fp32', min: 0.9999 },
+  { backend: 'wasm', dtype: 'q8', min: 0.999 },
+  { backend: 'webgpu', dtype: 'fp32', min: 0.9999 },
+];
+
+for (const { backend, dtype, min } of cases) {
+  test(`worker pipeline matches the reference on ${backend} ${dtype}`, async ({ page }) => {
+    const status = (await openApp(page, backend, dtype)) as {
+      backend: string;
+      dtypes: { vision: string };
+      fallbackReason?: string;
+    };
+    expect(status.backend, status.fallbackReason).toBe(backend);
+    expect(status.dtypes.vision).toBe(dtype);
+    await expect(page.locator('#status')).toHaveAttribute('data-backend', backend);
+
+    const result = await embedInPage(page);
+    const dim = reference.model.projection_dim;
+    const lines: string[] = [];
+    images.forEach((name, i) => {
+      const got = result.images[i];
+      expect(Array.isArray(got), `${name}: ${String(got)}`).toBe(true);
+      const c = cosine(got as number[], reference.images[name]?.image_embeds ?? []);
+      lines.push(`${name} ${c.toFixed(6)}`);
+      expect(c, name).toBeGreaterThanOrEqual(min);
+    });
+    texts.forEach((text, i) => {
+      const ref = reference.texts[text];
+      expect(result.inputIds[i], JSON.stringify(text)).toEqual(ref?.input_ids);
+      const c = cosine(result.textEmbeddings.slice(i * dim, (i + 1) * dim), ref?.text_embeds ?? []);
+      lines.push(`text ${JSON.stringify(text).slice(0, 30)} ${c.toFixed(6)}`);
+      expect(c, text).toBeGreaterThanOrEqual(min);
+    });
+    console.log(`${backend} ${dtype} cosines:\n  ${lines.join('\n  ')}`);
+  });
+}
