@@ -27,6 +27,9 @@ export function createNodeEncoder(
     sessionOptions: {
       executionProviders: ['cpu'],
       graphOptimizationLevel: 'all',
+      // Idle intra-op threads sleep instead of spinning: decoding and preprocessing the next
+      // batch on the main thread then gets a core instead of fighting busy-waiting threads.
+      extra: { session: { intra_op: { allow_spinning: '0' } } },
       ...(options.threads ? { intraOpNumThreads: options.threads } : {}),
     },
     onProgress: options.onProgress,

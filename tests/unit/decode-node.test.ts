@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { crc32, deflateSync } from 'node:zlib';
 import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
 import { decodeImage } from '../../src/cli/decode-node.ts';
 import { fixtureImage } from '../fixture.ts';
+import { bmp, png16 } from '../image-makers.ts';
 
 const rejectsWith = async (p: Promise<unknown>, name: string, message?: RegExp) => {
   const e = await p.then(
@@ -19,55 +19,6 @@ const solid = (width: number, height: number, r: number, g: number, b: number, a
   sharp({
     create: { width, height, channels: alpha === 1 ? 3 : 4, background: { r, g, b, alpha } },
   });
-
-function chunk(type: string, data: Buffer): Buffer {
-  const out = Buffer.alloc(12 + data.length);
-  out.writeUInt32BE(data.length, 0);
-  out.write(type, 4, 'latin1');
-  data.copy(out, 8);
-  out.writeUInt32BE(crc32(out.subarray(4, 8 + data.length)), 8 + data.length);
-  return out;
-}
-
-/** A 16-bit PNG with the given samples (sharp cannot be told 16-bit raw input). */
-function png16(width: number, channels: 1 | 3, samples: number[]): Buffer {
-  const ihdr = Buffer.from([0, 0, 0, 0, 0, 0, 0, 1, 16, channels === 1 ? 0 : 2, 0, 0, 0]);
-  ihdr.writeUInt32BE(width, 0);
-  const raw = Buffer.alloc(1 + samples.length * 2);
-  samples.forEach((v, i) => raw.writeUInt16BE(v, 1 + i * 2));
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
-
-/** An uncompressed BMP: 40-byte header, optional palette or bit fields, bottom-up rows. */
-function bmp(
-  width: number,
-  height: number,
-  bpp: number,
-  rows: number[][],
-  extra: number[] = [],
-  compression = 0,
-): Buffer {
-  const rowSize = Math.ceil((bpp * width) / 32) * 4;
-  const offset = 54 + extra.length;
-  const out = Buffer.alloc(offset + rowSize * Math.abs(height));
-  out.write('BM', 0, 'latin1');
-  out.writeUInt32LE(out.length, 2);
-  out.writeUInt32LE(offset, 10);
-  out.writeUInt32LE(40, 14);
-  out.writeInt32LE(width, 18);
-  out.writeInt32LE(height, 22);
-  out.writeUInt16LE(1, 26);
-  out.writeUInt16LE(bpp, 28);
-  out.writeUInt32LE(compression, 30);
-  Buffer.from(extra).copy(out, 54);
-  rows.forEach((row, y) => Buffer.from(row).copy(out, offset + y * rowSize));
-  return out;
-}
 
 describe('decodeImage (sharp) error names', () => {
   test('empty file', async () => {

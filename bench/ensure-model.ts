@@ -1,0 +1,33 @@
+// The benchmark model: a ViT-B/32-sized CLIP with random weights, made by
+// ../shared/tools/make-clip-fixture.py (needs Debian's python3-torch, -onnx, -numpy, -pil).
+// It is a speed/memory stand-in, never a product model. Kept in bench/models/ (git-ignored).
+import { execSync } from 'node:child_process';
+import { copyFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const here = import.meta.dirname;
+export const BENCH_MODEL = resolve(here, 'models', 'clip-b32-random');
+const shared = resolve(here, '..', '..', 'shared');
+
+export function ensureBenchModel(): string {
+  if (existsSync(join(BENCH_MODEL, 'onnx', 'vision_model_quantized.onnx'))) return BENCH_MODEL;
+  const py = '/usr/bin/python3';
+  const probe = `${py} -c "import torch, onnx, numpy, PIL"`;
+  try {
+    execSync(probe, { stdio: 'ignore' });
+  } catch {
+    console.log('Installing python3-torch python3-onnx python3-numpy python3-pil (Debian)…');
+    execSync(
+      'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-torch python3-onnx python3-numpy python3-pil',
+      { stdio: 'inherit' },
+    );
+  }
+  console.log('Making the ViT-B/32-sized random CLIP (about a minute)…');
+  execSync(`${py} ${join(shared, 'tools', 'make-clip-fixture.py')} ${BENCH_MODEL} b32 1 public`, {
+    stdio: 'inherit',
+  });
+  for (const f of ['tokenizer.json', 'tokenizer_config.json']) {
+    copyFileSync(join(shared, 'fixtures', 'clip-tiny', f), join(BENCH_MODEL, f));
+  }
+  return BENCH_MODEL;
+}

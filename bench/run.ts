@@ -1,0 +1,37 @@
+// npm run bench: pipeline versus bare onnxruntime, in Node and in Chromium (WASM).
+import { cpus, totalmem } from 'node:os';
+import { parseArgs } from 'node:util';
+import { ensureBenchModel } from './ensure-model.ts';
+import { benchNode } from './node-pipeline.ts';
+
+const { values } = parseArgs({
+  options: {
+    batch: { type: 'string', default: '8' },
+    images: { type: 'string', default: '64' },
+    only: { type: 'string' },
+  },
+});
+const batch = Number(values.batch);
+const count = Number(values.images);
+const model = ensureBenchModel();
+const fmt = (r: { imagesPerSecond: number; msPerImage: number }) =>
+  `${r.imagesPerSecond.toFixed(1)} images/s, ${r.msPerImage.toFixed(1)} ms/image`;
+
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+console.log(`model: ${model} (ViT-B/32-sized, random weights), batch ${batch}, ${count} images\n`);
+
+if (values.only !== 'browser') {
+  const r = await benchNode(model, 'q8', batch, count);
+  console.log('Node (onnxruntime-node, q8):');
+  console.log(`  bare session.run   ${fmt(r.bare)}`);
+  console.log(`  CLI pipeline       ${fmt(r.pipeline)}`);
+  console.log(`  ratio              ${r.ratio.toFixed(2)}x (target >= 0.9x)\n`);
+}
+if (values.only !== 'node') {
+  const { benchBrowser } = await import('./browser-pipeline.ts');
+  const r = await benchBrowser(model, batch, count);
+  console.log(`Chromium ${r.browserVersion} (onnxruntime-web WASM, ${r.threads} threads, q8):`);
+  console.log(`  bare session.run   ${fmt(r.bare)}`);
+  console.log(`  worker pipeline    ${fmt(r.pipeline)}`);
+  console.log(`  ratio              ${r.ratio.toFixed(2)}x (target >= 0.9x)`);
+}
