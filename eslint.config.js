@@ -65,4 +65,7 @@ export default tseslint.config(
   },
   { files: ['src/cli/**'], rules: restrict([idb, comlink, ...upper(['store', 'worker', 'ui'])]) },
   { files: ['src/worker/worker.ts', 'src/ui/bridge.ts'], rules: restrict([ort, idb]) },
+  // Install scripts and benchmarks may open ONNX files (to check or time a graph).
+  { files: ['scripts/**', 'bench/**'], rules: restrict([idb, comlink]) },
+  { files: ['bench/browser/**'], rules: restrict([idb]) },
 );

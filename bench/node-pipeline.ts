@@ -23,7 +23,12 @@ const rate = (images: number, seconds: number): Rate => ({
   msPerImage: (seconds * 1000) / images,
 });
 
-export async function benchNode(modelDir: string, dtype: 'q8' | 'fp32', batch: number, count: number) {
+export async function benchNode(
+  modelDir: string,
+  dtype: 'q8' | 'fp32',
+  batch: number,
+  count: number,
+) {
   const files = benchImages(count);
 
   // Bare runtime: one session, random pixels, the same batch size, timed runs only.

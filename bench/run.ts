@@ -17,7 +17,9 @@ const model = ensureBenchModel();
 const fmt = (r: { imagesPerSecond: number; msPerImage: number }) =>
   `${r.imagesPerSecond.toFixed(1)} images/s, ${r.msPerImage.toFixed(1)} ms/image`;
 
-console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+console.log(
+  `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
+);
 console.log(`model: ${model} (ViT-B/32-sized, random weights), batch ${batch}, ${count} images\n`);
 
 if (values.only !== 'browser') {

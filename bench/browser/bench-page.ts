@@ -1,0 +1,50 @@
+import { WorkerBridge } from '../../src/ui/bridge.ts';
+
+interface Timing {
+  images: number;
+  seconds: number;
+}
+
+async function bare(
+  model: string,
+  batch: number,
+  runs: number,
+): Promise<Timing & { threads: number }> {
+  const worker = new Worker(new URL('./bare-worker.ts', import.meta.url), { type: 'module' });
+  const result = await new Promise<Timing & { threads: number }>((resolve, reject) => {
+    worker.onmessage = (e: MessageEvent<Timing & { threads: number }>) => resolve(e.data);
+    worker.onerror = (e) => reject(new Error(e.message));
+    worker.postMessage({
+      modelUrl: new URL(`/models/${model}/onnx/vision_model_quantized.onnx`, location.href).href,
+      wasmPaths: new URL('/ort/', location.href).href,
+      batch,
+      runs,
+    });
+  });
+  worker.terminate();
+  return result;
+}
+
+async function pipeline(model: string, images: string[]): Promise<Timing> {
+  const bridge = new WorkerBridge();
+  await bridge.loadModel({
+    id: model,
+    baseUrl: new URL(`/models/${model}/`, location.href).href,
+    wasmPaths: new URL('/ort/', location.href).href,
+    dtype: 'q8',
+    backend: 'wasm',
+  });
+  const blobs = await Promise.all(
+    images.map(async (name) => (await fetch(`/images/${name}`)).blob()),
+  );
+  await bridge.embedImages(blobs.slice(0, 8)); // warm the decode and preprocess code paths
+  const t = performance.now();
+  const out = await bridge.embedImages(blobs);
+  const seconds = (performance.now() - t) / 1000;
+  bridge.terminate();
+  const failed = out.filter((o) => 'error' in o).length;
+  if (failed > 0) throw new Error(`${failed} images failed in the pipeline`);
+  return { images: out.length, seconds };
+}
+
+Object.assign(globalThis, { bench: { bare, pipeline } });

@@ -1,0 +1,40 @@
+// The browser benchmark page: the app's worker pipeline and a bare onnxruntime-web loop, side by
+// side, served with the app's headers and ort files; models and photos come from local folders.
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { join, normalize } from 'node:path';
+import type { InlineConfig, Plugin } from 'vite';
+import { ISOLATION_HEADERS, ORT_DIR, ortFiles } from '../../vite.config.ts';
+
+function serveDir(prefix: string, dir: string): Plugin {
+  return {
+    name: `bench-serve-${prefix}`,
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        const url = req.url?.split('?')[0] ?? '';
+        if (!url.startsWith(prefix)) return next();
+        const path = normalize(join(dir, decodeURIComponent(url.slice(prefix.length))));
+        if (!path.startsWith(dir) || !existsSync(path) || !statSync(path).isFile()) {
+          res.statusCode = 404;
+          return res.end();
+        }
+        res.setHeader('Content-Length', statSync(path).size);
+        if (req.method === 'HEAD') return res.end();
+        createReadStream(path).pipe(res);
+      });
+    },
+  };
+}
+
+export function benchConfig(modelsDir: string, imagesDir: string): InlineConfig {
+  return {
+    root: import.meta.dirname,
+    configFile: false,
+    logLevel: 'warn',
+    resolve: { alias: { 'onnxruntime-web/webgpu': join(ORT_DIR, 'ort.webgpu.min.mjs') } },
+    // No dependency discovery: a late discovery reloads the page in the middle of a run.
+    optimizeDeps: { exclude: ['onnxruntime-web'], noDiscovery: true, include: [] },
+    plugins: [ortFiles(), serveDir('/models/', modelsDir), serveDir('/images/', imagesDir)],
+    worker: { format: 'es' },
+    server: { headers: ISOLATION_HEADERS, host: '127.0.0.1', port: 0, fs: { allow: ['../..'] } },
+  };
+}

@@ -1,0 +1,102 @@
+// `npm run models -- --from DIR --id ID`: validates a model folder in the Hugging Face layout and
+// installs the files the app uses.
+import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { MumicError } from '../src/core/errors.ts';
+import { onnxPath } from '../src/core/model-files.ts';
+import { loadModelFolder } from '../src/core/model-folder.ts';
+import type { Dtype, Tower } from '../src/core/types.ts';
+import { NodeModelSource } from '../src/cli/model-source-node.ts';
+import { checkOnnxTower } from './check-onnx-tower.ts';
+import { commitInstall, dtypesOf } from './commit-install.ts';
+import { megabytes } from './download-file.ts';
+import { digestFile } from './file-digest.ts';
+import { CONFIG_FILES, isModelId, TOWERS } from './model-manifest.ts';
+import type { InstalledFile, ModelEntry } from './models-index.ts';
+import type { Reporter } from './progress.ts';
+
+export interface LocalInstallOptions {
+  from: string;
+  /** Folder name under the models directory. */
+  id: string;
+  /** Default: config.json `_name_or_path`, else the id. */
+  name?: string | undefined;
+  /** Install only these dtypes (each must exist for both towers); default: all the folder has. */
+  dtypes?: readonly Dtype[] | undefined;
+  modelsDir: string;
+  /** Where the copy is assembled before it goes live. */
+  cacheDir: string;
+  report?: Reporter | undefined;
+}
+
+export async function installLocalModel(opts: LocalInstallOptions): Promise<ModelEntry> {
+  if (!isModelId(opts.id)) {
+    throw new MumicError(
+      'InvalidArgument',
+      `--id must be a plain folder name (letters, digits, . _ -), not "${opts.id}"`,
+    );
+  }
+  const from = resolve(opts.from);
+  const { report } = opts;
+  // Required files, JSON shapes and tower sizes; names the file that is missing or wrong.
+  const info = await loadModelFolder(new NodeModelSource(from));
+  const dtypes = pickDtypes(info.dtypes, opts.dtypes, from);
+
+  const weights = TOWERS.flatMap((tower) =>
+    dtypes[tower].map((dtype) => ({ tower, path: onnxPath(tower, dtype) })),
+  );
+  for (const { tower, path } of weights) {
+    await checkOnnxTower(join(from, path), tower, `${path} in ${from}`);
+    report?.fileDone(path, `a CLIP ${tower} tower`);
+  }
+
+  const paths = [...CONFIG_FILES, ...weights.map((w) => w.path)];
+  const ready = join(opts.cacheDir, `${opts.id}.from-${process.pid}`);
+  await rm(ready, { recursive: true, force: true });
+  try {
+    const files: InstalledFile[] = [];
+    for (const path of paths) {
+      const dest = join(ready, path);
+      await mkdir(dirname(dest), { recursive: true });
+      await copyFile(join(from, path), dest);
+      // copyFile keeps the source's mode; a read-only source must not make the install read-only.
+      await chmod(dest, 0o644);
+      // Hash the copy, not the source: the copy is what gets served.
+      const digest = await digestFile(dest);
+      files.push({ path, size: digest.size, sha256: digest.sha256 });
+    }
+    const entry: ModelEntry = {
+      id: opts.id,
+      name: opts.name ?? info.id ?? opts.id,
+      dtypes: dtypesOf(files),
+      files,
+    };
+    await commitInstall(ready, opts.modelsDir, entry);
+    const total = files.reduce((sum, f) => sum + f.size, 0);
+    report?.info(`Copied ${files.length} files (${megabytes(total)}) from ${from}`);
+    return entry;
+  } finally {
+    await rm(ready, { recursive: true, force: true });
+  }
+}
+
+function pickDtypes(
+  present: Record<Tower, Dtype[]>,
+  wanted: readonly Dtype[] | undefined,
+  from: string,
+): Record<Tower, Dtype[]> {
+  if (wanted === undefined) return present;
+  for (const tower of TOWERS) {
+    const missing = wanted.find((d) => !present[tower].includes(d));
+    if (missing !== undefined) {
+      throw new MumicError(
+        'ModelDtypeUnavailable',
+        `${onnxPath(tower, missing)} is missing from ${from} (${tower} dtypes there: ${present[tower].join(', ')})`,
+      );
+    }
+  }
+  return {
+    vision: present.vision.filter((d) => wanted.includes(d)),
+    text: present.text.filter((d) => wanted.includes(d)),
+  };
+}
