@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { MumicError } from '../../src/core/errors.ts';
 import {
   DEFAULT_CATEGORY,
   DEFAULT_LABELS,
@@ -11,16 +10,7 @@ import {
   parseLabelSetJson,
   parseLabelSetText,
 } from '../../src/core/labels/index.ts';
-
-function errorOf(fn: () => unknown): MumicError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(MumicError);
-    return error as MumicError;
-  }
-  throw new Error('expected a MumicError, nothing was thrown');
-}
+import { errorOf } from '../errors.ts';
 
 const json = (labels: unknown, version: unknown = 1): string => JSON.stringify({ version, labels });
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { MumicError } from '../../src/core/errors.ts';
 import {
   averagePrecision,
   evaluate,
@@ -8,16 +7,7 @@ import {
   perLabelAveragePrecision,
   truthMatrix,
 } from '../../src/core/metrics.ts';
-
-function errorOf(fn: () => unknown): MumicError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(MumicError);
-    return error as MumicError;
-  }
-  throw new Error('expected a MumicError, nothing was thrown');
-}
+import { errorOf } from '../errors.ts';
 
 describe('averagePrecision (scikit-learn definition)', () => {
   it("matches scikit-learn's documented example", () => {

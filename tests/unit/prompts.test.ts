@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { MumicError } from '../../src/core/errors.ts';
 import {
   DEFAULT_TEMPLATE,
   TEMPLATE_ENSEMBLES,
@@ -8,16 +7,7 @@ import {
   resolveTemplates,
   templateSetKey,
 } from '../../src/core/prompts.ts';
-
-function errorOf(fn: () => unknown): MumicError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(MumicError);
-    return error as MumicError;
-  }
-  throw new Error('expected a MumicError, nothing was thrown');
-}
+import { errorOf } from '../errors.ts';
 
 const norm = (v: Float32Array): number => Math.hypot(...v);
 

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { MumicError } from '../../src/core/errors.ts';
 import {
   DEFAULT_BIAS,
   DEFAULT_TEMPERATURE,
@@ -20,16 +19,7 @@ import {
   topK,
   type LabelScore,
 } from '../../src/core/score-rank.ts';
-
-function errorOf(fn: () => unknown): MumicError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(MumicError);
-    return error as MumicError;
-  }
-  throw new Error('expected a MumicError, nothing was thrown');
-}
+import { errorOf } from '../errors.ts';
 
 /** Deterministic pseudo-random numbers in [-1, 1) (a 32-bit LCG), so failures reproduce. */
 function randoms(count: number, seed: number): Float32Array {
