@@ -3,9 +3,7 @@
 import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadModel } from '../src/cli/load-model.ts';
-import { readImageFile } from '../src/cli/read-image.ts';
-import { embedImages } from '../src/core/embed-images.ts';
+import { embedFiles, loadModel } from '../src/cli/load-model.ts';
 import { onnxPath } from '../src/core/model-files.ts';
 import { benchImages } from './bench-images.ts';
 
@@ -50,13 +48,7 @@ export async function benchNode(
   await model.encoder.session('vision');
   t = performance.now();
   let done = 0;
-  for await (const outcomes of embedImages(files, {
-    decode: readImageFile,
-    processor: model.info.processor,
-    embedder: model.encoder,
-    dim: model.info.projectionDim,
-    batchSize: batch,
-  })) {
+  for await (const outcomes of embedFiles(model, files, batch)) {
     done += outcomes.length;
   }
   const pipeline = rate(done, (performance.now() - t) / 1000);

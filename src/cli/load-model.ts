@@ -1,9 +1,11 @@
 import { resolve } from 'node:path';
+import { embedImages, type EmbedOutcome } from '../core/embed-images.ts';
 import { loadModelFolder, type ModelInfo } from '../core/model-folder.ts';
 import type { Dtype } from '../core/types.ts';
 import type { ClipEncoder } from '../runtime/clip-encoder.ts';
 import { createNodeEncoder } from '../runtime/node.ts';
 import { NodeModelSource } from './model-source-node.ts';
+import { readImageFile } from './read-image.ts';
 
 export interface LoadedModel {
   dir: string;
@@ -15,4 +17,19 @@ export async function loadModel(dir: string, dtype: Dtype | undefined): Promise<
   const source = new NodeModelSource(resolve(dir));
   const info = await loadModelFolder(source);
   return { dir, info, encoder: createNodeEncoder(source, info, { dtype }) };
+}
+
+/** Embeds image files with a loaded model, batch by batch (see core/embed-images). */
+export function embedFiles(
+  model: LoadedModel,
+  files: readonly string[],
+  batchSize = 8,
+): AsyncGenerator<EmbedOutcome[]> {
+  return embedImages(files, {
+    decode: readImageFile,
+    processor: model.info.processor,
+    embedder: model.encoder,
+    dim: model.info.projectionDim,
+    batchSize,
+  });
 }

@@ -1,13 +1,11 @@
-import { embedImages } from '../../core/embed-images.ts';
 import { MumicError } from '../../core/errors.ts';
 import { cosineMatrix, scoreCosines } from '../../core/score.ts';
 import { photoLabelScores, selectLabels } from '../../core/score-rank.ts';
 import { MODEL_OPTIONS, parse, parseDtype, requireModel } from '../args.ts';
 import { collectFiles } from '../files.ts';
 import { LABEL_HELP, LABEL_OPTIONS, labelMatrix, readLabels } from '../label-options.ts';
-import { loadModel } from '../load-model.ts';
+import { embedFiles, loadModel } from '../load-model.ts';
 import { writeLine } from '../output.ts';
-import { readImageFile } from '../read-image.ts';
 
 export const CLASSIFY_HELP = `Usage: mumic classify --model DIR [--dtype D] [--labels FILE] [--template T]
                       [--threshold X] [--top K] PATH...
@@ -49,13 +47,11 @@ export async function classifyCommand(argv: string[]): Promise<number> {
   const names = new Map(labels.map((l) => [l.id, l.name]));
   const files = await collectFiles(positionals);
   let failed = 0;
-  for await (const outcomes of embedImages(files, {
-    decode: readImageFile,
-    processor: model.info.processor,
-    embedder: model.encoder,
-    dim,
-    batchSize: optionalNumber(values.batch, '--batch', 1, 1024) ?? 8,
-  })) {
+  for await (const outcomes of embedFiles(
+    model,
+    files,
+    optionalNumber(values.batch, '--batch', 1, 1024) ?? 8,
+  )) {
     for (const outcome of outcomes) {
       const file = files[outcome.index];
       if ('error' in outcome) {

@@ -1,9 +1,7 @@
-import { embedImages } from '../../core/embed-images.ts';
 import { MODEL_OPTIONS, parse, parseDtype, requireModel } from '../args.ts';
 import { collectFiles } from '../files.ts';
-import { loadModel } from '../load-model.ts';
+import { embedFiles, loadModel } from '../load-model.ts';
 import { toJsonNumbers, writeLine } from '../output.ts';
-import { readImageFile } from '../read-image.ts';
 
 export const EMBED_HELP = `Usage: mumic embed --model DIR [--dtype D] [--batch N] IMAGE|FOLDER...
 
@@ -27,13 +25,7 @@ export async function embedCommand(argv: string[]): Promise<number> {
   const model = await loadModel(requireModel(values.model), parseDtype(values.dtype));
   const files = await collectFiles(positionals);
   let failed = 0;
-  for await (const outcomes of embedImages(files, {
-    decode: readImageFile,
-    processor: model.info.processor,
-    embedder: model.encoder,
-    dim: model.info.projectionDim,
-    batchSize: Number(values.batch ?? 8),
-  })) {
+  for await (const outcomes of embedFiles(model, files, Number(values.batch ?? 8))) {
     for (const outcome of outcomes) {
       const file = files[outcome.index];
       if ('error' in outcome) {

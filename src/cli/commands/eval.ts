@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
-import { embedImages } from '../../core/embed-images.ts';
 import { MumicError } from '../../core/errors.ts';
 import { labelId, type Label } from '../../core/labels/index.ts';
 import { evaluate, truthMatrix } from '../../core/metrics.ts';
@@ -8,9 +7,8 @@ import { cosineMatrix, scoreCosines } from '../../core/score.ts';
 import { parseTruthCsv } from '../../core/truth-csv.ts';
 import { MODEL_OPTIONS, parse, parseDtype, requireModel } from '../args.ts';
 import { LABEL_HELP, LABEL_OPTIONS, labelMatrix, readLabels } from '../label-options.ts';
-import { loadModel } from '../load-model.ts';
+import { embedFiles, loadModel } from '../load-model.ts';
 import { writeLine } from '../output.ts';
-import { readImageFile } from '../read-image.ts';
 
 export const EVAL_HELP = `Usage: mumic eval --model DIR --truth FILE.csv [--labels FILE] [--template T] [--dtype D]
 
@@ -46,12 +44,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
   const embeddings = new Float32Array(files.length * dim);
   const ok: number[] = [];
   const errors: { file: string; error: unknown }[] = [];
-  for await (const outcomes of embedImages(files, {
-    decode: readImageFile,
-    processor: model.info.processor,
-    embedder: model.encoder,
-    dim,
-  })) {
+  for await (const outcomes of embedFiles(model, files)) {
     for (const o of outcomes) {
       if ('error' in o) errors.push({ file: rows[o.index]?.file ?? '', error: o.error });
       else {

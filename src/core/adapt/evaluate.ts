@@ -1,23 +1,22 @@
 /**
- * Before/after evaluation of adaptation on held-out feedback, with src/core/metrics.ts.
+ * Before/after evaluation of adaptation on held-out feedback: heads trained without some photos
+ * score those photos' known cells, next to zero-shot scores of the same cells; the metrics come
+ * from src/core/metrics.ts over known cells only (known-cells.ts explains how).
  *
- * Only known cells count. `evaluate` takes a dense [photos × labels] matrix, so every unknown
- * cell gets a score strictly below every known score and truth 0: AP (per label, GAP, GAP@k)
- * adds precision only where a positive is ranked, and these cells rank below every positive,
- * so they change nothing, not even the top k of a photo (known cells fill it first). The
- * result is exactly the metrics over the labelled (photo, label) pairs alone.
+ * Rule: with fewer than 500 photos carrying feedback, 5-fold cross-validation by photo (every
+ * photo held out once, out-of-fold scores pooled before computing the metrics, so a fold with no
+ * positive of a label costs nothing); from 500 photos on, one hold-out of a fifth of them.
  */
 import { MumicError } from '../errors.ts';
-import { evaluate, type EvaluationReport } from '../metrics.ts';
+import type { EvaluationReport } from '../metrics.ts';
 import { assignFolds, feedbackPhotos } from './feedback.ts';
+import { evaluateKnownCells } from './known-cells.ts';
+import { prepareInput, type AdaptInput, type PreparedInput } from './prepare.ts';
 import {
   adaptPrepared,
-  prepareInput,
   resolveAdaptOptions,
-  type AdaptInput,
   type AdaptOptions,
   type AdaptResult,
-  type PreparedInput,
 } from './train.ts';
 
 /** Below this many photos with feedback, every photo is held out once (k-fold). */
@@ -85,36 +84,6 @@ function zeroShotLogits(prepared: PreparedInput, entries: Int32Array): Float64Ar
     const j = table.label[e] ?? 0;
     return ((cos0[e] ?? 0) - (prepared.bias[j] ?? 0)) / (prepared.temperature[j] ?? 1);
   });
-}
-
-/**
- * Metrics over known cells only: a dense matrix over the photos of `entries`, unknown cells
- * scored below every known one (see the module comment). Exported for tests and the CLI.
- */
-export function evaluateKnownCells(
-  numLabels: number,
-  photo: ArrayLike<number>,
-  label: ArrayLike<number>,
-  y: ArrayLike<number>,
-  scores: ArrayLike<number>,
-  k = 10,
-): EvaluationReport {
-  const rowOf = new Map<number, number>();
-  for (let e = 0; e < photo.length; e++) {
-    const p = photo[e] ?? 0;
-    if (!rowOf.has(p)) rowOf.set(p, rowOf.size);
-  }
-  let low = Infinity;
-  for (let e = 0; e < scores.length; e++) low = Math.min(low, scores[e] ?? 0);
-  const floor = Number.isFinite(low) ? low - 1 - Math.abs(low) : 0;
-  const matrix = new Float64Array(rowOf.size * numLabels).fill(floor);
-  const truth = new Uint8Array(rowOf.size * numLabels);
-  for (let e = 0; e < photo.length; e++) {
-    const cell = (rowOf.get(photo[e] ?? 0) ?? 0) * numLabels + (label[e] ?? 0);
-    matrix[cell] = scores[e] ?? 0;
-    truth[cell] = y[e] === 1 ? 1 : 0;
-  }
-  return evaluate(matrix, truth, numLabels, { k });
 }
 
 /** `evaluateAdaptation` on prepared input (the CLI or worker may reuse one preparation). */

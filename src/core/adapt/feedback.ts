@@ -94,32 +94,3 @@ export function assignFolds(
   });
   return fold;
 }
-
-/** The entries whose photo is (or, with `keep` false, is not) in `fold`. */
-export function selectEntries(
-  table: FeedbackTable,
-  photoFold: Int32Array,
-  fold: number,
-  keep: boolean,
-): FeedbackTable {
-  const chosen: number[] = [];
-  for (let e = 0; e < table.length; e++) {
-    if ((photoFold[table.photo[e] ?? 0] === fold) === keep) chosen.push(e);
-  }
-  return subset(table, chosen);
-}
-
-export function subset(table: FeedbackTable, entries: readonly number[]): FeedbackTable {
-  const out = {
-    length: entries.length,
-    photo: new Int32Array(entries.length),
-    label: new Int32Array(entries.length),
-    y: new Int8Array(entries.length),
-  };
-  entries.forEach((e, k) => {
-    out.photo[k] = table.photo[e] ?? 0;
-    out.label[k] = table.label[e] ?? 0;
-    out.y[k] = table.y[e] ?? 0;
-  });
-  return out;
-}

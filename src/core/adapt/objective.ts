@@ -36,6 +36,18 @@ export interface LossOptions {
   readonly logTemperatureL2: number;
 }
 
+/**
+ * An orthonormal basis of span{v_0, …}, v_0 the label's unit embedding and the others photos:
+ * basis row q = Σ_p (L⁻¹)_qp v_p over the kept vectors, L the Cholesky factor of their Gram
+ * matrix. The coordinates of a vector v are then L⁻¹ (V v): no d-dimensional work after the Gram.
+ */
+export interface SpanBasis {
+  /** Kept vectors: −1 for the label's embedding, else a photo index. */
+  readonly vectors: Int32Array;
+  /** L, k × k row-major, lower triangular. */
+  readonly chol: Float64Array;
+}
+
 /** Known cells of the labels being trained, grouped by slot (one slot per trained label). */
 export interface EntrySet {
   /** Entries of slot s are start[s] .. start[s + 1] − 1. */
@@ -49,6 +61,12 @@ export interface EntrySet {
   readonly cos0: Float64Array;
   /** Offset of each entry's coordinates (its label's k values) in `Problem.features`. */
   readonly feature: Int32Array;
+  /**
+   * How many of them can be non-zero: a training photo that built the span basis has
+   * coordinates only on the basis vectors made before and from it (a row of the Cholesky
+   * factor), so its dot products stop there; k for every other entry.
+   */
+  readonly length: Int32Array;
 }
 
 export interface Problem {
@@ -64,11 +82,8 @@ export interface Problem {
   readonly features: Float32Array;
   /** Each trained label's unit embedding in its residual basis, aligned with the residual. */
   readonly eHat: Float64Array;
-  /**
-   * Per slot, the basis as k rows of length d (residual in embedding space = Σ a_q · row_q), or
-   * null for the identity (k = d).
-   */
-  readonly bases: readonly (Float64Array | null)[];
+  /** Per slot, how residual coordinates map to embedding space (null: identity, k = d). */
+  readonly bases: readonly (SpanBasis | null)[];
   /** Prior centres τ₀ = log t₀ and b₀, per group. */
   readonly tau0: Float64Array;
   readonly bias0: Float64Array;
@@ -140,7 +155,7 @@ export function objective(
   regularise = true,
 ): number {
   const { resStart, features, eHat, scratch: v, group } = problem;
-  const { start, feature, y: ys, weight, cos0 } = set;
+  const { start, feature, length, y: ys, weight, cos0 } = set;
   const residual = params.residual;
   const gamma = options.gamma;
   const square = gamma === 2;
@@ -174,15 +189,16 @@ export function objective(
     for (let e = start[s] ?? 0; e < end; e++) {
       let dot = cos0[e] ?? 0;
       const fo = feature[e] ?? 0;
-      if (k > 0) {
+      const kk = length[e] ?? 0;
+      if (kk > 0) {
         let d0 = 0;
         let d1 = 0;
         let q = 0;
-        for (; q + 2 <= k; q += 2) {
+        for (; q + 2 <= kk; q += 2) {
           d0 += (features[fo + q] ?? 0) * (residual[ao + q] ?? 0);
           d1 += (features[fo + q + 1] ?? 0) * (residual[ao + q + 1] ?? 0);
         }
-        for (; q < k; q++) d0 += (features[fo + q] ?? 0) * (residual[ao + q] ?? 0);
+        for (; q < kk; q++) d0 += (features[fo + q] ?? 0) * (residual[ao + q] ?? 0);
         dot += d0 + d1;
       }
       const c = dot * invN;
@@ -206,7 +222,7 @@ export function objective(
         const gc = dz * invT;
         sumGc += gc * c;
         const coef = gc * invN;
-        for (let q = 0; q < k; q++) v[q] = (v[q] ?? 0) + coef * (features[fo + q] ?? 0);
+        for (let q = 0; q < kk; q++) v[q] = (v[q] ?? 0) + coef * (features[fo + q] ?? 0);
       }
     }
     if (grad === null) continue;
@@ -238,4 +254,35 @@ export function objective(
     if (grad !== null) grad.residual[q] = (grad.residual[q] ?? 0) + 2 * residualL2 * a;
   }
   return total;
+}
+
+/** The logit z of every entry of `set` under `params`, into `out` (length = entries). */
+export function entryLogits(problem: Problem, params: Params, set: EntrySet, out: Float64Array) {
+  const { resStart, features, eHat, group } = problem;
+  const { start, feature, length, cos0 } = set;
+  const residual = params.residual;
+  for (let s = 0; s < problem.slots; s++) {
+    const g = group[s] ?? 0;
+    const invT = Math.exp(-(params.tau[g] ?? 0));
+    const b = params.bias[g] ?? 0;
+    const ao = resStart[s] ?? 0;
+    const k = (resStart[s + 1] ?? 0) - ao;
+    let ea = 0;
+    let aa = 0;
+    for (let q = 0; q < k; q++) {
+      const a = residual[ao + q] ?? 0;
+      ea += (eHat[ao + q] ?? 0) * a;
+      aa += a * a;
+    }
+    const invN = 1 / Math.sqrt(1 + 2 * ea + aa);
+    const end = start[s + 1] ?? 0;
+    for (let e = start[s] ?? 0; e < end; e++) {
+      let dot = cos0[e] ?? 0;
+      const fo = feature[e] ?? 0;
+      const kk = length[e] ?? 0;
+      for (let q = 0; q < kk; q++) dot += (features[fo + q] ?? 0) * (residual[ao + q] ?? 0);
+      out[e] = (dot * invN - b) * invT;
+    }
+  }
+  return out;
 }

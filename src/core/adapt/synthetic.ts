@@ -1,9 +1,11 @@
 /**
  * Synthetic CLIP-like embeddings with a known answer, for the adaptation tests, the benchmark and
- * the numbers in docs/ADAPTATION.md. Each label is a hidden visual direction h_j; its zero-shot
- * text embedding matches h_j only partly (cos `textMatch`), the rest pointing at a distractor
- * concept that also appears in photos; so zero-shot ranks distractor photos as high as real ones,
- * and a residual can learn the difference. A shared offset gives CLIP-like cosines (≈ 0.1–0.35).
+ * the numbers in docs/ADAPTATION.md. Each label j is a hidden visual direction h_j. Its zero-shot
+ * text embedding is normalise(0.3·o_img + 0.81·o_txt + 0.5·(m·h_j + √(1−m²)·g_j)), m = textMatch:
+ * its concept part matches h_j at cos m (0.5), the rest points at a distractor concept g_j that
+ * also appears in photos, so zero-shot ranks distractor photos as high as real ones and only a
+ * residual can learn the difference. A photo is normalise(2.2·o_img + its concepts + noise); the
+ * shared offsets o_img, o_txt give CLIP-like cosines (about 0.15 for non-matching pairs).
  */
 import { createRandom } from './random.ts';
 import type { FeedbackEntry } from './feedback.ts';
@@ -27,6 +29,14 @@ export interface SyntheticOptions {
    */
   readonly confusableCos: number;
   readonly confusablePrevalence: number;
+  /**
+   * A nuisance concept on the other negatives of a label (probability `nuisancePrevalence`),
+   * pointing away from the confusable concept with norm `nuisanceScale`: the direction that
+   * separates positives from the confusable photos raises these easy negatives. A linear head
+   * cannot serve both; this is where weighting by hardness should matter.
+   */
+  readonly nuisancePrevalence: number;
+  readonly nuisanceScale: number;
   readonly seed: number;
 }
 
@@ -51,6 +61,8 @@ export const DEFAULT_SYNTHETIC: SyntheticOptions = Object.freeze({
   noise: 1,
   confusableCos: 0.8,
   confusablePrevalence: 0,
+  nuisancePrevalence: 0,
+  nuisanceScale: 3,
   seed: 7,
 });
 
@@ -79,10 +91,12 @@ export function makeSynthetic(options: Partial<SyntheticOptions> = {}): Syntheti
   const textOffset = direction();
   const hidden = Array.from({ length: m }, direction);
   const distractor = Array.from({ length: m }, direction);
-  const confusable = hidden.map((h) => {
-    const v = direction();
+  // confusable_j = c·h_j + √(1 − c²)·v_j; the nuisance concept points at −v_j.
+  const nuisance = Array.from({ length: m }, direction);
+  const confusable = hidden.map((h, j) => {
+    const v = nuisance[j] ?? h;
     const c = o.confusableCos;
-    return unit(Float64Array.from(v, (x, q) => c * (h[q] ?? 0) + Math.sqrt(1 - c * c) * x));
+    return Float64Array.from(v, (x, q) => c * (h[q] ?? 0) + Math.sqrt(1 - c * c) * x);
   });
   const labelEmbeddings = new Float32Array(m * dim);
   const other = Math.sqrt(1 - o.textMatch ** 2);
@@ -106,18 +120,21 @@ export function makeSynthetic(options: Partial<SyntheticOptions> = {}): Syntheti
   for (let i = 0; i < n; i++) {
     const x = Float64Array.from({ length: dim }, (_, q) => 2.2 * (imageOffset[q] ?? 0));
     for (let j = 0; j < m; j++) {
-      if (random() < prevalence(j)) {
+      const h = hidden[j] ?? x;
+      const c = confusable[j] ?? x;
+      const v = nuisance[j] ?? x;
+      const draw = random();
+      if (draw < prevalence(j)) {
         truth[i * m + j] = 1;
-        const h = hidden[j] ?? x;
         for (let q = 0; q < dim; q++) x[q] = (x[q] ?? 0) + (h[q] ?? 0);
+      } else if (draw < prevalence(j) + o.confusablePrevalence) {
+        for (let q = 0; q < dim; q++) x[q] = (x[q] ?? 0) + (c[q] ?? 0);
+      } else if (o.nuisancePrevalence > 0 && random() < o.nuisancePrevalence) {
+        for (let q = 0; q < dim; q++) x[q] = (x[q] ?? 0) - o.nuisanceScale * (v[q] ?? 0);
       }
       if (random() < o.distractorPrevalence) {
         const g = distractor[j] ?? x;
         for (let q = 0; q < dim; q++) x[q] = (x[q] ?? 0) + (g[q] ?? 0);
-      }
-      if (o.confusablePrevalence > 0 && random() < o.confusablePrevalence) {
-        const c = confusable[j] ?? x;
-        for (let q = 0; q < dim; q++) x[q] = (x[q] ?? 0) + (c[q] ?? 0);
       }
     }
     for (let q = 0; q < dim; q++) x[q] = (x[q] ?? 0) + noiseScale * normal();

@@ -1,14 +1,15 @@
 /**
  * Adaptation: fit per-label (or global) temperature, bias and residual to a person's feedback on
  * cached image embeddings, with Adam, early stopping on held-out photos, then a refit on all the
- * feedback. Deterministic: the only randomness is the seeded photo split.
+ * feedback. Deterministic: the only randomness is seeded (the photo split, and the cell sample
+ * when maxCellsPerClass is set). docs/ADAPTATION.md explains every default.
  */
 import { MumicError } from '../errors.ts';
-import { normalizeRows, resolveLabelParams, type ScoringParams } from '../score.ts';
-import { indexFeedback, type FeedbackEntry, type FeedbackTable } from './feedback.ts';
+import { averagePrecision, macroMeanAveragePrecision } from '../metrics.ts';
 import {
   copyParams,
   createParams,
+  entryLogits,
   objective,
   resetParams,
   type EntrySet,
@@ -16,22 +17,36 @@ import {
   type Params,
   type Problem,
 } from './objective.ts';
+import { createGrams, prepareInput, type AdaptInput, type PreparedInput } from './prepare.ts';
+import { buildProblem, residualVector } from './problem.ts';
 import { createRandom, shuffleInPlace } from './random.ts';
 
 export type AdaptMode = 'per-label' | 'global';
+export type EarlyStopping = 'loss' | 'map' | 'gap';
 
 export interface AdaptOptions extends LossOptions {
   /** 'per-label': a (t, b) per label with feedback; 'global': one (t, b) shared by all labels. */
   readonly mode: AdaptMode;
   /** Learn a residual on each label's text embedding (labels with feedback only). */
   readonly residual: boolean;
-  /** Adam step sizes: residual coordinates, bias (cosine units), log-temperature. */
+  /** Learn t; false keeps each label's zero-shot t (then consider gamma 2, docs/ADAPTATION.md). */
+  readonly learnTemperature: boolean;
+  /**
+   * Adam step sizes: of the residual (a change of its norm per step, whatever its number of
+   * coordinates), of the bias (cosine units) and of log t.
+   */
   readonly learningRate: number;
   readonly biasLearningRate: number;
   readonly temperatureLearningRate: number;
   /** Full-batch Adam steps at most (one step = one pass over the training feedback). */
   readonly maxEpochs: number;
-  /** Stop after this many epochs without a better validation loss. */
+  /**
+   * The held-out criterion: 'loss' (balanced plain BCE, negated), 'map' (macro mAP over the
+   * held-out known cells) or 'gap' (their GAP); a metric without held-out positives falls back
+   * to the loss.
+   */
+  readonly earlyStopping: EarlyStopping;
+  /** Stop after this many epochs without a better validation score. */
   readonly patience: number;
   /** Share of the photos with feedback held out for early stopping. */
   readonly validationFraction: number;
@@ -39,42 +54,37 @@ export interface AdaptOptions extends LossOptions {
   readonly minValidationPhotos: number;
   /** After early stopping, retrain on all feedback for the best number of epochs. */
   readonly refit: boolean;
-  /** Seed of the photo split. */
+  /**
+   * Per label, train on at most this many positive and this many negative cells (null: all).
+   * Beyond it: the hardest half by zero-shot score and a seeded random sample of the rest,
+   * weighted so the loss still counts every cell. Bounds the cost of a complete truth file.
+   */
+  readonly maxCellsPerClass: number | null;
+  /** Seed of the photo split and of the cell sample. */
   readonly seed: number;
 }
 
 export const DEFAULT_ADAPT_OPTIONS: AdaptOptions = Object.freeze({
   mode: 'per-label',
   residual: true,
-  gamma: 2,
+  learnTemperature: true,
+  gamma: 0,
   positiveShare: 0.5,
   residualL2: 1,
   biasL2: 10,
   logTemperatureL2: 1,
-  learningRate: 0.002,
-  biasLearningRate: 0.005,
-  temperatureLearningRate: 0.02,
-  maxEpochs: 200,
-  patience: 20,
+  learningRate: 0.1,
+  biasLearningRate: 0.01,
+  temperatureLearningRate: 0.05,
+  maxEpochs: 300,
+  earlyStopping: 'gap',
+  patience: 30,
   validationFraction: 0.2,
   minValidationPhotos: 5,
   refit: true,
+  maxCellsPerClass: null,
   seed: 1,
 });
-
-/** What adaptation runs on: cached embeddings only, the image encoder never runs again. */
-export interface AdaptInput {
-  /** [numPhotos × dim] image embeddings, row-major (normalised inside; any length is fine). */
-  readonly images: Float32Array;
-  readonly dim: number;
-  /** [labels × dim] zero-shot label (text) embeddings, aligned with `labelIds`. */
-  readonly labelEmbeddings: Float32Array;
-  readonly labelIds: readonly string[];
-  /** Feedback triples; `photo` indexes the rows of `images`. */
-  readonly feedback: readonly FeedbackEntry[];
-  /** Zero-shot scoring (t, b and per-label overrides): the starting point and the prior. */
-  readonly scoring?: Partial<ScoringParams>;
-}
 
 /** Learned parameters of one label, in the shape of a head file's label entry. */
 export interface AdaptedLabel {
@@ -105,9 +115,11 @@ export interface AdaptResult {
   readonly validation: {
     readonly photos: number;
     readonly entries: number;
-    /** Data loss on the held-out feedback at zero-shot, and at the best epoch. */
-    readonly zeroShotLoss: number;
-    readonly bestLoss: number;
+    /** What early stopping maximised (see AdaptOptions.earlyStopping). */
+    readonly criterion: EarlyStopping;
+    /** Its value on the held-out feedback at zero-shot, and at the best epoch. */
+    readonly zeroShotScore: number;
+    readonly bestScore: number;
     readonly bestEpoch: number;
     /** Epochs run before stopping. */
     readonly ranEpochs: number;
@@ -116,25 +128,9 @@ export interface AdaptResult {
   readonly entries: number;
   readonly positives: number;
   readonly trainedLabels: number;
+  /** Cells trained on (fewer than `entries` when maxCellsPerClass sampled them). */
+  readonly trainedCells: number;
   readonly options: AdaptOptions;
-}
-
-/** Input checked and normalised once; shared by the training runs of an evaluation. */
-export interface PreparedInput {
-  readonly numPhotos: number;
-  readonly dim: number;
-  readonly labelIds: readonly string[];
-  /** Unit rows. */
-  readonly images: Float32Array;
-  readonly labels: Float32Array;
-  readonly table: FeedbackTable;
-  /** Zero-shot cosine of every feedback entry. */
-  readonly cos0: Float64Array;
-  /** Zero-shot (t, b) per label after overrides, and the shared defaults. */
-  readonly temperature: Float64Array;
-  readonly bias: Float64Array;
-  readonly globalTemperature: number;
-  readonly globalBias: number;
 }
 
 const bad = (reason: string): MumicError => new MumicError('InvalidArgument', reason);
@@ -155,53 +151,71 @@ export function resolveAdaptOptions(options: Partial<AdaptOptions> = {}): AdaptO
   if (o.positiveShare !== null && !(o.positiveShare > 0 && o.positiveShare < 1)) {
     throw bad('positiveShare must be strictly between 0 and 1, or null');
   }
+  if (
+    o.maxCellsPerClass !== null &&
+    !(Number.isInteger(o.maxCellsPerClass) && o.maxCellsPerClass >= 2)
+  ) {
+    throw bad('maxCellsPerClass must be a whole number >= 2, or null');
+  }
   if (!(o.validationFraction > 0 && o.validationFraction < 1)) {
     throw bad('validationFraction must be strictly between 0 and 1');
   }
   if (o.mode !== 'per-label' && o.mode !== 'global') throw bad(`unknown mode "${String(o.mode)}"`);
+  if (!['loss', 'map', 'gap'].includes(o.earlyStopping)) {
+    throw bad(`earlyStopping must be 'loss', 'map' or 'gap'`);
+  }
+  for (const key of ['residual', 'learnTemperature', 'refit'] as const) {
+    if (typeof o[key] !== 'boolean') throw bad(`${key} must be true or false`);
+  }
   return o;
 }
 
-/** Checks shapes, normalises rows, indexes the feedback and its zero-shot cosines. */
-export function prepareInput(input: AdaptInput): PreparedInput {
-  const { images, labelEmbeddings, labelIds, dim } = input;
-  if (!Number.isInteger(dim) || dim <= 0) throw bad(`dimension must be a positive integer`);
-  if (images.length % dim !== 0) throw bad(`images: length is not a multiple of ${dim}`);
-  if (labelEmbeddings.length !== labelIds.length * dim) {
-    throw bad(`${labelEmbeddings.length / dim} label embeddings but ${labelIds.length} label ids`);
+/**
+ * Caps the cells trained on per label and outcome (see AdaptOptions.maxCellsPerClass): the
+ * hardest half by zero-shot cosine (highest for negatives, lowest for positives) and a seeded
+ * random sample of the rest, each sampled cell weighted for the ones it stands for.
+ */
+function sampleCells(
+  prepared: PreparedInput,
+  entries: Int32Array,
+  options: AdaptOptions,
+): { chosen: Int32Array; weights: Map<number, number> | null } {
+  const cap = options.maxCellsPerClass;
+  const { table, cos0 } = prepared;
+  if (cap === null) return { chosen: entries, weights: null };
+  const groups = new Map<number, number[]>();
+  for (const e of Int32Array.from(entries).sort()) {
+    const key = (table.label[e] ?? 0) * 2 + (table.y[e] === 1 ? 1 : 0);
+    const list = groups.get(key);
+    if (list === undefined) groups.set(key, [e]);
+    else list.push(e);
   }
-  const numPhotos = images.length / dim;
-  const unitImages = normalizeRows(images, dim);
-  const unitLabels = normalizeRows(labelEmbeddings, dim);
-  for (let j = 0; j < labelIds.length; j++) {
-    let sq = 0;
-    for (let q = 0; q < dim; q++) sq += (unitLabels[j * dim + q] ?? 0) ** 2;
-    if (!(sq > 0.5)) throw bad(`label "${labelIds[j]}" has a zero or non-finite embedding`);
+  if (![...groups.values()].some((list) => list.length > cap)) {
+    return { chosen: entries, weights: null };
   }
-  const table = indexFeedback(input.feedback, labelIds, numPhotos);
-  const cos0 = new Float64Array(table.length);
-  for (let e = 0; e < table.length; e++) {
-    const xo = (table.photo[e] ?? 0) * dim;
-    const lo = (table.label[e] ?? 0) * dim;
-    let dot = 0;
-    for (let q = 0; q < dim; q++) dot += (unitImages[xo + q] ?? 0) * (unitLabels[lo + q] ?? 0);
-    cos0[e] = dot;
+  const random = createRandom(options.seed + 2);
+  const chosen: number[] = [];
+  const weights = new Map<number, number>();
+  for (const [key, list] of groups) {
+    if (list.length <= cap) {
+      chosen.push(...list);
+      continue;
+    }
+    const positive = key % 2 === 1;
+    const hard = [...list].sort(
+      (a, b) => ((cos0[b] ?? 0) - (cos0[a] ?? 0)) * (positive ? -1 : 1) || a - b,
+    );
+    const keep = Math.floor(cap / 2);
+    chosen.push(...hard.slice(0, keep));
+    const rest = Int32Array.from(hard.slice(keep));
+    shuffleInPlace(rest, random);
+    const take = cap - keep;
+    for (const e of rest.subarray(0, take)) {
+      chosen.push(e);
+      weights.set(e, rest.length / take);
+    }
   }
-  const { temperature, bias } = resolveLabelParams(labelIds, input.scoring);
-  const shared = resolveLabelParams(['\u0000'], { ...input.scoring, overrides: {} });
-  return {
-    numPhotos,
-    dim,
-    labelIds,
-    images: unitImages,
-    labels: unitLabels,
-    table,
-    cos0,
-    temperature,
-    bias,
-    globalTemperature: shared.temperature[0] ?? 0,
-    globalBias: shared.bias[0] ?? 0,
-  };
+  return { chosen: Int32Array.from(chosen).sort(), weights };
 }
 
 /** The photos of `entries` (indices into the table), split by a seeded shuffle. */
@@ -222,254 +236,6 @@ function splitValidation(
   return { train, validation, photos: held };
 }
 
-/**
- * An orthonormal basis of span{e, x_1, …, x_n} (modified Gram–Schmidt, twice for stability),
- * as rows; vectors already in the span are dropped.
- */
-function spanBasis(
-  first: Float32Array,
-  firstOffset: number,
-  rows: Float32Array,
-  photos: readonly number[],
-  dim: number,
-): Float64Array {
-  const basis: Float64Array[] = [];
-  const add = (source: Float32Array, offset: number): void => {
-    const v = Float64Array.from(source.subarray(offset, offset + dim));
-    for (let pass = 0; pass < 2; pass++) {
-      for (const b of basis) {
-        let dot = 0;
-        for (let q = 0; q < dim; q++) dot += (b[q] ?? 0) * (v[q] ?? 0);
-        for (let q = 0; q < dim; q++) v[q] = (v[q] ?? 0) - dot * (b[q] ?? 0);
-      }
-    }
-    let sq = 0;
-    for (let q = 0; q < dim; q++) sq += (v[q] ?? 0) ** 2;
-    // Inputs are unit vectors: what is left of one already in the span is rounding noise.
-    if (sq < 1e-10) return;
-    const inv = 1 / Math.sqrt(sq);
-    for (let q = 0; q < dim; q++) v[q] = (v[q] ?? 0) * inv;
-    basis.push(v);
-  };
-  add(first, firstOffset);
-  for (const i of photos) add(rows, i * dim);
-  const out = new Float64Array(basis.length * dim);
-  basis.forEach((b, r) => out.set(b, r * dim));
-  return out;
-}
-
-/** Use a label's own span when it has at most this share of d dimensions (cheaper per step). */
-const SPAN_BASIS_MAX_SHARE = 0.5;
-
-interface Slots {
-  readonly labelOf: number[];
-  readonly slotOfLabel: Int32Array;
-}
-
-function slotsOf(prepared: PreparedInput, entries: Int32Array): Slots {
-  const slotOfLabel = new Int32Array(prepared.labelIds.length).fill(-1);
-  const labelOf: number[] = [];
-  for (const e of entries) {
-    const j = prepared.table.label[e] ?? 0;
-    if (slotOfLabel[j] === -1) {
-      slotOfLabel[j] = labelOf.length;
-      labelOf.push(j);
-    }
-  }
-  return { labelOf, slotOfLabel };
-}
-
-/** Entries of one set grouped by slot, with balance weights and feature offsets. */
-function entrySet(
-  prepared: PreparedInput,
-  entries: Int32Array,
-  slots: Slots,
-  positiveShare: number | null,
-  featureOffset: (slot: number, photo: number) => number,
-): EntrySet {
-  const { table, cos0 } = prepared;
-  const n = slots.labelOf.length;
-  const kept = entries.filter((e) => (slots.slotOfLabel[table.label[e] ?? 0] ?? -1) >= 0);
-  // The table is sorted by label, so the entries of a slot are contiguous and in slot order.
-  const start = new Int32Array(n + 1);
-  for (const e of kept) {
-    const s = slots.slotOfLabel[table.label[e] ?? 0] ?? 0;
-    start[s + 1] = (start[s + 1] ?? 0) + 1;
-  }
-  for (let s = 0; s < n; s++) start[s + 1] = (start[s + 1] ?? 0) + (start[s] ?? 0);
-  const set: EntrySet = {
-    start,
-    photo: new Int32Array(kept.length),
-    y: new Int8Array(kept.length),
-    weight: new Float64Array(kept.length),
-    cos0: new Float64Array(kept.length),
-    feature: new Int32Array(kept.length),
-  };
-  kept.forEach((e, k) => {
-    const photo = table.photo[e] ?? 0;
-    set.photo[k] = photo;
-    set.y[k] = table.y[e] ?? 0;
-    set.cos0[k] = cos0[e] ?? 0;
-    set.feature[k] = featureOffset(slots.slotOfLabel[table.label[e] ?? 0] ?? 0, photo);
-  });
-  for (let s = 0; s < n; s++) {
-    const from = start[s] ?? 0;
-    const to = start[s + 1] ?? 0;
-    let pos = 0;
-    for (let k = from; k < to; k++) if (set.y[k] === 1) pos++;
-    const neg = to - from - pos;
-    const all = to - from;
-    // Balanced weights sum to the number of cells, so with more feedback the data outweighs
-    // the priors, as a posterior should; a one-sided label keeps weight 1 per cell.
-    const balance = positiveShare !== null && pos > 0 && neg > 0;
-    const wPos = balance ? (positiveShare * all) / pos : 1;
-    const wNeg = balance ? ((1 - positiveShare) * all) / neg : 1;
-    for (let k = from; k < to; k++) set.weight[k] = set.y[k] === 1 ? wPos : wNeg;
-  }
-  return set;
-}
-
-/**
- * The training problem over `train` entries (and `validation` entries for early stopping).
- *
- * Residual basis per label: the gradient of the data term by r_j always lies in
- * S_j = span{e_j, training photos of j}, and the prior only shrinks r_j; so plain gradient
- * descent from r_j = 0 never leaves S_j, and the optimum lies in it. Adam's per-coordinate
- * scaling would drift out of S_j along the arbitrary axes of the embedding space, so the residual
- * is restricted to S_j, in an orthonormal basis of it: exact, and with few photos far cheaper
- * (k_j ≤ photos + 1 instead of d per known cell and step). When S_j would exceed half of the
- * space, the full space (identity basis) is used instead.
- */
-export function buildProblem(
-  prepared: PreparedInput,
-  train: Int32Array,
-  validation: Int32Array | null,
-  options: AdaptOptions,
-): Problem {
-  const { table, dim, labels, images, numPhotos } = prepared;
-  const trainSorted = Int32Array.from(train).sort();
-  const slots = slotsOf(prepared, trainSorted);
-  const n = slots.labelOf.length;
-  const global = options.mode === 'global';
-  const groups = global ? 1 : n;
-  // Bases: identity, or the span of the label's embedding and its training photos.
-  const photosOf: number[][] = slots.labelOf.map(() => []);
-  for (const e of trainSorted) {
-    photosOf[slots.slotOfLabel[table.label[e] ?? 0] ?? 0]?.push(table.photo[e] ?? 0);
-  }
-  const bases: (Float64Array | null)[] = slots.labelOf.map((j, s) => {
-    const photos = photosOf[s] ?? [];
-    if (!options.residual || photos.length + 1 > SPAN_BASIS_MAX_SHARE * dim) return null;
-    return spanBasis(labels, j * dim, images, photos, dim);
-  });
-  const kOf = (s: number): number => {
-    if (!options.residual) return 0;
-    const basis = bases[s];
-    return basis === null || basis === undefined ? dim : basis.length / dim;
-  };
-  const resStart = new Int32Array(n + 1);
-  for (let s = 0; s < n; s++) resStart[s + 1] = (resStart[s] ?? 0) + kOf(s);
-  const eHat = new Float64Array(resStart[n] ?? 0);
-  const tau0 = new Float64Array(groups);
-  const bias0 = new Float64Array(groups);
-  slots.labelOf.forEach((j, s) => {
-    const basis = bases[s];
-    const ao = resStart[s] ?? 0;
-    for (let q = 0; q < kOf(s); q++) {
-      if (basis === null || basis === undefined) {
-        eHat[ao + q] = labels[j * dim + q] ?? 0;
-      } else {
-        let dot = 0;
-        for (let c = 0; c < dim; c++) dot += (basis[q * dim + c] ?? 0) * (labels[j * dim + c] ?? 0);
-        eHat[ao + q] = dot;
-      }
-    }
-    if (!global) {
-      tau0[s] = Math.log(prepared.temperature[j] ?? 1);
-      bias0[s] = prepared.bias[j] ?? 0;
-    }
-  });
-  if (global) {
-    tau0[0] = Math.log(prepared.globalTemperature);
-    bias0[0] = prepared.globalBias;
-  }
-  // Features: the unit image rows when some label uses the identity basis, then the projected
-  // rows of the entries of labels with their own basis (one row per entry, train then validation).
-  const usesIdentity = options.residual && bases.some((b) => b === null);
-  const validationSorted = validation === null ? null : Int32Array.from(validation).sort();
-  const projected: { slot: number; photo: number }[] = [];
-  const offsets = new Map<number, number>();
-  let size = usesIdentity ? numPhotos * dim : 0;
-  const offset = (slot: number, photo: number): number => {
-    const k = kOf(slot);
-    if (k === 0) return 0;
-    if (bases[slot] === null) return photo * dim;
-    const key = slot * numPhotos + photo;
-    let at = offsets.get(key);
-    if (at === undefined) {
-      at = size;
-      size += k;
-      offsets.set(key, at);
-      projected.push({ slot, photo });
-    }
-    return at;
-  };
-  const trainSet = entrySet(prepared, trainSorted, slots, options.positiveShare, offset);
-  const validationSet =
-    validationSorted === null
-      ? null
-      : entrySet(prepared, validationSorted, slots, options.positiveShare, offset);
-  const features = new Float32Array(size);
-  if (usesIdentity) features.set(images);
-  for (const { slot, photo } of projected) {
-    const basis = bases[slot];
-    if (basis === null || basis === undefined) continue;
-    const at = offsets.get(slot * numPhotos + photo) ?? 0;
-    const k = basis.length / dim;
-    for (let q = 0; q < k; q++) {
-      let dot = 0;
-      for (let c = 0; c < dim; c++) dot += (basis[q * dim + c] ?? 0) * (images[photo * dim + c] ?? 0);
-      features[at + q] = dot;
-    }
-  }
-  let maxK = 0;
-  for (let s = 0; s < n; s++) maxK = Math.max(maxK, kOf(s));
-  return {
-    slots: n,
-    labelOf: Int32Array.from(slots.labelOf),
-    group: Int32Array.from(slots.labelOf, (_, s) => (global ? 0 : s)),
-    groups,
-    resStart,
-    features,
-    eHat,
-    bases,
-    tau0,
-    bias0,
-    train: trainSet,
-    validation: validationSet,
-    scratch: new Float64Array(maxK),
-  };
-}
-
-/** A slot's residual in embedding space (length d). */
-export function residualVector(problem: Problem, params: Params, slot: number, dim: number) {
-  const ao = problem.resStart[slot] ?? 0;
-  const k = (problem.resStart[slot + 1] ?? 0) - ao;
-  const basis = problem.bases[slot];
-  const out = new Float32Array(dim);
-  if (basis === null || basis === undefined) {
-    for (let q = 0; q < k; q++) out[q] = params.residual[ao + q] ?? 0;
-    return out;
-  }
-  const r = new Float64Array(dim);
-  for (let q = 0; q < k; q++) {
-    const a = params.residual[ao + q] ?? 0;
-    for (let c = 0; c < dim; c++) r[c] = (r[c] ?? 0) + a * (basis[q * dim + c] ?? 0);
-  }
-  out.set(r);
-  return out;
-}
-
 interface Adam {
   readonly grad: Params;
   readonly m1: Params;
@@ -487,7 +253,7 @@ function createAdam(problem: Problem): Adam {
 }
 
 const BETA1 = 0.9;
-const BETA2 = 0.999;
+const BETA2 = 0.95;
 const EPSILON = 1e-8;
 
 function adamUpdate(
@@ -498,8 +264,10 @@ function adamUpdate(
   lr: number,
   c1: number,
   c2: number,
+  from = 0,
+  to = x.length,
 ): void {
-  for (let i = 0; i < x.length; i++) {
+  for (let i = from; i < to; i++) {
     const gi = g[i] ?? 0;
     const a = BETA1 * (m1[i] ?? 0) + (1 - BETA1) * gi;
     const b = BETA2 * (m2[i] ?? 0) + (1 - BETA2) * gi * gi;
@@ -509,37 +277,76 @@ function adamUpdate(
   }
 }
 
-/** One full-batch Adam step on the training entries; returns J before the step. */
-export function adamStep(
+/**
+ * A ranking metric cannot see what cannot change a ranking: one (t, b) for all labels changes no
+ * order at all, and per-label (t, b) without residuals no order within a label (macro mAP). Then
+ * the held-out loss decides.
+ */
+function effectiveCriterion(options: AdaptOptions): EarlyStopping {
+  if (options.residual) return options.earlyStopping;
+  if (options.mode === 'global') return 'loss';
+  return options.earlyStopping === 'map' ? 'loss' : options.earlyStopping;
+}
+
+/**
+ * The early-stopping score of parameters on the held-out entries (higher is better). Allocates
+ * its buffers once; the metrics themselves come from src/core/metrics.ts.
+ */
+function validationScorer(
   problem: Problem,
-  params: Params,
-  adam: Adam,
+  set: EntrySet,
   options: AdaptOptions,
-): number {
+): (params: Params) => number {
+  const criterion = effectiveCriterion(options);
+  // Balanced plain BCE (γ = 0): a proper scoring rule, whatever γ training uses.
+  const plain = { ...options, gamma: 0 };
+  const logits = new Float64Array(set.photo.length);
+  const relevant = Uint8Array.from(set.y, (y) => (y === 1 ? 1 : 0));
+  const hasPositive = relevant.includes(1);
+  return (params) => {
+    if (criterion !== 'loss' && hasPositive) {
+      entryLogits(problem, params, set, logits);
+      // GAP over known cells = AP of the pooled cells; macro mAP = mean AP of each label's.
+      if (criterion === 'gap') return averagePrecision(logits, relevant) ?? 0;
+      const perLabel: (number | null)[] = [];
+      for (let s = 0; s < problem.slots; s++) {
+        const from = set.start[s] ?? 0;
+        const to = set.start[s + 1] ?? 0;
+        perLabel.push(averagePrecision(logits.subarray(from, to), relevant.subarray(from, to)));
+      }
+      const map = macroMeanAveragePrecision(perLabel);
+      if (map !== null) return map;
+    }
+    return -objective(problem, params, plain, set, null, false);
+  };
+}
+
+/** One full-batch Adam step on the training entries; returns J before the step. */
+function adamStep(problem: Problem, params: Params, adam: Adam, options: AdaptOptions): number {
   const loss = objective(problem, params, options, problem.train, adam.grad);
   adam.step++;
   const c1 = 1 - BETA1 ** adam.step;
   const c2 = 1 - BETA2 ** adam.step;
   const { grad, m1, m2 } = adam;
-  adamUpdate(params.tau, grad.tau, m1.tau, m2.tau, options.temperatureLearningRate, c1, c2);
+  if (options.learnTemperature) {
+    adamUpdate(params.tau, grad.tau, m1.tau, m2.tau, options.temperatureLearningRate, c1, c2);
+  }
   adamUpdate(params.bias, grad.bias, m1.bias, m2.bias, options.biasLearningRate, c1, c2);
-  adamUpdate(
-    params.residual,
-    grad.residual,
-    m1.residual,
-    m2.residual,
-    options.learningRate,
-    c1,
-    c2,
-  );
+  // Adam moves every coordinate by about lr at first, so a residual of k coordinates would move
+  // by lr·√k: dividing by √k makes `learningRate` a step in norm, the same whatever k is.
+  const { resStart } = problem;
+  for (let s = 0; s < problem.slots; s++) {
+    const from = resStart[s] ?? 0;
+    const to = resStart[s + 1] ?? 0;
+    if (to === from) continue;
+    const lr = options.learningRate / Math.sqrt(to - from);
+    adamUpdate(params.residual, grad.residual, m1.residual, m2.residual, lr, c1, c2, from, to);
+  }
   return loss;
 }
 
-export { createAdam };
-
 function labelsOf(prepared: PreparedInput, problem: Problem, params: Params, mode: AdaptMode) {
   const out: AdaptedLabel[] = [];
-  const { dim } = prepared;
   const slotOf = new Map<number, number>();
   problem.labelOf.forEach((j, s) => slotOf.set(j, s));
   prepared.labelIds.forEach((id, j) => {
@@ -548,7 +355,7 @@ function labelsOf(prepared: PreparedInput, problem: Problem, params: Params, mod
     const g = mode === 'global' ? 0 : (s ?? 0);
     let residual: Float32Array | null = null;
     if (s !== undefined && (problem.resStart[s + 1] ?? 0) > (problem.resStart[s] ?? 0)) {
-      residual = residualVector(problem, params, s, dim);
+      residual = residualVector(prepared, problem, params, s);
       if (residual.every((v) => v === 0)) residual = null;
     }
     out.push({
@@ -568,10 +375,19 @@ export function adaptPrepared(
   options: AdaptOptions,
   onProgress?: (progress: AdaptProgress) => void,
 ): AdaptResult {
-  const split = splitValidation(prepared, entries, options);
+  const { chosen, weights } = sampleCells(prepared, entries, options);
+  const grams = createGrams(prepared, chosen);
+  const split = splitValidation(prepared, chosen, options);
   let epochs = options.maxEpochs;
   let validation: AdaptResult['validation'] = null;
-  let problem = buildProblem(prepared, split?.train ?? entries, split?.validation ?? null, options);
+  let problem = buildProblem(
+    prepared,
+    grams,
+    split?.train ?? chosen,
+    split?.validation ?? null,
+    options,
+    weights,
+  );
   let params = createParams(problem);
   resetParams(problem, params);
   const valSet = problem.validation;
@@ -579,18 +395,17 @@ export function adaptPrepared(
     const best = createParams(problem);
     copyParams(params, best);
     const adam = createAdam(problem);
-    // Held-out loss: balanced plain BCE (γ = 0), a proper scoring rule whatever γ trains with.
-    const plain = { ...options, gamma: 0 };
-    const zeroShotLoss = objective(problem, params, plain, valSet, null, false);
-    let bestLoss = zeroShotLoss;
+    const score = validationScorer(problem, valSet, options);
+    const zeroShotScore = score(params);
+    let bestScore = zeroShotScore;
     let bestEpoch = 0;
     let epoch = 0;
     while (epoch < options.maxEpochs && epoch - bestEpoch < options.patience) {
       adamStep(problem, params, adam, options);
       epoch++;
-      const loss = objective(problem, params, plain, valSet, null, false);
-      if (loss < bestLoss - 1e-9 * Math.abs(bestLoss)) {
-        bestLoss = loss;
+      const value = score(params);
+      if (value > bestScore + 1e-9 * Math.abs(bestScore)) {
+        bestScore = value;
         bestEpoch = epoch;
         copyParams(params, best);
       }
@@ -601,8 +416,9 @@ export function adaptPrepared(
     validation = {
       photos: split.photos,
       entries: valSet.photo.length,
-      zeroShotLoss,
-      bestLoss,
+      criterion: effectiveCriterion(options),
+      zeroShotScore,
+      bestScore,
       bestEpoch,
       ranEpochs: epoch,
     };
@@ -610,7 +426,7 @@ export function adaptPrepared(
   const refit = validation === null || (options.refit && epochs > 0);
   if (refit) {
     if (validation !== null) {
-      problem = buildProblem(prepared, entries, null, options);
+      problem = buildProblem(prepared, grams, chosen, null, options, weights);
       params = createParams(problem);
       resetParams(problem, params);
     }
@@ -631,6 +447,7 @@ export function adaptPrepared(
     entries: entries.length,
     positives,
     trainedLabels: new Set(Array.from(entries, (e) => prepared.table.label[e] ?? 0)).size,
+    trainedCells: chosen.length,
     options,
   };
 }
