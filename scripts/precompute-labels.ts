@@ -18,7 +18,7 @@ export async function precomputeLabelEmbeddings(modelDir: string, id: string): P
   for (const dtype of probe.info.dtypes.text) {
     const model = await loadModel(modelDir, dtype);
     try {
-      const matrix = await labelMatrix(model, DEFAULT_LABELS, undefined);
+      const matrix = await labelMatrix(model, DEFAULT_LABELS, DEFAULT_TEMPLATES);
       const file: LabelEmbeddingFile = {
         format: 'mumic-label-embeddings',
         version: 1,

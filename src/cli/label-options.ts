@@ -29,13 +29,16 @@ export async function readLabels(file: string | undefined): Promise<Label[]> {
   return parseLabelSet(text, file);
 }
 
+/** The templates a --template option names (default: "a photo of a {}."). */
+export const templatesOf = (template: string | undefined): readonly string[] =>
+  template === undefined ? DEFAULT_TEMPLATES : resolveTemplates(template);
+
 /** The label matrix [labels × dim] (unit rows) for a label set under a template set. */
 export async function labelMatrix(
   model: LoadedModel,
   labels: readonly Label[],
-  template: string | undefined,
+  templates: readonly string[],
 ): Promise<Float32Array> {
-  const templates = template === undefined ? DEFAULT_TEMPLATES : resolveTemplates(template);
   const { json, config } = model.info.tokenizer;
   const tokenizer = createTokenizer(json, config, model.info.contextLength);
   return embedLabels(

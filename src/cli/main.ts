@@ -1,3 +1,4 @@
+import { adaptCommand } from './commands/adapt.ts';
 import { classifyCommand } from './commands/classify.ts';
 import { embedTextCommand } from './commands/embed-text.ts';
 import { evalCommand } from './commands/eval.ts';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, Command> = {
     run: classifyCommand,
   },
   eval: { summary: 'GAP@10, GAP and macro mAP against a ground-truth CSV', run: evalCommand },
+  adapt: { summary: 'learn label parameters (a head) from a ground-truth CSV', run: adaptCommand },
 };
 
 const HELP = `mumic: private multi-label photo tagging with CLIP (MuMIC), on this machine.

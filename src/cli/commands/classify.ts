@@ -3,12 +3,20 @@ import { cosineMatrix, scoreCosines } from '../../core/score.ts';
 import { photoLabelScores, selectLabels } from '../../core/score-rank.ts';
 import { MODEL_OPTIONS, parse, parseDtype, requireModel } from '../args.ts';
 import { collectFiles } from '../files.ts';
-import { LABEL_HELP, LABEL_OPTIONS, labelMatrix, readLabels } from '../label-options.ts';
+import { HEAD_HELP, withHead } from '../head-option.ts';
+import {
+  LABEL_HELP,
+  LABEL_OPTIONS,
+  labelMatrix,
+  readLabels,
+  templatesOf,
+} from '../label-options.ts';
+import { templateSetKey } from '../../core/prompts.ts';
 import { embedFiles, loadModel } from '../load-model.ts';
 import { writeLine } from '../output.ts';
 
 export const CLASSIFY_HELP = `Usage: mumic classify --model DIR [--dtype D] [--labels FILE] [--template T]
-                      [--threshold X] [--top K] PATH...
+                      [--threshold X] [--top K] [--head HEAD.json] PATH...
 
 Scores every label of every photo with MuMIC's tempered sigmoid of the image-text cosine.
 PATHs are image files or folders (recursive). One JSON line per photo:
@@ -20,6 +28,7 @@ Options:
   --model DIR     a CLIP model folder in the Hugging Face layout
   --dtype D       fp32 | fp16 | q8 | q4 | q4f16 (default: q8 when present, else fp32)
 ${LABEL_HELP}
+${HEAD_HELP}
   --threshold X   keep labels with score >= X (0..1; default: all labels)
   --top K         keep at most K labels per photo (default: all)
   --batch N       images per model run (default 8)
@@ -32,6 +41,7 @@ export async function classifyCommand(argv: string[]): Promise<number> {
     threshold: { type: 'string' },
     top: { type: 'string' },
     batch: { type: 'string' },
+    head: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(`${CLASSIFY_HELP}\n`);
@@ -42,7 +52,10 @@ export async function classifyCommand(argv: string[]): Promise<number> {
   const labels = await readLabels(values.labels);
   const model = await loadModel(requireModel(values.model), parseDtype(values.dtype));
   const dim = model.info.projectionDim;
-  const labelVectors = await labelMatrix(model, labels, values.template);
+  const templates = templatesOf(values.template);
+  let labelVectors = await labelMatrix(model, labels, templates);
+  const head = await withHead(values.head, model, labels, labelVectors, templateSetKey(templates));
+  if (head) labelVectors = head.labelEmbeddings;
   const ids = labels.map((l) => l.id);
   const names = new Map(labels.map((l) => [l.id, l.name]));
   const files = await collectFiles(positionals);
@@ -59,7 +72,11 @@ export async function classifyCommand(argv: string[]): Promise<number> {
         await writeLine({ file, error: outcome.error });
         continue;
       }
-      const scored = scoreCosines(cosineMatrix(outcome.embedding, labelVectors, dim), ids);
+      const scored = scoreCosines(
+        cosineMatrix(outcome.embedding, labelVectors, dim),
+        ids,
+        head?.scoring,
+      );
       const chosen = selectLabels(photoLabelScores(scored, 0), { threshold, top });
       await writeLine({
         file,
