@@ -5,6 +5,7 @@ import type { Dtype } from '../core/types.ts';
 import type { ClipEncoder } from '../runtime/clip-encoder.ts';
 import { createNodeEncoder } from '../runtime/node.ts';
 import { NodeModelSource } from './model-source-node.ts';
+import { PrepareThread } from './prepare-thread.ts';
 import { readImageFile } from './read-image.ts';
 
 export interface LoadedModel {
@@ -25,11 +26,20 @@ export function embedFiles(
   files: readonly string[],
   batchSize = 8,
 ): AsyncGenerator<EmbedOutcome[]> {
-  return embedImages(files, {
+  const thread = new PrepareThread(model.info.processor);
+  const outcomes = embedImages(files, {
     decode: readImageFile,
     processor: model.info.processor,
     embedder: model.encoder,
     dim: model.info.projectionDim,
     batchSize,
+    prepare: thread.prepare,
   });
+  return (async function* () {
+    try {
+      yield* outcomes;
+    } finally {
+      await thread.terminate();
+    }
+  })();
 }

@@ -18,9 +18,14 @@ export interface EmbedImagesOptions<I> {
   dim: number;
   batchSize?: number;
   signal?: AbortSignal | undefined;
+  /**
+   * Replaces the in-thread decode and preprocess of a batch, e.g. by a worker thread where the
+   * runtime blocks this one while it runs (onnxruntime-node does).
+   */
+  prepare?: ((items: readonly I[], start: number) => Promise<PreparedBatch>) | undefined;
 }
 
-interface PreparedBatch {
+export interface PreparedBatch {
   pixels: Float32Array;
   indices: number[];
   failures: EmbedOutcome[];
@@ -38,8 +43,10 @@ export async function* embedImages<I>(
   const batchSize = Math.max(1, options.batchSize ?? 8);
   const starts: number[] = [];
   for (let s = 0; s < inputs.length; s += batchSize) starts.push(s);
-  const prepare = (start: number): Promise<PreparedBatch> =>
-    prepareBatch(inputs.slice(start, start + batchSize), start, options);
+  const prepare = (start: number): Promise<PreparedBatch> => {
+    const items = inputs.slice(start, start + batchSize);
+    return options.prepare ? options.prepare(items, start) : prepareBatch(items, start, options);
+  };
 
   let next = starts.length > 0 ? prepare(starts[0] ?? 0) : undefined;
   for (let b = 0; b < starts.length && next; b++) {
@@ -69,10 +76,11 @@ export async function* embedImages<I>(
   next?.catch(() => undefined);
 }
 
-async function prepareBatch<I>(
+/** Decodes and preprocesses a batch in this thread. */
+export async function prepareBatch<I>(
   items: readonly I[],
   start: number,
-  options: EmbedImagesOptions<I>,
+  options: Pick<EmbedImagesOptions<I>, 'decode' | 'processor'>,
 ): Promise<PreparedBatch> {
   const { cropHeight, cropWidth } = options.processor;
   const size = 3 * cropHeight * cropWidth;
