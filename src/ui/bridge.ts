@@ -1,10 +1,18 @@
-// The main thread's only door to the worker: the one comlink wrap.
+// The main thread's only door to the worker: the one comlink wrap. Callbacks go as proxies.
 import { proxy, wrap, type Remote } from 'comlink';
 import type {
+  BatchSummary,
+  BatchUpdate,
   ImageOutcome,
+  LabelProgress,
+  LabelRef,
+  LabelsResult,
   LoadProgress,
   ModelLoadRequest,
   ModelStatus,
+  PhotoInput,
+  RestoreResult,
+  ScoreTable,
   TextEmbeddings,
   WorkerApi,
 } from '../shared/worker-api.ts';
@@ -38,6 +46,46 @@ export class WorkerBridge {
 
   embedTexts(texts: string[]): Promise<TextEmbeddings> {
     return this.remote.embedTexts(texts);
+  }
+
+  setLabels(
+    labels: LabelRef[],
+    templates: string[],
+    onProgress?: (p: LabelProgress) => void,
+  ): Promise<LabelsResult> {
+    return this.remote.setLabels(labels, templates, onProgress ? proxy(onProgress) : undefined);
+  }
+
+  restore(): Promise<RestoreResult> {
+    return this.remote.restore();
+  }
+
+  classify(inputs: PhotoInput[], onUpdate: (u: BatchUpdate) => void): Promise<BatchSummary> {
+    return this.remote.classify(inputs, proxy(onUpdate));
+  }
+
+  cancel(): Promise<void> {
+    return this.remote.cancel();
+  }
+
+  scorePhotos(ids: string[]): Promise<ScoreTable> {
+    return this.remote.scorePhotos(ids);
+  }
+
+  removePhotos(ids: string[]): Promise<void> {
+    return this.remote.removePhotos(ids);
+  }
+
+  clearAll(): Promise<void> {
+    return this.remote.clearAll();
+  }
+
+  getSetting(key: string): Promise<unknown> {
+    return this.remote.getSetting(key);
+  }
+
+  putSetting(key: string, value: unknown): Promise<void> {
+    return this.remote.putSetting(key, value);
   }
 
   terminate(): void {

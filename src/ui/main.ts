@@ -1,43 +1,73 @@
-import { WorkerBridge } from './bridge.ts';
+import './styles.css';
 import { readAppParams } from './app-params.ts';
+import { App } from './app.ts';
+import { WorkerBridge } from './bridge.ts';
+import { collectDrop, collectPaste } from './collect-files.ts';
+import { View } from './view.ts';
 
 const params = readAppParams(location.search);
 const bridge = new WorkerBridge();
-const app = document.querySelector<HTMLDivElement>('#app');
-if (!app) throw new Error('#app missing');
+const root = document.querySelector<HTMLDivElement>('#app');
+if (!root) throw new Error('#app missing');
 
-const status = document.createElement('p');
-status.id = 'status';
-status.setAttribute('role', 'status');
-status.textContent = 'Loading model…';
-app.append(status);
+// The callback runs only after start-up begins, when `view` exists.
+const app = new App(bridge, params, () => view.update());
+const view = new View(root, app);
+view.renderNow();
+
+// Drops anywhere on the page; the drop zone lights up while something is dragged over.
+const hasFiles = (e: DragEvent): boolean => e.dataTransfer?.types.includes('Files') ?? false;
+let depth = 0;
+document.addEventListener('dragenter', (e) => {
+  if (!hasFiles(e)) return;
+  depth++;
+  if (!view.dragging) {
+    view.dragging = true;
+    view.update();
+  }
+});
+document.addEventListener('dragleave', (e) => {
+  if (!hasFiles(e)) return;
+  depth = Math.max(0, depth - 1);
+  if (depth === 0) {
+    view.dragging = false;
+    view.update();
+  }
+});
+document.addEventListener('dragover', (e) => {
+  if (!hasFiles(e)) return;
+  e.preventDefault();
+  if (e.dataTransfer) e.dataTransfer.dropEffect = 'copy';
+});
+document.addEventListener('drop', (e) => {
+  if (!e.dataTransfer || !hasFiles(e)) return;
+  e.preventDefault();
+  depth = 0;
+  view.dragging = false;
+  collectDrop(e.dataTransfer).then(
+    (collected) => app.add(collected),
+    (error: unknown) => app.notify(error),
+  );
+});
+document.addEventListener('paste', (e) => {
+  if (!e.clipboardData || e.clipboardData.files.length === 0) return;
+  e.preventDefault();
+  app.add(collectPaste(e.clipboardData));
+});
 
 const modelId = params.model ?? 'clip-vit-base-patch32';
 const base = new URL(import.meta.env.BASE_URL, location.href);
-const ready = bridge
-  .loadModel(
-    {
-      id: modelId,
-      baseUrl: new URL(`models/${modelId}/`, base).href,
-      wasmPaths: new URL('ort/', base).href,
-      dtype: params.dtype,
-      backend: params.backend,
-    },
-    (p) => {
-      status.textContent = `Loading ${p.file}: ${Math.round(p.loaded / 1e6)} MB`;
-    },
-  )
-  .then((s) => {
-    status.dataset['backend'] = s.backend;
-    status.dataset['dtype'] = s.dtypes.vision;
-    status.textContent = `${s.id} · ${s.dtypes.vision} · ${s.backend}${s.fallbackReason ? ` (${s.fallbackReason})` : ''}`;
-    return s;
-  })
-  .catch((error: unknown) => {
-    status.dataset['errorName'] = (error as Error).name;
-    status.textContent = `${(error as Error).name}: ${(error as Error).message}`;
-    throw error;
-  });
+const { model: ready, done } = app.start({
+  id: modelId,
+  baseUrl: new URL(`models/${modelId}/`, base).href,
+  wasmPaths: new URL('ort/', base).href,
+  dtype: params.dtype,
+  backend: params.backend,
+});
+// Failures are shown in the page; tests read them from these promises.
+ready.catch(() => undefined);
+done.catch(() => undefined);
 
-// A console and test handle on the worker bridge (the same API the UI uses).
-Object.assign(globalThis, { mumic: { bridge, ready } });
+// A console and test handle: the worker bridge (the same API the UI uses), the model's status
+// once loaded (`ready`), and the end of start-up: labels and stored photos in (`done`).
+Object.assign(globalThis, { mumic: { bridge, ready, done, app } });

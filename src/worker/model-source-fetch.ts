@@ -1,8 +1,13 @@
 import { MumicError } from '../core/errors.ts';
 import type { ModelSource } from '../core/types.ts';
+import { modelCacheFetch } from './model-cache.ts';
 
 export interface FetchModelSourceOptions {
-  /** Defaults to the global fetch; injectable for tests and for Cache Storage wrappers. */
+  /**
+   * Defaults to the global fetch behind the model cache (model-cache.ts: this origin's model
+   * files are stored in Cache Storage for offline use and checked against index.json).
+   * Injectable for tests and other storage.
+   */
   fetch?: typeof fetch;
   /** Passed to every request (e.g. an AbortSignal, credentials). */
   init?: RequestInit;
@@ -27,7 +32,7 @@ export class FetchModelSource implements ModelSource {
     this.base = base;
     this.location = base.href;
     // Bound: calling an unbound window.fetch as a method throws "Illegal invocation".
-    this.fetch = opts.fetch ?? globalThis.fetch.bind(globalThis);
+    this.fetch = opts.fetch ?? modelCacheFetch();
     this.init = opts.init ?? {};
   }
 

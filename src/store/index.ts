@@ -1,0 +1,170 @@
+/**
+ * The app's IndexedDB (the only module that uses it), through idb-keyval: embeddings of images and
+ * labels, the photos of each model and dtype (results, thumbnails, errors) and the settings.
+ * Keys come from core/cache-keys.ts. Every failure becomes StorageQuotaExceeded or StorageFailed.
+ */
+import {
+  clear,
+  createStore,
+  delMany,
+  get,
+  getMany,
+  promisifyRequest,
+  set,
+  setMany,
+  type UseStore,
+} from 'idb-keyval';
+import type { ImageEmbeddingKey, LabelEmbeddingKey, PhotoScope } from '../core/cache-keys.ts';
+import { photoKey } from '../core/cache-keys.ts';
+import { MumicError, type ErrorInfo } from '../core/errors.ts';
+
+/** A photo as stored: enough to show it and its error again after a reload. */
+export interface StoredPhoto {
+  id: string;
+  name: string;
+  /** Path inside a dropped folder, else the name. */
+  path: string;
+  size: number;
+  type: string;
+  /** SHA-256 hex of the bytes; absent when the file could not be read. */
+  hash?: string | undefined;
+  /** Order of adding (larger is later). */
+  seq: number;
+  /** A small WebP/JPEG made in the worker; absent when the photo could not be decoded. */
+  thumbnail?: Blob | undefined;
+  error?: ErrorInfo | undefined;
+}
+
+let stores:
+  { images: UseStore; labels: UseStore; photos: UseStore; settings: UseStore } | undefined;
+
+function db() {
+  stores ??= {
+    images: createStore('mumic-image-embeddings', 'vectors'),
+    labels: createStore('mumic-label-embeddings', 'vectors'),
+    photos: createStore('mumic-photos', 'photos'),
+    settings: createStore('mumic-settings', 'settings'),
+  };
+  return stores;
+}
+
+function storageError(what: string, cause: unknown): MumicError {
+  if (cause instanceof MumicError) return cause;
+  const name = (cause as { name?: unknown } | null)?.name;
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return name === 'QuotaExceededError'
+    ? new MumicError('StorageQuotaExceeded', `${what}: ${message}`, { cause })
+    : new MumicError('StorageFailed', `${what}: ${message}`, { cause });
+}
+
+async function guard<T>(what: string, job: () => Promise<T>): Promise<T> {
+  try {
+    return await job();
+  } catch (cause) {
+    throw storageError(what, cause);
+  }
+}
+
+const mutable = (key: readonly IDBValidKey[]): IDBValidKey[] => [...key];
+
+// ---- embeddings ------------------------------------------------------------------------------
+
+export function getImageEmbeddings(
+  keys: readonly ImageEmbeddingKey[],
+): Promise<(Float32Array | undefined)[]> {
+  if (keys.length === 0) return Promise.resolve([]);
+  return guard('reading image embeddings', () =>
+    getMany<Float32Array>(keys.map(mutable), db().images),
+  );
+}
+
+export function putImageEmbeddings(
+  entries: readonly (readonly [ImageEmbeddingKey, Float32Array])[],
+): Promise<void> {
+  if (entries.length === 0) return Promise.resolve();
+  return guard('saving image embeddings', () =>
+    setMany(
+      entries.map(([k, v]) => [mutable(k), v]),
+      db().images,
+    ),
+  );
+}
+
+export function deleteImageEmbeddings(keys: readonly ImageEmbeddingKey[]): Promise<void> {
+  if (keys.length === 0) return Promise.resolve();
+  return guard('deleting image embeddings', () => delMany(keys.map(mutable), db().images));
+}
+
+export function getLabelEmbeddings(
+  keys: readonly LabelEmbeddingKey[],
+): Promise<(Float32Array | undefined)[]> {
+  if (keys.length === 0) return Promise.resolve([]);
+  return guard('reading label embeddings', () =>
+    getMany<Float32Array>(keys.map(mutable), db().labels),
+  );
+}
+
+export function putLabelEmbeddings(
+  entries: readonly (readonly [LabelEmbeddingKey, Float32Array])[],
+): Promise<void> {
+  if (entries.length === 0) return Promise.resolve();
+  return guard('saving label embeddings', () =>
+    setMany(
+      entries.map(([k, v]) => [mutable(k), v]),
+      db().labels,
+    ),
+  );
+}
+
+// ---- photos ----------------------------------------------------------------------------------
+
+/** Every photo of a scope (model id + vision dtype), in the order they were added. */
+export function listPhotos(scope: PhotoScope): Promise<StoredPhoto[]> {
+  return guard('reading stored photos', async () => {
+    // Keys are [...scope, id]: a prefix range. Arrays sort after strings, so [...scope, []] is
+    // above every [...scope, id].
+    const range = IDBKeyRange.bound([...scope], [...scope, []]);
+    const all = await db().photos('readonly', (s) =>
+      promisifyRequest(s.getAll(range) as IDBRequest<StoredPhoto[]>),
+    );
+    return all.sort((a, b) => a.seq - b.seq);
+  });
+}
+
+export function putPhotos(scope: PhotoScope, photos: readonly StoredPhoto[]): Promise<void> {
+  if (photos.length === 0) return Promise.resolve();
+  return guard('saving photos', () =>
+    setMany(
+      photos.map((p) => [mutable(photoKey(scope, p.id)), p]),
+      db().photos,
+    ),
+  );
+}
+
+export function deletePhotos(scope: PhotoScope, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return Promise.resolve();
+  return guard('deleting photos', () =>
+    delMany(
+      ids.map((id) => mutable(photoKey(scope, id))),
+      db().photos,
+    ),
+  );
+}
+
+// ---- settings --------------------------------------------------------------------------------
+
+export function getSetting<T>(key: string): Promise<T | undefined> {
+  return guard('reading settings', () => get<T>(key, db().settings));
+}
+
+export function putSetting(key: string, value: unknown): Promise<void> {
+  return guard('saving settings', () => set(key, value, db().settings));
+}
+
+/** Deletes everything the app stored: photos, thumbnails, embeddings and settings. */
+export function clearEverything(): Promise<void> {
+  const s = db();
+  return guard('clearing storage', async () => {
+    await Promise.all([clear(s.images), clear(s.labels), clear(s.photos), clear(s.settings)]);
+  });
+}

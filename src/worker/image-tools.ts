@@ -1,0 +1,52 @@
+// Content hashing and thumbnails, in the worker.
+import { toHex, type ContentHash } from '../core/cache-keys.ts';
+import type { DecodedImage } from '../core/types.ts';
+
+/** SHA-256 of a file's bytes, lower-case hex. */
+export async function sha256Hex(blob: Blob): Promise<ContentHash> {
+  return toHex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+}
+
+/** Longest edge of a thumbnail, in pixels (2x the grid's tile for sharp high-DPI display). */
+export const THUMBNAIL_EDGE = 320;
+
+/** A small WebP of a decoded (upright) image; undefined if the browser cannot make one. */
+export async function makeThumbnail(image: DecodedImage): Promise<Blob | undefined> {
+  const { width, height } = image;
+  if (width === 0 || height === 0) return undefined;
+  const scale = Math.min(1, THUMBNAIL_EDGE / Math.max(width, height));
+  const w = Math.max(1, Math.round(width * scale));
+  const h = Math.max(1, Math.round(height * scale));
+  let rgba: Uint8ClampedArray<ArrayBuffer>;
+  if (image.channels === 4) {
+    rgba = new Uint8ClampedArray(
+      image.data.buffer as ArrayBuffer,
+      image.data.byteOffset,
+      image.data.byteLength,
+    );
+  } else {
+    rgba = new Uint8ClampedArray(width * height * 4);
+    const c = image.channels;
+    for (let i = 0, p = 0; i < width * height; i++, p += c) {
+      rgba[i * 4] = image.data[p] ?? 0;
+      rgba[i * 4 + 1] = image.data[c === 1 ? p : p + 1] ?? 0;
+      rgba[i * 4 + 2] = image.data[c === 1 ? p : p + 2] ?? 0;
+      rgba[i * 4 + 3] = 255;
+    }
+  }
+  const bitmap = await createImageBitmap(new ImageData(rgba, width, height), {
+    resizeWidth: w,
+    resizeHeight: h,
+    resizeQuality: 'medium',
+    premultiplyAlpha: 'none',
+  });
+  try {
+    const canvas = new OffscreenCanvas(w, h);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return undefined;
+    ctx.drawImage(bitmap, 0, 0);
+    return await canvas.convertToBlob({ type: 'image/webp', quality: 0.8 });
+  } finally {
+    bitmap.close();
+  }
+}

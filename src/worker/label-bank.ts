@@ -1,0 +1,216 @@
+// The label set in the worker: one unit vector per label, found in memory, in the store, in the
+// model's precomputed file, or else encoded (once) and stored. Scores photos against the set.
+import { labelEmbeddingKey, type LabelEmbeddingKey } from '../core/cache-keys.ts';
+import { MumicError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
+import {
+  labelEmbeddingFileName,
+  labelEmbeddingMismatch,
+  parseLabelEmbeddingFile,
+} from '../core/label-embedding-file.ts';
+import { embedLabels } from '../core/label-embeddings.ts';
+import { templateSetKey, validateTemplates } from '../core/prompts.ts';
+import { scoreImages } from '../core/score.ts';
+import type { Dtype } from '../core/types.ts';
+import type { LabelProgress, LabelRef, ScoreTable } from '../shared/worker-api.ts';
+import { getLabelEmbeddings, putLabelEmbeddings } from '../store/index.ts';
+
+export interface LabelContext {
+  model: string;
+  textDtype: Dtype;
+  dim: number;
+  /** Text encoder: [texts × dim], unnormalised. */
+  encode(texts: string[]): Promise<Float32Array>;
+  /** Texts per text-encoder run (1 where a vector would otherwise depend on its batch). */
+  batchSize: number;
+  /** The text of a file in the model folder, undefined when it is not there. */
+  readModelFile(name: string): Promise<string | undefined>;
+}
+
+export interface LabelSetOutcome {
+  encoded: number;
+  fromFile: number;
+  fromStore: number;
+  fileNote: string | undefined;
+  storageError: ErrorInfo | undefined;
+}
+
+/** Labels encoded per text-encoder call group (progress is reported between groups). */
+const ENCODE_GROUP = 16;
+
+const keyString = (k: LabelEmbeddingKey): string => JSON.stringify(k);
+
+export class LabelBank {
+  version = 0;
+  private ids: string[] = [];
+  private matrix = new Float32Array(0);
+  private dim = 0;
+  /** Vectors already seen this session, by JSON of their key. */
+  private readonly memory = new Map<string, Float32Array>();
+  /** Precomputed files already read this session (model|dtype|templates). */
+  private readonly filesTried = new Set<string>();
+
+  get labelIds(): readonly string[] {
+    return this.ids;
+  }
+
+  /** Forgets in-memory vectors (after the store was cleared). */
+  reset(): void {
+    this.memory.clear();
+    this.filesTried.clear();
+  }
+
+  async set(
+    labels: readonly LabelRef[],
+    templates: readonly string[],
+    ctx: LabelContext,
+    onProgress?: (p: LabelProgress) => void,
+  ): Promise<LabelSetOutcome> {
+    const checked = validateTemplates(templates);
+    const templateKey = templateSetKey(checked);
+    const ids = new Set<string>();
+    for (const l of labels) {
+      if (ids.has(l.id)) throw new MumicError('InvalidLabelSet', `duplicate label id "${l.id}"`);
+      ids.add(l.id);
+    }
+    const keyOf = (prompt: string) =>
+      labelEmbeddingKey(ctx.model, ctx.textDtype, templateKey, prompt);
+    const prompts = [...new Set(labels.map((l) => l.prompt))];
+    const missing = () => prompts.filter((p) => !this.memory.has(keyString(keyOf(p))));
+    const outcome: LabelSetOutcome = {
+      encoded: 0,
+      fromFile: 0,
+      fromStore: 0,
+      fileNote: undefined,
+      storageError: undefined,
+    };
+    const noteStorage = (error: unknown) => {
+      outcome.storageError ??= toErrorInfo(error);
+    };
+
+    // 1. The store.
+    let want = missing();
+    if (want.length > 0) {
+      try {
+        const found = await getLabelEmbeddings(want.map(keyOf));
+        found.forEach((v, i) => {
+          const prompt = want[i];
+          if (v instanceof Float32Array && v.length === ctx.dim && prompt !== undefined) {
+            this.memory.set(keyString(keyOf(prompt)), v);
+            outcome.fromStore++;
+          }
+        });
+      } catch (error) {
+        noteStorage(error);
+      }
+    }
+
+    // 2. The model's precomputed file (read once per session and template set).
+    want = missing();
+    const fileId = `${ctx.model}|${ctx.textDtype}|${templateKey}`;
+    if (want.length > 0 && !this.filesTried.has(fileId)) {
+      this.filesTried.add(fileId);
+      const { loaded, note } = await this.readFile(ctx, templateKey, keyOf, noteStorage);
+      outcome.fileNote = note;
+      const wanted = new Set(want);
+      outcome.fromFile = loaded.filter((p) => wanted.has(p)).length;
+    }
+
+    // 3. The text encoder, for whatever is left.
+    want = missing();
+    const total = want.length;
+    onProgress?.({ done: 0, total });
+    for (let start = 0; start < want.length; start += ENCODE_GROUP) {
+      const group = want.slice(start, start + ENCODE_GROUP);
+      const vectors = await embedLabels(
+        group.map((prompt) => ({ prompt })),
+        checked,
+        (texts) => ctx.encode(texts),
+        ctx.dim,
+        ctx.batchSize,
+      );
+      const entries = group.map(
+        (prompt, j) =>
+          [keyOf(prompt), vectors.slice(j * ctx.dim, (j + 1) * ctx.dim)] as [
+            LabelEmbeddingKey,
+            Float32Array,
+          ],
+      );
+      for (const [k, v] of entries) this.memory.set(keyString(k), v);
+      outcome.encoded += group.length;
+      await putLabelEmbeddings(entries).catch(noteStorage);
+      onProgress?.({ done: Math.min(total, start + group.length), total });
+    }
+
+    // 4. The matrix, in label order.
+    const matrix = new Float32Array(labels.length * ctx.dim);
+    labels.forEach((l, j) => {
+      const v = this.memory.get(keyString(keyOf(l.prompt)));
+      if (!v) throw new MumicError('InferenceFailed', `no vector for label "${l.id}"`);
+      matrix.set(v, j * ctx.dim);
+    });
+    this.ids = labels.map((l) => l.id);
+    this.matrix = matrix;
+    this.dim = ctx.dim;
+    this.version++;
+    return outcome;
+  }
+
+  /** Scores [photos × dim] raw image embeddings against the current set. */
+  score(photoIds: string[], embeddings: readonly Float32Array[]): ScoreTable {
+    if (photoIds.length === 0 || this.ids.length === 0) {
+      // n × 0 or 0 × m: rows of no scores.
+      const none = new Float32Array(0);
+      const table = { version: this.version, labelIds: [...this.ids] };
+      return { ...table, photoIds: [...photoIds], scores: none, cosines: none };
+    }
+    const d = this.dim;
+    const images = new Float32Array(embeddings.length * d);
+    embeddings.forEach((e, i) => images.set(e, i * d));
+    const scored = scoreImages(images, this.matrix, d, this.ids);
+    return {
+      version: this.version,
+      labelIds: [...this.ids],
+      photoIds: [...photoIds],
+      scores: scored.scores,
+      cosines: scored.cosines,
+    };
+  }
+
+  private async readFile(
+    ctx: LabelContext,
+    templateKey: string,
+    keyOf: (prompt: string) => LabelEmbeddingKey,
+    noteStorage: (error: unknown) => void,
+  ): Promise<{ loaded: string[]; note: string | undefined }> {
+    const name = labelEmbeddingFileName(ctx.textDtype);
+    let text: string | undefined;
+    try {
+      text = await ctx.readModelFile(name);
+    } catch (error) {
+      return { loaded: [], note: `${name} could not be read: ${toErrorInfo(error).message}` };
+    }
+    if (text === undefined) return { loaded: [], note: undefined };
+    try {
+      const table = parseLabelEmbeddingFile(text);
+      const mismatch = labelEmbeddingMismatch(table, {
+        model: ctx.model,
+        dtype: ctx.textDtype,
+        templateKey,
+        dim: ctx.dim,
+      });
+      if (mismatch !== undefined) return { loaded: [], note: `${name} is ${mismatch}` };
+      const entries = table.labels.map(
+        (l, r) =>
+          [keyOf(l.prompt), table.vectors.slice(r * ctx.dim, (r + 1) * ctx.dim)] as [
+            LabelEmbeddingKey,
+            Float32Array,
+          ],
+      );
+      for (const [k, v] of entries) this.memory.set(keyString(k), v);
+      await putLabelEmbeddings(entries).catch(noteStorage);
+      return { loaded: table.labels.map((l) => l.prompt), note: undefined };
+    } catch (error) {
+      return { loaded: [], note: `${name} was not used: ${toErrorInfo(error).message}` };
+    }
+  }
+}

@@ -1,0 +1,312 @@
+// Model files in Cache Storage: the worker's fetch for `models/<id>/...`, so that a model fetched
+// once is there with the network off. It lives in the worker, not in the service worker, because
+// a page is never controlled by a service worker on its first visit: the first visit's model
+// downloads never pass through it, and "one online visit" must be enough (docs/OFFLINE.md).
+import { MumicError } from '../core/errors.ts';
+import {
+  fileMismatch,
+  indexedFile,
+  modelFileOfUrl,
+  parseModelIndex,
+  type IndexedFile,
+  type ModelIndex,
+} from '../core/model-index.ts';
+import { Sha256 } from '../core/sha256.ts';
+import { isQuotaError, storageError } from '../core/storage-errors.ts';
+
+/** One cache for every model's files, keyed by URL. */
+export const MODEL_CACHE_NAME = 'mumic-models';
+/** The SHA-256 (from index.json) a cached file was verified against. */
+export const SHA_HEADER = 'X-Mumic-SHA256';
+/** On an offline HEAD answered from index.json: the file exists but is not stored. */
+export const NOT_STORED_HEADER = 'X-Mumic-Not-Stored';
+
+export interface ModelCacheOptions {
+  /** The network. Defaults to the global fetch. */
+  fetch?: typeof fetch;
+  /** Defaults to the global `caches`; without Cache Storage, requests go to the network only. */
+  caches?: CacheStorage | undefined;
+  cacheName?: string;
+  /** Only this origin's model files are cached. Defaults to the global location's origin. */
+  origin?: string | undefined;
+  /** Usage and quota for the message of a full storage; defaults to navigator.storage. */
+  estimate?: () => Promise<{ usage?: number; quota?: number }>;
+  /** How long index.json may take before cached files are used unchecked (default 4 s). */
+  indexTimeoutMs?: number;
+  /**
+   * Called when a downloaded file could not be stored because storage is full
+   * (StorageQuotaExceeded, naming the file and what to free). Without it, reading that file
+   * fails with that error, so the app says so rather than silently not working offline.
+   */
+  onStorageError?: (error: MumicError) => void;
+  /** Other storage failures (storage disabled, private mode): the file is used, not stored. */
+  onStorageWarning?: (error: MumicError) => void;
+}
+
+type Target = NonNullable<ReturnType<typeof modelFileOfUrl>>;
+
+/**
+ * A fetch for FetchModelSource: GET and HEAD of this origin's `models/<id>/<path>` are answered from Cache Storage when stored, else from the network, and a
+ * complete 200 download is checked against index.json (size, SHA-256) and stored.
+ *
+ * - A stored file is used as long as index.json (when reachable) lists the same SHA-256;
+ *   a model reinstalled under the same id is downloaded again.
+ * - HEAD of a stored file is answered from the cache. With no network, HEAD of a file that is
+ *   not stored is a 200 if index.json (the last one fetched, kept in the cache) lists it, else a
+ *   404: a tower never used online does not stop the model from loading offline.
+ * - A GET with a single `Range` is sliced from the stored file (206); otherwise it goes to the
+ *   network and is not stored.
+ * - A download that does not match index.json fails with ModelFileInvalid naming the file, and
+ *   is not stored; neither is an interrupted one.
+ */
+export function modelCacheFetch(options: ModelCacheOptions = {}): typeof fetch {
+  const net = options.fetch ?? globalThis.fetch.bind(globalThis);
+  const storage = options.caches ?? (globalThis as { caches?: CacheStorage }).caches;
+  const origin = options.origin ?? (globalThis as { location?: Location }).location?.origin;
+  const cacheName = options.cacheName ?? MODEL_CACHE_NAME;
+  const indexTimeout = options.indexTimeoutMs ?? 4000;
+  const indexes = new Map<string, Promise<ModelIndex | undefined>>();
+  let opened: Promise<Cache | undefined> | undefined;
+
+  const openCache = (): Promise<Cache | undefined> =>
+    (opened ??= (storage ? storage.open(cacheName) : Promise.resolve(undefined)).catch(
+      (cause: unknown) => {
+        // e.g. a SecurityError in a private window: work from the network.
+        options.onStorageWarning?.(storageError(cause, { what: 'model files (Cache Storage)' }));
+        return undefined;
+      },
+    ));
+
+  /**
+   * index.json, once per fetch function (i.e. per model load): from the network (network first,
+   * stored in the cache for offline use), else the stored copy; undefined when neither is usable.
+   */
+  const loadIndex = (url: string, cache: Cache): Promise<ModelIndex | undefined> => {
+    let pending = indexes.get(url);
+    if (!pending) {
+      pending = (async () => {
+        try {
+          const res = await net(url, { signal: AbortSignal.timeout(indexTimeout) });
+          if (res.ok) {
+            const text = await res.text();
+            const index = parseModelIndex(JSON.parse(text));
+            const headers = { 'Content-Type': 'application/json' };
+            await cache.put(url, new Response(text, { headers })).catch(() => undefined);
+            return index;
+          }
+          await res.body?.cancel();
+          if (res.status === 404 || res.status === 410) return undefined;
+        } catch {
+          // offline, slow or not JSON: the stored copy
+        }
+        try {
+          const stored = await cache.match(url);
+          return stored ? parseModelIndex(await stored.json()) : undefined;
+        } catch {
+          return undefined;
+        }
+      })();
+      indexes.set(url, pending);
+    }
+    return pending;
+  };
+
+  const estimate = async (): Promise<{ usage?: number; quota?: number }> => {
+    try {
+      if (options.estimate) return await options.estimate();
+      const storageManager = (globalThis as { navigator?: { storage?: StorageManager } }).navigator
+        ?.storage;
+      return (await storageManager?.estimate()) ?? {};
+    } catch {
+      return {};
+    }
+  };
+
+  return async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = new Request(input, init);
+    const target =
+      request.method === 'GET' || request.method === 'HEAD' ? ownModelFile(request.url) : undefined;
+    const cache = target ? await openCache() : undefined;
+    if (!target || !cache) return net(request);
+
+    const key = cacheKey(request.url);
+    const [hit, index] = await Promise.all([
+      cache.match(key).catch(() => undefined),
+      loadIndex(target.indexUrl, cache),
+    ]);
+    const expected = index ? indexedFile(index, target.id, target.path) : undefined;
+    const fresh =
+      hit !== undefined &&
+      (expected?.sha256 === undefined || hit.headers.get(SHA_HEADER) === expected.sha256);
+
+    if (hit && fresh) {
+      if (request.method === 'HEAD') return headOf(hit);
+      const range = request.headers.get('Range');
+      return range ? sliceRange(hit, range) : hit;
+    }
+
+    let res: Response;
+    try {
+      res = await net(request);
+    } catch (cause) {
+      if (isAbort(cause)) throw cause;
+      // No network. A stored copy that index.json no longer vouches for beats nothing.
+      if (hit) {
+        if (request.method === 'HEAD') return headOf(hit);
+        const range = request.headers.get('Range');
+        return range ? sliceRange(hit, range) : hit;
+      }
+      if (request.method === 'HEAD') {
+        // Offline, a file exists if index.json lists it: the model still loads when a tower
+        // that was never used (e.g. the text tower) is not stored; reading it then fails by name.
+        const listed = index?.get(target.id)?.get(target.path);
+        if (!listed) return new Response(null, { status: 404, statusText: 'Not stored' });
+        const headers = new Headers({ [NOT_STORED_HEADER]: '1' });
+        if (listed.size !== undefined) headers.set('Content-Length', String(listed.size));
+        return new Response(null, { status: 200, statusText: 'Listed, not stored', headers });
+      }
+      throw new TypeError(
+        `${target.path} is not stored for offline use and the network failed (${messageOf(cause)})`,
+        { cause },
+      );
+    }
+    void hit?.body?.cancel(); // stale: replaced by the download
+    if (
+      request.method !== 'GET' ||
+      request.headers.has('Range') ||
+      res.status !== 200 ||
+      !res.body ||
+      (res.headers.get('Content-Type') ?? '').startsWith('text/html')
+    ) {
+      return res;
+    }
+    return verifyAndStore(res, target, expected, cache, key);
+  };
+
+  function ownModelFile(url: string): Target | undefined {
+    if (origin === undefined || new URL(url).origin !== origin) return undefined;
+    return modelFileOfUrl(url);
+  }
+
+  /**
+   * Streams the download to the caller while hashing it and writing it to the cache. The
+   * caller's stream ends only once the file is verified and stored, so a mismatch or a full
+   * storage reaches the reader, naming the file.
+   */
+  function verifyAndStore(
+    res: Response,
+    target: Target,
+    expected: IndexedFile | undefined,
+    cache: Cache,
+    key: string,
+  ): Response {
+    const hash = expected ? new Sha256() : undefined;
+    let size = 0;
+    const checked = (res.body as ReadableStream<Uint8Array>).pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          hash?.update(chunk);
+          size += chunk.byteLength;
+          controller.enqueue(chunk);
+        },
+        flush(controller) {
+          if (!expected || !hash) return;
+          const why = fileMismatch(expected, { size, sha256: hash.hex() });
+          if (why) {
+            controller.error(
+              new MumicError(
+                'ModelFileInvalid',
+                `${target.path} of model ${target.id} is damaged (${why}); it was not stored. Reinstall the model (npm run models) and reload.`,
+              ),
+            );
+          }
+        },
+      }),
+    );
+    const [toCaller, toCache] = checked.tee();
+    const headers = new Headers(res.headers);
+    if (expected?.sha256) headers.set(SHA_HEADER, expected.sha256);
+    const stored = cache.put(
+      key,
+      new Response(toCache, { status: 200, statusText: res.statusText, headers }),
+    );
+    stored.catch(() => undefined); // awaited below; never unhandled
+
+    const body = toCaller.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        async flush(controller) {
+          try {
+            await stored;
+          } catch (cause) {
+            const what = `${target.path} of model ${target.id} for offline use`;
+            if (isQuotaError(cause)) {
+              const { usage, quota } = await estimate();
+              const error = storageError(cause, { what, bytes: size, usage, quota });
+              if (options.onStorageError) options.onStorageError(error);
+              else controller.error(error);
+            } else {
+              options.onStorageWarning?.(storageError(cause, { what }));
+            }
+          }
+        },
+      }),
+    );
+    return new Response(body, {
+      status: res.status,
+      statusText: res.statusText,
+      headers: res.headers,
+    });
+  }
+}
+
+function cacheKey(url: string): string {
+  const u = new URL(url);
+  u.search = '';
+  u.hash = '';
+  return u.href;
+}
+
+function headOf(hit: Response): Response {
+  void hit.body?.cancel();
+  return new Response(null, { status: 200, statusText: 'OK', headers: hit.headers });
+}
+
+/** A single `bytes=a-b` range of a stored file; other forms get the whole file (as servers may). */
+async function sliceRange(hit: Response, range: string): Promise<Response> {
+  const match = /^bytes=(\d*)-(\d*)$/.exec(range.trim());
+  if (!match || (match[1] === '' && match[2] === '')) return hit;
+  const blob = await hit.blob();
+  const size = blob.size;
+  let start: number;
+  let end: number;
+  if (match[1] === '') {
+    start = Math.max(0, size - Number(match[2]));
+    end = size - 1;
+  } else {
+    start = Number(match[1]);
+    end = match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1);
+  }
+  const headers = new Headers(hit.headers);
+  headers.delete(SHA_HEADER);
+  if (start >= size || end < start) {
+    headers.set('Content-Range', `bytes */${size}`);
+    headers.set('Content-Length', '0');
+    return new Response(null, { status: 416, statusText: 'Range Not Satisfiable', headers });
+  }
+  headers.set('Content-Range', `bytes ${start}-${end}/${size}`);
+  headers.set('Content-Length', String(end - start + 1));
+  return new Response(blob.slice(start, end + 1), {
+    status: 206,
+    statusText: 'Partial Content',
+    headers,
+  });
+}
+
+function isAbort(error: unknown): boolean {
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'AbortError' || name === 'TimeoutError';
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
