@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MumicError, type ErrorName } from '../../src/core/errors.ts';
+import type { ErrorName } from '../../src/core/errors.ts';
 import { scoreImages } from '../../src/core/score.ts';
 import {
   adapt,
@@ -14,6 +14,7 @@ import {
   type MumicHead,
 } from '../../src/core/adapt/index.ts';
 import { makeSynthetic, syntheticFeedback } from '../../src/core/adapt/synthetic.ts';
+import { errorOf } from '../errors.ts';
 
 const data = makeSynthetic({ numPhotos: 200, seed: 3 });
 const feedback = syntheticFeedback(
@@ -50,16 +51,6 @@ const head = buildHead(result, {
   trainedAt: new Date('2026-01-02T03:04:05Z'),
 });
 const file = serializeHead(head);
-
-function errorOf(fn: () => unknown): MumicError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(MumicError);
-    return error as MumicError;
-  }
-  throw new Error('expected a MumicError, nothing was thrown');
-}
 
 /** The head file with one change made to its parsed JSON. */
 function edited(change: (head: Record<string, unknown>) => void): string {
