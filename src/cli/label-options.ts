@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { MumicError } from '../core/errors.ts';
 import { embedLabels } from '../core/label-embeddings.ts';
+import { runBatchSize } from '../core/model-files.ts';
 import { DEFAULT_LABELS, parseLabelSet, type Label } from '../core/labels/index.ts';
 import { DEFAULT_TEMPLATES, resolveTemplates } from '../core/prompts.ts';
 import { createTokenizer } from '../core/tokenize.ts';
@@ -46,5 +47,6 @@ export async function labelMatrix(
     templates,
     (texts) => model.encoder.embedTexts(tokenizer.encode(texts)),
     model.info.projectionDim,
+    runBatchSize(model.encoder.dtypes.text, 64),
   );
 }

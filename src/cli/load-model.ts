@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { embedImages, type EmbedOutcome } from '../core/embed-images.ts';
+import { runBatchSize } from '../core/model-files.ts';
 import { loadModelFolder, type ModelInfo } from '../core/model-folder.ts';
 import type { Dtype } from '../core/types.ts';
 import type { ClipEncoder } from '../runtime/clip-encoder.ts';
@@ -32,7 +33,7 @@ export function embedFiles(
     processor: model.info.processor,
     embedder: model.encoder,
     dim: model.info.projectionDim,
-    batchSize,
+    batchSize: runBatchSize(model.encoder.dtypes.vision, batchSize),
     prepare: thread.prepare,
   });
   return (async function* () {

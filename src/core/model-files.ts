@@ -75,3 +75,14 @@ export function chooseDtype(
     `no ${opts.tower ?? 'model'} weights usable on ${backend}${why}: the folder has ${have}, usable are ${order.join(', ')}`,
   );
 }
+
+/**
+ * Inputs per session.run for a dtype. int8 exports quantize activations dynamically with one
+ * scale per tensor (DynamicQuantizeLinear), so in a batch an embedding depends on the other
+ * inputs of its batch: on clip-tiny q8, 1 - cos(alone, in a batch of 4) is 1e-4..2e-4, enough to
+ * move a tempered-sigmoid score by 0.05. One input per run keeps an embedding a function of its
+ * input only (as every cache key assumes), in the app and the CLI alike.
+ */
+export function runBatchSize(dtype: Dtype, preferred: number): number {
+  return dtype === 'q8' ? 1 : preferred;
+}

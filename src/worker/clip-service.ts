@@ -10,7 +10,8 @@ import { MumicError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
 import { MAX_FILE_BYTES } from '../core/image-header.ts';
 import { loadModelFolder, type ModelInfo } from '../core/model-folder.ts';
 import { createTokenizer } from '../core/tokenize.ts';
-import type { Dtype, LoadProgress } from '../core/types.ts';
+import type { LoadProgress } from '../core/types.ts';
+import { runBatchSize } from '../core/model-files.ts';
 import type { FallbackEncoder } from '../runtime/fallback-encoder.ts';
 import { SerialQueue } from '../runtime/serial-queue.ts';
 import { createWebEncoder } from '../runtime/web.ts';
@@ -88,18 +89,6 @@ const LOOKUP_GROUP = 16;
 /** Images per vision-tower run, and texts per text-tower run. */
 const IMAGE_BATCH = 8;
 const TEXT_BATCH = 64;
-
-/**
- * Runs of one input at a time for these dtypes. Their towers quantize activations dynamically
- * with one scale per tensor (DynamicQuantizeLinear), so in a batch an embedding depends on the
- * other inputs of its batch: measured on clip-tiny q8, 1 - cos(alone, in a batch of 4) is
- * 1e-4..2e-4, enough to move a tempered-sigmoid score by 0.05. Alone, it depends on its input
- * only, as its cache key says, and is the same on WASM and native onnxruntime (docs/UI.md).
- */
-const UNBATCHED_DTYPES: readonly Dtype[] = ['q8'];
-
-const batchFor = (dtype: Dtype, batch: number): number =>
-  UNBATCHED_DTYPES.includes(dtype) ? 1 : batch;
 
 const cancelled = (): MumicError => new MumicError('Cancelled', 'the batch was cancelled');
 
@@ -180,7 +169,7 @@ export class ClipService implements WorkerApi {
           textDtype: loaded.encoder.dtypes.text,
           dim: loaded.info.projectionDim,
           encode: (texts) => this.encodeTexts(texts),
-          batchSize: batchFor(loaded.encoder.dtypes.text, TEXT_BATCH),
+          batchSize: runBatchSize(loaded.encoder.dtypes.text, TEXT_BATCH),
           readModelFile: (name) => readText(loaded.source, name),
         },
         onProgress,
@@ -422,7 +411,7 @@ export class ClipService implements WorkerApi {
         processor: info.processor,
         embedder: this.imageEmbedder(),
         dim: info.projectionDim,
-        batchSize: batchFor(this.require().encoder.dtypes.vision, IMAGE_BATCH),
+        batchSize: runBatchSize(this.require().encoder.dtypes.vision, IMAGE_BATCH),
         signal,
       })) {
         await emit(
