@@ -29,17 +29,11 @@ export interface LabelEmbeddingFile {
   embeddings: string;
 }
 
-/** The file once decoded. */
-export interface LabelEmbeddingTable {
-  model: string;
-  dtype: Dtype;
-  templateKey: string;
-  templates: string[];
-  dim: number;
-  labels: { id: string; prompt: string }[];
+/** The file once decoded: its fields, with the base64 replaced by the vectors. */
+export type LabelEmbeddingTable = Omit<LabelEmbeddingFile, 'format' | 'version' | 'embeddings'> & {
   /** [labels × dim], row-major, unit rows. */
   vectors: Float32Array;
-}
+};
 
 /** The file's name inside the model folder. */
 export function labelEmbeddingFileName(textDtype: Dtype): string {

@@ -16,24 +16,11 @@ import {
 } from 'idb-keyval';
 import type { ImageEmbeddingKey, LabelEmbeddingKey, PhotoScope } from '../core/cache-keys.ts';
 import { photoKey } from '../core/cache-keys.ts';
-import { MumicError, type ErrorInfo } from '../core/errors.ts';
+import { MumicError } from '../core/errors.ts';
+import type { PhotoRecord } from '../shared/worker-api.ts';
 
-/** A photo as stored: enough to show it and its error again after a reload. */
-export interface StoredPhoto {
-  id: string;
-  name: string;
-  /** Path inside a dropped folder, else the name. */
-  path: string;
-  size: number;
-  type: string;
-  /** SHA-256 hex of the bytes; absent when the file could not be read. */
-  hash?: string | undefined;
-  /** Order of adding (larger is later). */
-  seq: number;
-  /** A small WebP/JPEG made in the worker; absent when the photo could not be decoded. */
-  thumbnail?: Blob | undefined;
-  error?: ErrorInfo | undefined;
-}
+/** A photo as stored: the worker's record of it, enough to show it and its error after a reload. */
+export type StoredPhoto = PhotoRecord;
 
 let stores:
   { images: UseStore; labels: UseStore; photos: UseStore; settings: UseStore } | undefined;

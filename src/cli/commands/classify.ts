@@ -31,7 +31,8 @@ ${LABEL_HELP}
 ${HEAD_HELP}
   --threshold X   keep labels with score >= X (0..1; default: all labels)
   --top K         keep at most K labels per photo (default: all)
-  --batch N       images per model run (default 8)
+  --batch N       images per model run (default 8; q8 models run one at a time, see
+                  docs/PERFORMANCE.md)
   -h, --help      this help`;
 
 export async function classifyCommand(argv: string[]): Promise<number> {
