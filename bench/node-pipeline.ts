@@ -1,10 +1,12 @@
 // Node: the CLI's path (read file → decode → PIL-exact preprocess → batch → onnxruntime-node)
-// versus a bare session.run loop on the same model, dtype and batch size.
+// versus a bare session.run loop on the same model, dtype, session options and run size.
 import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { embedFiles, loadModel } from '../src/cli/load-model.ts';
-import { onnxPath } from '../src/core/model-files.ts';
+import { NodeModelSource } from '../src/cli/model-source-node.ts';
+import { onnxPath, runBatchSize } from '../src/core/model-files.ts';
+import { loadModelFolder } from '../src/core/model-folder.ts';
 import { benchImages } from './bench-images.ts';
 
 export interface Rate {
@@ -14,12 +16,36 @@ export interface Rate {
   msPerImage: number;
 }
 
-const rate = (images: number, seconds: number): Rate => ({
+export const rate = (images: number, seconds: number): Rate => ({
   images,
   seconds,
   imagesPerSecond: images / seconds,
   msPerImage: (seconds * 1000) / images,
 });
+
+/** A bare loop of `session.run` on random pixels, `batch` images per run; timed runs only. */
+async function bareRuns(
+  model: Uint8Array,
+  [h, w]: readonly [number, number],
+  batch: number,
+  count: number,
+): Promise<Rate> {
+  const session = await ort.InferenceSession.create(model, {
+    executionProviders: ['cpu'],
+    graphOptimizationLevel: 'all',
+    // As src/runtime/node.ts sets it, so both sides run the same onnxruntime configuration.
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  });
+  const pixels = Float32Array.from({ length: batch * 3 * h * w }, () => Math.random() * 4 - 2);
+  const feeds = { pixel_values: new ort.Tensor('float32', pixels, [batch, 3, h, w]) };
+  await session.run(feeds);
+  const t = performance.now();
+  const runs = Math.ceil(count / batch);
+  for (let i = 0; i < runs; i++) await session.run(feeds);
+  const r = rate(runs * batch, (performance.now() - t) / 1000);
+  await session.release();
+  return r;
+}
 
 export async function benchNode(
   modelDir: string,
@@ -28,30 +54,38 @@ export async function benchNode(
   count: number,
 ) {
   const files = benchImages(count);
+  const bytes = await readFile(join(modelDir, onnxPath('vision', dtype)));
+  // The input size the pipeline feeds: the processor's crop (checked against config.json).
+  const { processor } = await loadModelFolder(new NodeModelSource(modelDir));
+  const size = [processor.cropHeight, processor.cropWidth] as const;
+  // The pipeline runs q8 one image per session.run (runBatchSize, for exactness), so the
+  // runtime's own speed is measured at that run size; `batch` images per run is shown too.
+  const runSize = runBatchSize(dtype, batch);
+  const bare = await bareRuns(bytes, size, runSize, count);
+  const bareBatched = runSize === batch ? bare : await bareRuns(bytes, size, batch, count);
 
-  // Bare runtime: one session, random pixels, the same batch size, timed runs only.
-  const session = await ort.InferenceSession.create(
-    await readFile(join(modelDir, onnxPath('vision', dtype))),
-    { executionProviders: ['cpu'], graphOptimizationLevel: 'all' },
-  );
-  const pixels = Float32Array.from({ length: batch * 3 * 224 * 224 }, () => Math.random() * 4 - 2);
-  const feeds = { pixel_values: new ort.Tensor('float32', pixels, [batch, 3, 224, 224]) };
-  await session.run(feeds);
-  let t = performance.now();
-  const runs = Math.ceil(count / batch);
-  for (let i = 0; i < runs; i++) await session.run(feeds);
-  const bare = rate(runs * batch, (performance.now() - t) / 1000);
-  await session.release();
-
-  // Pipeline: what `mumic embed` does, after model load and warm-up.
+  // Pipeline: what `mumic embed` does, after model load and warm-up, end to end (worker boot
+  // included). `steady` leaves out the first run's images, which nothing can overlap.
   const model = await loadModel(modelDir, dtype);
   await model.encoder.session('vision');
-  t = performance.now();
+  const t = performance.now();
+  let tFirst = 0;
+  let first = 0;
   let done = 0;
   for await (const outcomes of embedFiles(model, files, batch)) {
     done += outcomes.length;
+    if (!first) [first, tFirst] = [done, performance.now()];
   }
-  const pipeline = rate(done, (performance.now() - t) / 1000);
+  const end = performance.now();
+  const pipeline = rate(done, (end - t) / 1000);
+  const steady = rate(done - first, (end - tFirst) / 1000);
   await model.encoder.release();
-  return { bare, pipeline, ratio: pipeline.imagesPerSecond / bare.imagesPerSecond };
+  return {
+    runSize,
+    bare,
+    bareBatched,
+    pipeline,
+    steady,
+    ratio: pipeline.imagesPerSecond / bare.imagesPerSecond,
+  };
 }

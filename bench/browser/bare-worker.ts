@@ -1,22 +1,41 @@
 // Bare onnxruntime-web: one session, random pixels, timed session.run calls only.
 import * as ort from 'onnxruntime-web/webgpu';
+import { MumicError } from '../../src/core/errors.ts';
+import { loadModelFolder } from '../../src/core/model-folder.ts';
+import type { ModelSource } from '../../src/core/types.ts';
+
+/** The model folder over HTTP, enough for loadModelFolder to read its JSON files. */
+const httpSource = (baseUrl: string): ModelSource => ({
+  location: baseUrl,
+  async read(path) {
+    const response = await fetch(new URL(path, baseUrl));
+    if (!response.ok) throw new MumicError('ModelFileMissing', `${path}: HTTP ${response.status}`);
+    return new Uint8Array(await response.arrayBuffer());
+  },
+  async exists(path) {
+    return (await fetch(new URL(path, baseUrl), { method: 'HEAD' })).ok;
+  },
+});
 
 self.onmessage = async (
-  event: MessageEvent<{ modelUrl: string; wasmPaths: string; batch: number; runs: number }>,
+  event: MessageEvent<{ baseUrl: string; wasmPaths: string; batch: number; runs: number }>,
 ) => {
-  const { modelUrl, wasmPaths, batch, runs } = event.data;
+  const { baseUrl, wasmPaths, batch, runs } = event.data;
   ort.env.wasm.wasmPaths = wasmPaths;
   ort.env.wasm.numThreads = self.crossOriginIsolated
     ? Math.min(navigator.hardwareConcurrency, 4)
     : 1;
   ort.env.wasm.proxy = false;
+  // The input size the pipeline feeds: the processor's crop (checked against config.json).
+  const { cropHeight: h, cropWidth: w } = (await loadModelFolder(httpSource(baseUrl))).processor;
+  const modelUrl = new URL('onnx/vision_model_quantized.onnx', baseUrl);
   const bytes = new Uint8Array(await (await fetch(modelUrl)).arrayBuffer());
   const session = await ort.InferenceSession.create(bytes, {
     executionProviders: ['wasm'],
     graphOptimizationLevel: 'all',
   });
-  const pixels = Float32Array.from({ length: batch * 3 * 224 * 224 }, () => Math.random() * 4 - 2);
-  const feeds = { pixel_values: new ort.Tensor('float32', pixels, [batch, 3, 224, 224]) };
+  const pixels = Float32Array.from({ length: batch * 3 * h * w }, () => Math.random() * 4 - 2);
+  const feeds = { pixel_values: new ort.Tensor('float32', pixels, [batch, 3, h, w]) };
   // Two warm-up runs, as the pipeline gets (session warm-up, then a first batch).
   await session.run(feeds);
   await session.run(feeds);

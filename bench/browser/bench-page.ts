@@ -15,7 +15,7 @@ async function bare(
     worker.onmessage = (e: MessageEvent<Timing & { threads: number }>) => resolve(e.data);
     worker.onerror = (e) => reject(new Error(e.message));
     worker.postMessage({
-      modelUrl: new URL(`/models/${model}/onnx/vision_model_quantized.onnx`, location.href).href,
+      baseUrl: new URL(`/models/${model}/`, location.href).href,
       wasmPaths: new URL('/ort/', location.href).href,
       batch,
       runs,

@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { PreparedBatch } from '../core/embed-images.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
-import type { PrepareRequest } from './prepare-worker.ts';
+import type { PrepareReply, PrepareRequest } from './prepare-worker.ts';
 
 /** Runs batch preparation (decode + preprocess) on one worker thread. */
 export class PrepareThread {
@@ -11,10 +11,19 @@ export class PrepareThread {
     { resolve: (batch: PreparedBatch) => void; reject: (error: Error) => void }
   >();
   private next = 0;
+  /**
+   * Whether the worker has loaded its modules. Booting takes about half a second here (a thread,
+   * the TypeScript loader, sharp), so callers can prepare in their own thread until then.
+   */
+  ready = false;
 
   constructor(private readonly processor: ImageProcessorConfig) {
     this.worker = new Worker(new URL('./prepare-worker-boot.js', import.meta.url));
-    this.worker.on('message', (m: { id: number; batch: PreparedBatch }) => {
+    this.worker.on('message', (m: PrepareReply) => {
+      if (m.type === 'ready') {
+        this.ready = true;
+        return;
+      }
       this.pending.get(m.id)?.resolve(m.batch);
       this.pending.delete(m.id);
     });

@@ -115,7 +115,7 @@ export function computeCoefficients(
     }
     const base = i * ksize;
     for (let x = 0; x < xmax; x++) {
-      let v = w[x] ?? 0;
+      let v = w[x] as number;
       if (ww !== 0.0) v /= ww;
       // normalize_coeffs_8bpc: round half away from zero, then truncate as C's (int) does.
       k[base + x] = v < 0 ? Math.trunc(-0.5 + v * ONE) : Math.trunc(0.5 + v * ONE);
@@ -176,6 +176,8 @@ export function resize(
   const outC = options.channels ?? inC;
   const region = options.region ?? { left: 0, top: 0, width, height };
   checkArgs(src, width, height, outC, region);
+  // One element type in the hot loops (a clamped view costs nothing), so they stay monomorphic.
+  const data = src.data instanceof Uint8Array ? src.data : bytesOf(src.data);
 
   const needH = width !== src.width;
   const needV = height !== src.height;
@@ -187,25 +189,34 @@ export function resize(
   if (needV) {
     vert = computeCoefficients(src.height, height, filter, region.top, region.height);
     if (region.height > 0) {
-      rowFirst = vert.start[0] ?? 0;
+      const { start, count } = vert;
       const last = region.height - 1;
-      rowEnd = (vert.start[last] ?? 0) + (vert.count[last] ?? 0);
-      for (let i = 0; i < region.height; i++) vert.start[i] = (vert.start[i] ?? 0) - rowFirst;
+      rowFirst = start[0] as number;
+      rowEnd = (start[last] as number) + (count[last] as number);
+      for (let i = 0; i < region.height; i++) start[i] = (start[i] as number) - rowFirst;
     } else {
       rowFirst = rowEnd = 0;
     }
   }
 
   // Horizontal pass over the needed rows only; its result is 8-bit, as Pillow's imTemp is.
-  let mid: Pixels8;
+  const rows = rowEnd - rowFirst;
+  let mid: Uint8Array;
   if (needH) {
     const horiz = computeCoefficients(src.width, width, filter, region.left, region.width);
-    mid = horizontalPass(src, rowFirst, rowEnd - rowFirst, horiz, outC);
+    mid = new Uint8Array(region.width * rows * outC);
+    horizontalPass(data, src.width, inC, rowFirst, rows, horiz, outC, mid);
   } else {
-    mid = copyBlock(src, region.left, rowFirst, region.width, rowEnd - rowFirst, outC);
+    mid = copyBlock(data, src.width, inC, region.left, rowFirst, region.width, rows, outC);
   }
-  return vert ? verticalPass(mid, vert, region.height) : mid;
+  if (!vert) return { width: region.width, height: rows, channels: outC, data: mid };
+  const out = new Uint8Array(region.width * region.height * outC);
+  verticalPass(mid, region.width * outC, vert, region.height, out);
+  return { width: region.width, height: region.height, channels: outC, data: out };
 }
+
+const bytesOf = (a: Uint8ClampedArray): Uint8Array =>
+  new Uint8Array(a.buffer, a.byteOffset, a.length);
 
 function checkArgs(src: Pixels8, width: number, height: number, outC: number, r: Region): void {
   const ints = [width, height, outC, r.left, r.top, r.width, r.height];
@@ -222,97 +233,145 @@ function checkArgs(src: Pixels8, width: number, height: number, outC: number, r:
 }
 
 function copyBlock(
-  src: Pixels8,
+  d: Uint8Array,
+  srcW: number,
+  inC: number,
   left: number,
   top: number,
   w: number,
   h: number,
   outC: number,
-): Pixels8 {
+): Uint8Array {
   const out = new Uint8Array(w * h * outC);
-  const inC = src.channels;
-  const d = src.data;
+  if (inC === outC) {
+    const rowLen = w * inC;
+    for (let y = 0; y < h; y++) {
+      const p = ((top + y) * srcW + left) * inC;
+      out.set(d.subarray(p, p + rowLen), y * rowLen);
+    }
+    return out;
+  }
   let o = 0;
   for (let y = 0; y < h; y++) {
-    let p = ((top + y) * src.width + left) * inC;
+    let p = ((top + y) * srcW + left) * inC;
     for (let x = 0; x < w; x++, p += inC) {
-      for (let c = 0; c < outC; c++) out[o++] = d[p + c] ?? 0;
+      for (let c = 0; c < outC; c++) out[o++] = d[p + c] as number;
     }
   }
-  return { width: w, height: h, channels: outC, data: out };
+  return out;
 }
 
-/* The passes below are the hot loops: `| 0` keeps V8 on int32 arithmetic (the same wrap-around
-   as Pillow's int accumulators), and the common channel counts get their own loops. */
+/* The passes below are the hot loops. `| 0` keeps V8 on int32 arithmetic (the same wrap-around
+   as Pillow's int accumulators); `as number` instead of `?? 0` on typed-array reads, which are
+   in bounds by construction; and the common channel counts get their own loops. */
 
 function horizontalPass(
-  src: Pixels8,
+  d: Uint8Array,
+  srcW: number,
+  inC: number,
   row0: number,
   rows: number,
   co: Coefficients,
   outC: number,
-): Pixels8 {
-  const outW = co.start.length;
-  const inC = src.channels;
-  const d = src.data;
+  out: Uint8Array,
+): void {
   const { ksize, start, count, k } = co;
-  const out = new Uint8Array(outW * rows * outC);
-  const inStride = src.width * inC;
+  const outW = start.length;
+  const inStride = srcW * inC;
+  // Byte offset of each output column's first tap within a row.
+  const first = new Int32Array(outW);
+  for (let i = 0; i < outW; i++) first[i] = (start[i] as number) * inC;
   let o = 0;
-  for (let y = 0; y < rows; y++) {
-    const rowBase = (row0 + y) * inStride;
-    for (let xx = 0; xx < outW; xx++) {
-      const n = count[xx] ?? 0;
-      const kb = xx * ksize;
-      let p = rowBase + (start[xx] ?? 0) * inC;
-      if (outC === 3) {
+  if (outC === 3) {
+    for (let y = 0; y < rows; y++) {
+      const rowBase = (row0 + y) * inStride;
+      for (let xx = 0, kb = 0; xx < outW; xx++, kb += ksize) {
+        const n = count[xx] as number;
+        let p = rowBase + (first[xx] as number);
         let s0 = HALF;
         let s1 = HALF;
         let s2 = HALF;
         for (let x = 0; x < n; x++, p += inC) {
-          const kv = k[kb + x] ?? 0;
-          s0 = (s0 + (d[p] ?? 0) * kv) | 0;
-          s1 = (s1 + (d[p + 1] ?? 0) * kv) | 0;
-          s2 = (s2 + (d[p + 2] ?? 0) * kv) | 0;
+          const kv = k[kb + x] as number;
+          s0 = (s0 + (d[p] as number) * kv) | 0;
+          s1 = (s1 + (d[p + 1] as number) * kv) | 0;
+          s2 = (s2 + (d[p + 2] as number) * kv) | 0;
         }
         out[o] = clip8(s0);
         out[o + 1] = clip8(s1);
         out[o + 2] = clip8(s2);
         o += 3;
-      } else {
-        for (let c = 0; c < outC; c++) {
-          let s = HALF;
-          for (let x = 0, q = p + c; x < n; x++, q += inC) {
-            s = (s + (d[q] ?? 0) * (k[kb + x] ?? 0)) | 0;
-          }
-          out[o++] = clip8(s);
+      }
+    }
+    return;
+  }
+  for (let y = 0; y < rows; y++) {
+    const rowBase = (row0 + y) * inStride;
+    for (let xx = 0, kb = 0; xx < outW; xx++, kb += ksize) {
+      const n = count[xx] as number;
+      const p = rowBase + (first[xx] as number);
+      for (let c = 0; c < outC; c++) {
+        let s = HALF;
+        for (let x = 0, q = p + c; x < n; x++, q += inC) {
+          s = (s + (d[q] as number) * (k[kb + x] as number)) | 0;
         }
+        out[o++] = clip8(s);
       }
     }
   }
-  return { width: outW, height: rows, channels: outC, data: out };
 }
 
-function verticalPass(src: Pixels8, co: Coefficients, outH: number): Pixels8 {
-  const w = src.width;
-  const c = src.channels;
-  const d = src.data;
+function verticalPass(
+  d: Uint8Array,
+  rowLen: number,
+  co: Coefficients,
+  outH: number,
+  out: Uint8Array,
+): void {
   const { ksize, start, count, k } = co;
-  const rowLen = w * c;
-  const out = new Uint8Array(outH * rowLen);
-  for (let yy = 0; yy < outH; yy++) {
-    const n = count[yy] ?? 0;
-    const kb = yy * ksize;
-    const base = (start[yy] ?? 0) * rowLen;
+  for (let yy = 0, kb = 0; yy < outH; yy++, kb += ksize) {
+    const n = count[yy] as number;
+    const base = (start[yy] as number) * rowLen;
     const o = yy * rowLen;
-    // Every byte of a row uses the same taps, so channels need no special case here.
-    for (let i = 0; i < rowLen; i++) {
+    // Every byte of a row uses the same taps, so channels need no special case. Eight bytes per
+    // tap loop share each coefficient load and the loop overhead: about twice as fast as one.
+    let i = 0;
+    for (; i + 8 <= rowLen; i += 8) {
+      let s0 = HALF;
+      let s1 = HALF;
+      let s2 = HALF;
+      let s3 = HALF;
+      let s4 = HALF;
+      let s5 = HALF;
+      let s6 = HALF;
+      let s7 = HALF;
+      for (let y = 0, q = base + i; y < n; y++, q += rowLen) {
+        const kv = k[kb + y] as number;
+        s0 = (s0 + (d[q] as number) * kv) | 0;
+        s1 = (s1 + (d[q + 1] as number) * kv) | 0;
+        s2 = (s2 + (d[q + 2] as number) * kv) | 0;
+        s3 = (s3 + (d[q + 3] as number) * kv) | 0;
+        s4 = (s4 + (d[q + 4] as number) * kv) | 0;
+        s5 = (s5 + (d[q + 5] as number) * kv) | 0;
+        s6 = (s6 + (d[q + 6] as number) * kv) | 0;
+        s7 = (s7 + (d[q + 7] as number) * kv) | 0;
+      }
+      const j = o + i;
+      out[j] = clip8(s0);
+      out[j + 1] = clip8(s1);
+      out[j + 2] = clip8(s2);
+      out[j + 3] = clip8(s3);
+      out[j + 4] = clip8(s4);
+      out[j + 5] = clip8(s5);
+      out[j + 6] = clip8(s6);
+      out[j + 7] = clip8(s7);
+    }
+    for (; i < rowLen; i++) {
       let s = HALF;
       for (let y = 0, q = base + i; y < n; y++, q += rowLen) {
-        s = (s + (d[q] ?? 0) * (k[kb + y] ?? 0)) | 0;
+        s = (s + (d[q] as number) * (k[kb + y] as number)) | 0;
       }
       out[o + i] = clip8(s);
     }
   }
-  return { width: w, height: outH, channels: c, data: out };
 }
