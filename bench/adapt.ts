@@ -10,10 +10,9 @@
  *
  *   npx tsx bench/adapt.ts [--runs N] [--skip-exact]
  */
-import { cosineMatrix } from '../src/core/score.ts';
 import { adapt, type AdaptOptions, type FeedbackEntry } from '../src/core/adapt/index.ts';
-import { makeSynthetic, syntheticFeedback } from '../src/core/adapt/synthetic.ts';
-import { createRandom, shuffleInPlace } from '../src/core/adapt/random.ts';
+import { syntheticFeedback } from '../src/core/adapt/synthetic.ts';
+import { NUM_PHOTOS, appFeedback as appCells, benchData } from './adapt-cases.ts';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -22,32 +21,9 @@ const arg = (name: string): string | undefined => {
 const runs = Number(arg('--runs') ?? 3);
 const skipExact = process.argv.includes('--skip-exact');
 
-const NUM_PHOTOS = 1000;
-const data = makeSynthetic({
-  dim: 512,
-  numLabels: 120,
-  numPhotos: NUM_PHOTOS,
-  prevalence: 0.03,
-  seed: 1,
-});
+const data = benchData();
 const m = data.labelIds.length;
-const cosines = cosineMatrix(data.images, data.labelEmbeddings, data.dim);
-
-/** Per label: the `top` photos it scores highest on, then `others` random photos. */
-function appFeedback(top: number, others: number): FeedbackEntry[] {
-  const random = createRandom(3);
-  const out: FeedbackEntry[] = [];
-  data.labelIds.forEach((label, j) => {
-    const order = Array.from({ length: NUM_PHOTOS }, (_, i) => i).sort(
-      (a, b) => (cosines[b * m + j] ?? 0) - (cosines[a * m + j] ?? 0),
-    );
-    const rest = shuffleInPlace(Int32Array.from(order.slice(top)), random);
-    for (const photo of [...order.slice(0, top), ...rest.subarray(0, others)]) {
-      out.push({ photo, label, value: data.truth[photo * m + j] === 1 ? 1 : -1 });
-    }
-  });
-  return out;
-}
+const appFeedback = (top: number, others: number): FeedbackEntry[] => appCells(data, top, others);
 
 const all = syntheticFeedback(
   data,

@@ -29,6 +29,7 @@ export const ERROR_NAMES = [
   'InvalidLabelSet',
   'InvalidHead',
   'HeadMismatch',
+  'InvalidFeedback',
   'InvalidArgument',
 ] as const;
 
@@ -89,6 +90,7 @@ const HINTS: Record<ErrorName, string> = {
   InvalidLabelSet: 'The label set file could not be read.',
   InvalidHead: 'The head file is damaged or not a head file.',
   HeadMismatch: 'The head file was made for another model or label set.',
+  InvalidFeedback: 'The feedback file is damaged or not a feedback file.',
   InvalidArgument: 'An argument is not valid.',
 };
 

@@ -4,6 +4,7 @@
  * to check downloaded model files, so a damaged or truncated file fails by name instead of
  * loading as garbage.
  */
+import { DTYPES, type Dtype, type Tower } from './types.ts';
 
 export interface IndexedFile {
   path: string;
@@ -87,4 +88,71 @@ export function modelFileOfUrl(
     return undefined;
   }
   return { indexUrl: `${u.origin}${root}index.json`, id: modelId, path };
+}
+
+// ---- models chosen from disk in the app (issue 5)
+
+/** A model's entry, as `npm run models` writes it to index.json (scripts/models-index.ts). */
+export interface ModelIndexEntry {
+  id: string;
+  name: string;
+  /** Weight files present per tower, in DTYPES order. */
+  dtypes: Record<Tower, Dtype[]>;
+  files: { path: string; size: number; sha256: string }[];
+}
+
+/**
+ * The models chosen from disk in this browser, stored beside their files in Cache Storage: the
+ * shape of index.json (so `parseModelIndex` reads it too), plus the last one chosen.
+ */
+export interface LocalModelManifest {
+  models: (ModelIndexEntry & { folder: string; storedAt: string })[];
+  last: string | undefined;
+}
+
+/** Its name under the models URL (`<base>models/local-models.json`); it only lives in the cache. */
+export const LOCAL_MODELS_FILE = 'local-models.json';
+
+/** The stored manifest; entries that are not well formed are dropped (their files are unchecked). */
+export function parseLocalManifest(json: unknown): LocalModelManifest {
+  const { models, last } = (json ?? {}) as { models?: unknown; last?: unknown };
+  const out: LocalModelManifest = { models: [], last: typeof last === 'string' ? last : undefined };
+  if (!Array.isArray(models)) return out;
+  for (const model of models as unknown[]) {
+    const m = (model ?? {}) as Record<string, unknown>;
+    const dtypes = m['dtypes'] as Record<Tower, unknown> | undefined;
+    const files = m['files'];
+    if (
+      typeof m['id'] !== 'string' ||
+      !Array.isArray(files) ||
+      !Array.isArray(dtypes?.vision) ||
+      !Array.isArray(dtypes.text)
+    ) {
+      continue;
+    }
+    const checked = (files as unknown[]).filter(
+      (f): f is { path: string; size: number; sha256: string } => {
+        const { path, size, sha256 } = (f ?? {}) as Record<string, unknown>;
+        return (
+          typeof path === 'string' &&
+          typeof size === 'number' &&
+          typeof sha256 === 'string' &&
+          SHA256.test(sha256)
+        );
+      },
+    );
+    const isDtype = (d: unknown): d is Dtype => (DTYPES as readonly unknown[]).includes(d);
+    out.models.push({
+      id: m['id'],
+      name: typeof m['name'] === 'string' ? m['name'] : m['id'],
+      dtypes: {
+        vision: (dtypes.vision as unknown[]).filter(isDtype),
+        text: (dtypes.text as unknown[]).filter(isDtype),
+      },
+      files: checked,
+      folder: typeof m['folder'] === 'string' ? m['folder'] : m['id'],
+      storedAt: typeof m['storedAt'] === 'string' ? m['storedAt'] : '',
+    });
+  }
+  return out;
 }

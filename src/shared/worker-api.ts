@@ -1,9 +1,11 @@
 // The one contract between the page and the worker. Both sides import only this file's types;
 // comlink's expose (src/worker/worker.ts) and wrap (src/ui/bridge.ts) are the only glue.
+import type { PhotoFeedback } from '../core/adapt/feedback-file.ts';
+import type { HeadMetrics, HeadTraining } from '../core/adapt/head.ts';
 import type { ErrorInfo } from '../core/errors.ts';
 import type { Backend, Dtype, LoadProgress, Tower } from '../core/types.ts';
 
-export type { ErrorInfo, LoadProgress };
+export type { ErrorInfo, HeadMetrics, LoadProgress, PhotoFeedback };
 
 export type BackendChoice = 'webgpu' | 'wasm';
 
@@ -142,6 +144,111 @@ export interface RestoreResult {
   storageError?: ErrorInfo | undefined;
 }
 
+// ---- feedback and adaptation (issue 6) -------------------------------------------------------
+
+/** Sets (1 confirmed, −1 rejected) or clears (null) the answer for one (photo content, label). */
+export interface FeedbackChange {
+  hash: string;
+  label: string;
+  value: 1 | -1 | null;
+  /** The label's prompt, kept with the answer for a person reading an export. */
+  text?: string | undefined;
+}
+
+export interface FeedbackImport {
+  added: number;
+  replaced: number;
+  unchanged: number;
+  /** Every stored cell after the import. */
+  feedback: PhotoFeedback[];
+}
+
+/** Adaptation settings a person can change; the rest are core/adapt defaults. */
+export interface AdaptRequest {
+  /** Hardness exponent γ (0: plain balanced BCE). */
+  gamma?: number | undefined;
+  /** Learn a residual on each label's text vector (else temperature and bias only). */
+  residual?: boolean | undefined;
+  /** One temperature and bias for all labels instead of one per label. */
+  mode?: 'per-label' | 'global' | undefined;
+}
+
+/** The head in use for the loaded model, as the page shows it. */
+export interface HeadState {
+  source: 'trained' | 'imported';
+  trainedAt: string;
+  /** Labels whose scores the head changes now. */
+  adapted: string[];
+  /** Labels of the head that do not apply to the current set, with why. */
+  left: { id: string; reason: string }[];
+  /** Before/after on held-out feedback; null when too little feedback to hold any out. */
+  metrics: HeadMetrics | null;
+  training: HeadTraining | null;
+}
+
+export interface HeadChange {
+  head: HeadState | null;
+  /** Every stored photo scored with the change applied. */
+  table: ScoreTable;
+  storageError?: ErrorInfo | undefined;
+}
+
+export interface AdaptOutcome extends HeadChange {
+  head: HeadState;
+  /** Feedback used: photos, known cells, confirmed cells, labels. */
+  used: { photos: number; entries: number; positives: number; labels: number };
+  /** Feedback not used: labels not in the current set, photos not in this model's store. */
+  ignored: { notInLabels: number; noEmbedding: number };
+  elapsedMs: number;
+}
+
+// ---- local model folders (issue 5) ----------------------------------------------------------
+
+/** One file of a model folder chosen from disk, with its path relative to the chosen folder. */
+export interface LocalModelFile {
+  path: string;
+  file: Blob;
+}
+
+export interface LocalModelInstallRequest {
+  files: LocalModelFile[];
+  /** The chosen folder's name (files from a directory picker carry no folder prefix). */
+  folderName: string;
+  /** Absolute URL of the models folder (`<base>models/`, ending in '/'): the files' home. */
+  modelsUrl: string;
+  wasmPaths: string;
+  backend?: BackendChoice | undefined;
+  dtype?: Dtype | undefined;
+}
+
+export interface LocalModelProgress {
+  step: 'checking' | 'hashing' | 'loading' | 'storing';
+  /** The file being worked on, when one is. */
+  file: string | undefined;
+  /** Bytes of the step done so far, out of `total`. */
+  done: number;
+  total: number;
+}
+
+/** A model chosen from disk and stored in this browser. */
+export interface LocalModelSummary {
+  id: string;
+  name: string;
+  /** The folder it was chosen from. */
+  folder: string;
+  dtypes: Record<Tower, Dtype[]>;
+  bytes: number;
+  storedAt: string;
+}
+
+export interface LocalModelsState {
+  local: LocalModelSummary[];
+  /** The model chosen from disk most recently. */
+  last: string | undefined;
+  /** Ids index.json lists (`npm run models`); undefined when it cannot be read. */
+  installed: string[] | undefined;
+}
+
 export interface WorkerApi {
   loadModel(
     request: ModelLoadRequest,
@@ -178,4 +285,39 @@ export interface WorkerApi {
   clearAll(): Promise<void>;
   getSetting(key: string): Promise<unknown>;
   putSetting(key: string, value: unknown): Promise<void>;
+
+  // ---- feedback and adaptation (issue 6): on stored embeddings, the encoders never run ----
+  /** Every stored feedback cell (feedback is about the picture, so it serves every model). */
+  listFeedback(): Promise<PhotoFeedback[]>;
+  setFeedback(changes: FeedbackChange[]): Promise<void>;
+  /** The feedback file's text (core/adapt/feedback-file.ts). */
+  exportFeedback(): Promise<string>;
+  /** Merges a feedback file into the store (InvalidFeedback: nothing is imported). */
+  importFeedback(json: string): Promise<FeedbackImport>;
+  /**
+   * Learns the label side from the stored feedback (MuMIC's loss, core/adapt), evaluates it on
+   * held-out feedback, keeps the head and scores every stored photo with it.
+   */
+  adapt(request?: AdaptRequest): Promise<AdaptOutcome>;
+  headState(): Promise<HeadState | null>;
+  /** The head file's text (InvalidArgument when there is no head). */
+  exportHead(): Promise<string>;
+  /** Checks a head file against the loaded model and label set (InvalidHead, HeadMismatch). */
+  importHead(json: string): Promise<HeadChange>;
+  /** Back to zero-shot scores. */
+  clearHead(): Promise<HeadChange>;
+
+  // ---- local model folders (issue 5)
+  /**
+   * Checks a model folder chosen from disk (files, configs, ONNX files, SHA-256 of each, and that
+   * the sessions open) and stores it in Cache Storage under `<modelsUrl><id>/`, for later visits.
+   */
+  installLocalModel(
+    request: LocalModelInstallRequest,
+    onProgress?: (progress: LocalModelProgress) => void,
+  ): Promise<LocalModelSummary>;
+  /** The models chosen from disk, and the ids the server's index.json lists. */
+  localModels(modelsUrl: string): Promise<LocalModelsState>;
+  /** Deletes a model chosen from disk: its stored files and its entry. */
+  removeLocalModel(modelsUrl: string, id: string): Promise<void>;
 }

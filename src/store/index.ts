@@ -1,6 +1,7 @@
 /**
  * The app's IndexedDB (the only module that uses it), through idb-keyval: embeddings of images and
- * labels, the photos of each model and dtype (results, thumbnails, errors) and the settings.
+ * labels, the photos of each model and dtype (results, thumbnails, errors), a person's feedback,
+ * the adapted heads and the settings.
  * Keys come from core/cache-keys.ts. Every failure becomes StorageQuotaExceeded or StorageFailed.
  */
 import {
@@ -14,6 +15,8 @@ import {
   setMany,
   type UseStore,
 } from 'idb-keyval';
+import type { PhotoFeedback } from '../core/adapt/feedback-file.ts';
+import type { MumicHead } from '../core/adapt/head.ts';
 import type { ImageEmbeddingKey, LabelEmbeddingKey, PhotoScope } from '../core/cache-keys.ts';
 import { photoKey } from '../core/cache-keys.ts';
 import { MumicError } from '../core/errors.ts';
@@ -23,13 +26,23 @@ import type { PhotoRecord } from '../shared/worker-api.ts';
 export type StoredPhoto = PhotoRecord;
 
 let stores:
-  { images: UseStore; labels: UseStore; photos: UseStore; settings: UseStore } | undefined;
+  | {
+      images: UseStore;
+      labels: UseStore;
+      photos: UseStore;
+      feedback: UseStore;
+      heads: UseStore;
+      settings: UseStore;
+    }
+  | undefined;
 
 function db() {
   stores ??= {
     images: createStore('mumic-image-embeddings', 'vectors'),
     labels: createStore('mumic-label-embeddings', 'vectors'),
     photos: createStore('mumic-photos', 'photos'),
+    feedback: createStore('mumic-feedback', 'feedback'),
+    heads: createStore('mumic-heads', 'heads'),
     settings: createStore('mumic-settings', 'settings'),
   };
   return stores;
@@ -138,6 +151,56 @@ export function deletePhotos(scope: PhotoScope, ids: readonly string[]): Promise
   );
 }
 
+// ---- feedback and heads -------------------------------------------------------------------
+
+/**
+ * Feedback is keyed by [content hash, label id]: one answer per cell, whatever the model (it is
+ * about the picture, not about an embedding).
+ */
+const feedbackKey = (f: Pick<PhotoFeedback, 'hash' | 'label'>): IDBValidKey[] => [f.hash, f.label];
+
+export function listFeedback(): Promise<PhotoFeedback[]> {
+  return guard('reading feedback', () =>
+    db().feedback('readonly', (s) => promisifyRequest(s.getAll() as IDBRequest<PhotoFeedback[]>)),
+  );
+}
+
+export function putFeedback(entries: readonly PhotoFeedback[]): Promise<void> {
+  if (entries.length === 0) return Promise.resolve();
+  return guard('saving feedback', () =>
+    setMany(
+      entries.map((f) => [feedbackKey(f), f]),
+      db().feedback,
+    ),
+  );
+}
+
+export function deleteFeedback(
+  cells: readonly Pick<PhotoFeedback, 'hash' | 'label'>[],
+): Promise<void> {
+  if (cells.length === 0) return Promise.resolve();
+  return guard('deleting feedback', () => delMany(cells.map(feedbackKey), db().feedback));
+}
+
+/** A head kept for a photo scope, and whether it was trained here or imported from a file. */
+export interface StoredHead {
+  head: MumicHead;
+  source: 'trained' | 'imported';
+}
+
+/** The adapted head of a photo scope (model id + vision dtype), if one was trained or imported. */
+export function getHead(scope: PhotoScope): Promise<StoredHead | undefined> {
+  return guard('reading the adapted head', () => get<StoredHead>(mutable(scope), db().heads));
+}
+
+export function putHead(scope: PhotoScope, head: StoredHead): Promise<void> {
+  return guard('saving the adapted head', () => set(mutable(scope), head, db().heads));
+}
+
+export function deleteHead(scope: PhotoScope): Promise<void> {
+  return guard('deleting the adapted head', () => delMany([mutable(scope)], db().heads));
+}
+
 // ---- settings --------------------------------------------------------------------------------
 
 export function getSetting<T>(key: string): Promise<T | undefined> {
@@ -148,10 +211,12 @@ export function putSetting(key: string, value: unknown): Promise<void> {
   return guard('saving settings', () => set(key, value, db().settings));
 }
 
-/** Deletes everything the app stored: photos, thumbnails, embeddings and settings. */
+/** Deletes everything the app stored: photos, thumbnails, embeddings, feedback, heads, settings. */
 export function clearEverything(): Promise<void> {
   const s = db();
   return guard('clearing storage', async () => {
-    await Promise.all([clear(s.images), clear(s.labels), clear(s.photos), clear(s.settings)]);
+    await Promise.all(
+      [s.images, s.labels, s.photos, s.feedback, s.heads, s.settings].map((store) => clear(store)),
+    );
   });
 }

@@ -31,6 +31,8 @@ import type { WorkerBridge } from './bridge.ts';
 import type { Collected, Picked } from './collect-files.ts';
 import { downloadText } from './download.ts';
 import { plural } from './format.ts';
+import type { ModelPicker } from './model-picker-state.ts';
+import { Learning } from './learning.ts';
 
 export type SortOrder = 'added' | 'name' | 'score';
 
@@ -38,6 +40,8 @@ export interface PhotoView {
   /** The page's handle (ids come from the worker once the file is hashed). */
   key: number;
   id: string | undefined;
+  /** SHA-256 of the content (what feedback is keyed by), once the worker has hashed it. */
+  hash: string | undefined;
   name: string;
   path: string;
   size: number;
@@ -139,11 +143,26 @@ export class App {
   private nextNotice = 1;
   private storageWarned = false;
 
+  // ---- learning from feedback ----
+  readonly learning: Learning;
+
   constructor(
     private readonly bridge: WorkerBridge,
     readonly params: AppParams,
     private readonly changed: () => void,
-  ) {}
+  ) {
+    // Arrow functions: Learning reaches the App's private parts only through these.
+    this.learning = new Learning({
+      bridge,
+      applyTable: (table) => this.applyTable(table),
+      notify: (error) => this.notify(error),
+      notifyInfo: (text) => this.notifyInfo(text),
+      warnStorage: (error) => this.warnStorage(error),
+      changed: () => this.changed(),
+      labels: () => this.labels,
+      addLabel: (text) => this.addLabel(text),
+    });
+  }
 
   // =========================================================================================
   // start-up
@@ -156,6 +175,10 @@ export class App {
     model: Promise<ModelStatus>;
     done: Promise<void>;
   } {
+    // May run again: after a model folder is chosen on the no-model screen.
+    this.modelRequest = request;
+    this.modelPhase = 'loading';
+    this.modelError = undefined;
     const settings = this.loadSettings();
     const model = this.bridge
       .loadModel(request, (p) => {
@@ -192,6 +215,7 @@ export class App {
       } catch (error) {
         this.notify(error);
       }
+      await this.learning.load();
       this.restored = true;
       this.changed();
       void this.pump();
@@ -263,6 +287,7 @@ export class App {
     const view: PhotoView = {
       key: this.nextKey++,
       id: undefined,
+      hash: undefined,
       name,
       path,
       size,
@@ -382,6 +407,7 @@ export class App {
   private applyRecord(view: PhotoView, record: PhotoRecord): void {
     if (view.id !== undefined && view.id !== record.id) this.byId.delete(view.id);
     view.id = record.id;
+    view.hash = record.hash;
     view.size = record.size;
     this.byId.set(record.id, view);
     view.error = record.error;
@@ -484,6 +510,7 @@ export class App {
     this.template = 'default';
     this.threshold = DEFAULT_THRESHOLD;
     this.filterLabel = '';
+    this.learning.reset();
     this.notifyInfo('Everything stored by this page was deleted.');
     this.changed();
     if (this.modelPhase === 'ready') await this.applyLabels();
@@ -535,6 +562,7 @@ export class App {
         if (result.fileNote) this.labelSource += ` (${result.fileNote})`;
       }
       if (result.storageError) this.warnStorage(result.storageError);
+      if (this.restored) await this.learning.labelsChanged();
     } catch (error) {
       finished = true;
       if (request === this.labelRequest) this.labelWork = undefined;
@@ -818,4 +846,12 @@ export class App {
   photo(key: number): PhotoView | undefined {
     return this.byKey.get(key);
   }
+
+  // =========================================================================================
+  // local model folders (issue 5)
+
+  /** The model start() loads, or last tried (the no-model screen names it). */
+  modelRequest: Parameters<WorkerBridge['loadModel']>[0] | undefined;
+  /** Set by main.ts: the no-model screen's "choose a model folder". */
+  modelPicker: ModelPicker | undefined;
 }

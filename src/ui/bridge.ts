@@ -1,15 +1,26 @@
 // The main thread's only door to the worker: the one comlink wrap. Callbacks go as proxies.
 import { proxy, wrap, type Remote } from 'comlink';
 import type {
+  AdaptOutcome,
+  AdaptRequest,
   BatchSummary,
   BatchUpdate,
+  FeedbackChange,
+  FeedbackImport,
+  HeadChange,
+  HeadState,
   ImageOutcome,
   LabelProgress,
   LabelRef,
   LabelsResult,
   LoadProgress,
+  LocalModelInstallRequest,
+  LocalModelProgress,
+  LocalModelsState,
+  LocalModelSummary,
   ModelLoadRequest,
   ModelStatus,
+  PhotoFeedback,
   PhotoInput,
   RestoreResult,
   ScoreTable,
@@ -86,6 +97,58 @@ export class WorkerBridge {
 
   putSetting(key: string, value: unknown): Promise<void> {
     return this.remote.putSetting(key, value);
+  }
+
+  listFeedback(): Promise<PhotoFeedback[]> {
+    return this.remote.listFeedback();
+  }
+
+  setFeedback(changes: FeedbackChange[]): Promise<void> {
+    return this.remote.setFeedback(changes);
+  }
+
+  exportFeedback(): Promise<string> {
+    return this.remote.exportFeedback();
+  }
+
+  importFeedback(json: string): Promise<FeedbackImport> {
+    return this.remote.importFeedback(json);
+  }
+
+  adapt(request?: AdaptRequest): Promise<AdaptOutcome> {
+    return this.remote.adapt(request);
+  }
+
+  headState(): Promise<HeadState | null> {
+    return this.remote.headState();
+  }
+
+  exportHead(): Promise<string> {
+    return this.remote.exportHead();
+  }
+
+  importHead(json: string): Promise<HeadChange> {
+    return this.remote.importHead(json);
+  }
+
+  clearHead(): Promise<HeadChange> {
+    return this.remote.clearHead();
+  }
+
+  // ---- local model folders (issue 5)
+  installLocalModel(
+    request: LocalModelInstallRequest,
+    onProgress?: (p: LocalModelProgress) => void,
+  ): Promise<LocalModelSummary> {
+    return this.remote.installLocalModel(request, onProgress ? proxy(onProgress) : undefined);
+  }
+
+  localModels(modelsUrl: string): Promise<LocalModelsState> {
+    return this.remote.localModels(modelsUrl);
+  }
+
+  removeLocalModel(modelsUrl: string, id: string): Promise<void> {
+    return this.remote.removeLocalModel(modelsUrl, id);
   }
 
   terminate(): void {

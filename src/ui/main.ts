@@ -3,6 +3,7 @@ import { readAppParams } from './app-params.ts';
 import { App } from './app.ts';
 import { WorkerBridge } from './bridge.ts';
 import { collectDrop, collectPaste } from './collect-files.ts';
+import { ModelPicker, startModelId } from './model-picker-state.ts';
 import { View } from './view.ts';
 
 const params = readAppParams(location.search);
@@ -55,19 +56,70 @@ document.addEventListener('paste', (e) => {
   app.add(collectPaste(e.clipboardData));
 });
 
-const modelId = params.model ?? 'clip-vit-base-patch32';
+const DEFAULT_MODEL = 'clip-vit-base-patch32';
 const base = new URL(import.meta.env.BASE_URL, location.href);
-const { model: ready, done } = app.start({
-  id: modelId,
-  baseUrl: new URL(`models/${modelId}/`, base).href,
-  wasmPaths: new URL('ort/', base).href,
-  dtype: params.dtype,
-  backend: params.backend,
-});
-// Failures are shown in the page; tests read them from these promises.
-ready.catch(() => undefined);
-done.catch(() => undefined);
+const wasmPaths = new URL('ort/', base).href;
+const picker = new ModelPicker(
+  bridge,
+  {
+    modelsUrl: new URL('models/', base).href,
+    wasmPaths,
+    backend: params.backend,
+    dtype: params.dtype,
+  },
+  () => view.update(),
+);
+app.modelPicker = picker;
+
+interface Started {
+  ready: Promise<unknown>;
+  done: Promise<void>;
+}
+
+/** Start-up with one model; on failure the no-model screen lists the models chosen earlier. */
+function startWith(modelId: string): Started {
+  const { model: ready, done } = app.start({
+    id: modelId,
+    baseUrl: new URL(`models/${encodeURIComponent(modelId)}/`, base).href,
+    wasmPaths,
+    dtype: params.dtype,
+    backend: params.backend,
+  });
+  // Failures are shown in the page; tests read them from these promises.
+  ready.catch(() => void picker.state());
+  done.catch(() => undefined);
+  return { ready, done };
+}
 
 // A console and test handle: the worker bridge (the same API the UI uses), the model's status
-// once loaded (`ready`), and the end of start-up: labels and stored photos in (`done`).
-Object.assign(globalThis, { mumic: { bridge, ready, done, app } });
+// once loaded (`ready`), and the end of start-up: labels and stored photos in (`done`). Both are
+// replaced when another model is started from the no-model screen.
+const handle = { bridge, app, ready: Promise.resolve<unknown>(undefined), done: Promise.resolve() };
+Object.assign(globalThis, { mumic: handle });
+
+const publish = (started: Promise<Started>): void => {
+  handle.ready = started.then((s) => s.ready);
+  handle.done = started.then((s) => s.done);
+  handle.ready.catch(() => undefined);
+  handle.done.catch(() => undefined);
+};
+
+// Without ?model: the default when the server has it, else the model last chosen from disk.
+publish(
+  (params.model !== undefined ? Promise.resolve(undefined) : picker.state()).then((state) => {
+    const id = startModelId(params.model, DEFAULT_MODEL, state);
+    // Named in the status line ("Loading model …") when it is not the default.
+    if (id !== DEFAULT_MODEL) params.model = id;
+    return startWith(id);
+  }),
+);
+
+// A model folder was chosen and stored (or a stored one picked): it becomes the URL's model, so
+// a reload opens it too, and start-up runs again with it, without a reload.
+picker.onUse = (id) => {
+  params.model = id;
+  const url = new URL(location.href);
+  url.searchParams.set('model', id);
+  history.replaceState(history.state, '', url);
+  publish(Promise.resolve(startWith(id)));
+};

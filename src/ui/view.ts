@@ -11,6 +11,8 @@ import { TEMPLATE_ENSEMBLES } from '../core/prompts.ts';
 import { PAGE_SIZE, type App, type PhotoView, type SortOrder } from './app.ts';
 import { collectInput } from './collect-files.ts';
 import { formatBytes, formatRate, formatScore, plural } from './format.ts';
+import { noModelPanel } from './model-picker.ts';
+import { answerButtons, chipMark, learningPanel, missingLabelForm } from './view-learning.ts';
 
 /** Chips shown under a thumbnail before "+N more". */
 const MAX_CHIPS = 6;
@@ -100,9 +102,7 @@ export class View {
     if (app.modelPhase === 'loading') {
       text = `Loading model ${id}…`;
     } else if (app.modelPhase === 'failed') {
-      text = html`<strong>Model ${id} could not be loaded.</strong> ${describeError(app.modelError)}
-        Install a model with <code>npm run models</code> and reload, or pick an installed one with
-        <code>?model=&lt;id&gt;</code>.`;
+      text = noModelPanel(app, app.modelRequest?.id ?? id);
     } else if (s) {
       const backend = s.backend === 'webgpu' ? 'WebGPU (GPU)' : 'WASM (CPU)';
       const dtype =
@@ -440,6 +440,7 @@ export class View {
                 app.labels,
                 app.disabledRevision,
                 app.modelPhase,
+                app.learning.revision,
               ],
               () => this.tile(p),
             ),
@@ -466,7 +467,9 @@ export class View {
   private tile(p: PhotoView): TemplateResult {
     const { app } = this;
     const scores = p.state === 'done' ? app.scoresOf(p) : [];
-    const chips = scores.filter((s) => s.score >= app.threshold);
+    const answered = app.learning.answered(p);
+    // A label the person confirmed is shown whatever its score; a rejected one keeps its ✗.
+    const chips = scores.filter((s) => s.score >= app.threshold || answered.get(s.label.id) === 1);
     const pending = p.state === 'done' && app.missingScores(p) > 0;
     const summary =
       p.state === 'queued'
@@ -510,20 +513,20 @@ export class View {
                   ${app.modelPhase === 'ready' ? 'Waiting…' : 'Waiting for the model…'}
                 </p>`
               : html`<ul class="chips" aria-label="Labels above the threshold">
-                    ${chips
-                      .slice(0, MAX_CHIPS)
-                      .map(
-                        (c) =>
-                          html`<li
-                            class="chip"
-                            data-label=${c.label.name}
-                            data-label-id=${c.label.id}
-                            data-score=${String(c.score)}
-                            data-cosine=${String(c.cosine)}
-                          >
-                            ${c.label.name} <span class="chip-score">${formatScore(c.score)}</span>
-                          </li>`,
-                      )}
+                    ${chips.slice(0, MAX_CHIPS).map(
+                      (c) =>
+                        html`<li
+                          class="chip ${answerClass(answered.get(c.label.id))}"
+                          data-label=${c.label.name}
+                          data-label-id=${c.label.id}
+                          data-score=${String(c.score)}
+                          data-cosine=${String(c.cosine)}
+                          data-answer=${answerName(answered.get(c.label.id)) ?? nothing}
+                        >
+                          ${chipMark(answered.get(c.label.id))}${c.label.name}
+                          <span class="chip-score">${formatScore(c.score)}</span>
+                        </li>`,
+                    )}
                     ${
                       chips.length > MAX_CHIPS
                         ? html`<li class="chip more">+${chips.length - MAX_CHIPS} more</li>`
@@ -655,6 +658,7 @@ export class View {
                     (${app.threshold.toFixed(2)}, the line on each bar). Scores run from 0 to 1,
                     each label on its own.
                   </p>
+                  ${missingLabelForm(app, p)}
                   <label class="search" for="detail-search">Search labels</label>
                   <input
                     id="detail-search"
@@ -677,15 +681,26 @@ export class View {
                           data-label-id=${s.label.id}
                           data-score=${String(s.score)}
                           data-cosine=${String(s.cosine)}
+                          data-answer=${answerName(app.learning.answer(p, s.label.id)) ?? nothing}
+                          data-adapted=${app.learning.isAdapted(s.label.id) ? 'true' : nothing}
                         >
                           <span class="score-name" title=${`prompt: ${s.label.prompt}`}
-                            >${s.label.name}</span
+                            >${s.label.name}${
+                              app.learning.isAdapted(s.label.id)
+                                ? html` <span
+                                    class="adapted-tag"
+                                    title="Scored with learned parameters"
+                                    >adapted</span
+                                  >`
+                                : nothing
+                            }</span
                           >
                           <span class="bar" aria-hidden="true"
                             ><span class="fill" style="width: ${(s.score * 100).toFixed(2)}%"></span
                             ><span class="mark" style="left: ${t}%"></span
                           ></span>
                           <span class="score-value">${formatScore(s.score)}</span>
+                          ${answerButtons(app, p, s.label)}
                         </li>`,
                     )}
                   </ol>`
@@ -839,6 +854,7 @@ export class View {
         </p>
         ${app.labelSource ? html`<p class="hint">${app.labelSource}</p>` : nothing}
       </details>
+      ${learningPanel(app, this.update)}
     </aside>`;
   }
 
@@ -918,6 +934,12 @@ export class View {
     </details>`;
   }
 }
+
+const answerName = (value: 1 | -1 | undefined): 'yes' | 'no' | undefined =>
+  value === undefined ? undefined : value === 1 ? 'yes' : 'no';
+
+const answerClass = (value: 1 | -1 | undefined): string =>
+  value === undefined ? '' : value === 1 ? 'confirmed' : 'rejected';
 
 function matchesLabel(label: Label, q: string): boolean {
   if (!q) return true;

@@ -5,6 +5,15 @@ import {
   type ImageEmbeddingKey,
   type PhotoScope,
 } from '../core/cache-keys.ts';
+import {
+  mergeFeedback,
+  parseFeedbackFile,
+  parseHead,
+  serializeFeedback,
+  serializeHead,
+  validateHeadShape,
+  type PhotoFeedback,
+} from '../core/adapt/index.ts';
 import { embedImages, type ImageEmbedder } from '../core/embed-images.ts';
 import { MumicError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
 import { MAX_FILE_BYTES } from '../core/image-header.ts';
@@ -16,10 +25,16 @@ import type { FallbackEncoder } from '../runtime/fallback-encoder.ts';
 import { SerialQueue } from '../runtime/serial-queue.ts';
 import { createWebEncoder } from '../runtime/web.ts';
 import type {
+  AdaptOutcome,
+  AdaptRequest,
   BatchProgress,
   BatchSummary,
   BatchUpdate,
   Counters,
+  FeedbackChange,
+  FeedbackImport,
+  HeadChange,
+  HeadState,
   ImageOutcome,
   LabelProgress,
   LabelRef,
@@ -35,18 +50,27 @@ import type {
 } from '../shared/worker-api.ts';
 import {
   clearEverything,
+  deleteFeedback,
+  deleteHead,
   deleteImageEmbeddings,
   deletePhotos,
+  getHead,
   getImageEmbeddings,
   getSetting,
+  listFeedback,
   listPhotos,
+  putFeedback,
+  putHead,
   putImageEmbeddings,
   putPhotos,
   putSetting,
+  type StoredHead,
 } from '../store/index.ts';
+import { describeHead, trainHead } from './adaptation.ts';
 import { decodeImageBlob } from './decode-browser.ts';
 import { makeThumbnail, sha256Hex } from './image-tools.ts';
 import { LabelBank } from './label-bank.ts';
+import { LocalModels } from './local-model.ts';
 import { FetchModelSource } from './model-source-fetch.ts';
 
 interface Loaded {
@@ -67,6 +91,8 @@ interface Library {
   byHash: Map<string, { embedding: Float32Array; thumbnail: Blob | undefined }>;
   nextSeq: number;
   loadError: ErrorInfo | undefined;
+  /** The adapted head of this scope, if any (scores go through it). */
+  head: StoredHead | undefined;
 }
 
 /** One file of a classify call on its way through. */
@@ -226,6 +252,7 @@ export class ClipService implements WorkerApi {
   async clearAll(): Promise<void> {
     await this.cancel();
     this.labels.reset();
+    this.labels.setHead(undefined);
     const library = this.libraryPromise
       ? await this.libraryPromise.catch(() => undefined)
       : undefined;
@@ -234,6 +261,7 @@ export class ClipService implements WorkerApi {
       library.embeddings.clear();
       library.byHash.clear();
       library.loadError = undefined;
+      library.head = undefined;
     }
     await clearEverything();
   }
@@ -244,6 +272,115 @@ export class ClipService implements WorkerApi {
 
   putSetting(key: string, value: unknown): Promise<void> {
     return putSetting(key, value);
+  }
+
+  // ---- feedback and adaptation ----------------------------------------------------------------
+
+  listFeedback(): Promise<PhotoFeedback[]> {
+    return listFeedback();
+  }
+
+  async setFeedback(changes: FeedbackChange[]): Promise<void> {
+    const at = Date.now();
+    const set: PhotoFeedback[] = [];
+    const cleared: { hash: string; label: string }[] = [];
+    for (const c of changes) {
+      if (c.value === null) cleared.push({ hash: c.hash, label: c.label });
+      else set.push({ hash: c.hash, label: c.label, value: c.value, text: c.text, at });
+    }
+    await putFeedback(set);
+    await deleteFeedback(cleared);
+  }
+
+  async exportFeedback(): Promise<string> {
+    return serializeFeedback(await listFeedback());
+  }
+
+  async importFeedback(json: string): Promise<FeedbackImport> {
+    const incoming = parseFeedbackFile(json);
+    const merge = mergeFeedback(await listFeedback(), incoming);
+    await putFeedback(merge.changed);
+    return {
+      added: merge.added,
+      replaced: merge.replaced,
+      unchanged: merge.unchanged,
+      feedback: merge.merged,
+    };
+  }
+
+  adapt(request?: AdaptRequest): Promise<AdaptOutcome> {
+    // In the label queue: a label change cannot swap the set out from under the training.
+    return this.labelQueue.run(async () => {
+      const started = performance.now();
+      const { request: model, encoder } = this.require();
+      const library = await this.library();
+      const { head, used, ignored } = trainHead(
+        await listFeedback(),
+        this.labels.zeroShot,
+        (hash) => library.byHash.get(hash)?.embedding,
+        { id: model.id, visionDtype: encoder.dtypes.vision },
+        request,
+      );
+      const change = await this.useHead(library, { head, source: 'trained' });
+      return {
+        ...change,
+        head: change.head as HeadState,
+        used,
+        ignored,
+        elapsedMs: performance.now() - started,
+      };
+    });
+  }
+
+  async headState(): Promise<HeadState | null> {
+    const library = await this.library();
+    return describeHead(this.labels, library.head?.source ?? 'trained');
+  }
+
+  async exportHead(): Promise<string> {
+    const head = (await this.library()).head?.head;
+    if (!head) throw new MumicError('InvalidArgument', 'There is no adapted head to export yet.');
+    return serializeHead(head);
+  }
+
+  importHead(json: string): Promise<HeadChange> {
+    return this.labelQueue.run(async () => {
+      const { request, info, encoder } = this.require();
+      const library = await this.library();
+      const labels = this.labels.zeroShot;
+      const head = parseHead(json, {
+        modelId: request.id,
+        dtype: encoder.dtypes.vision,
+        projectionDim: info.projectionDim,
+        labelIds: labels.ids,
+        labelTexts: labels.prompts,
+        templates: labels.templateKey,
+      });
+      return this.useHead(library, { head, source: 'imported' });
+    });
+  }
+
+  clearHead(): Promise<HeadChange> {
+    return this.labelQueue.run(async () => this.useHead(await this.library(), undefined));
+  }
+
+  /** Makes `stored` the scope's head (kept in the store) and rescores every stored photo. */
+  private async useHead(library: Library, stored: StoredHead | undefined): Promise<HeadChange> {
+    library.head = stored;
+    this.labels.setHead(stored?.head);
+    let storageError: ErrorInfo | undefined;
+    try {
+      if (stored) await putHead(library.scope, stored);
+      else await deleteHead(library.scope);
+    } catch (error) {
+      // Still in use for this session; the page says it will not survive a reload.
+      storageError = toErrorInfo(error);
+    }
+    return {
+      head: describeHead(this.labels, stored?.source ?? 'trained'),
+      table: this.scoreLibrary(library),
+      storageError,
+    };
   }
 
   cancel(): Promise<void> {
@@ -471,7 +608,10 @@ export class ClipService implements WorkerApi {
         return this.library();
       });
     }
-    const loading = loadLibrary(scope, scopeKey);
+    const loading = loadLibrary(scope, scopeKey).then((library) => {
+      this.labels.setHead(library.head?.head);
+      return library;
+    });
     this.libraryPromise = loading;
     return loading;
   }
@@ -493,6 +633,23 @@ export class ClipService implements WorkerApi {
       counters: { ...this.counters },
     };
   }
+
+  // ---- local model folders (issue 5): checked and stored by local-model.ts
+  private readonly localFolders = new LocalModels();
+
+  installLocalModel(
+    ...args: Parameters<WorkerApi['installLocalModel']>
+  ): ReturnType<WorkerApi['installLocalModel']> {
+    return this.localFolders.install(...args);
+  }
+
+  localModels(modelsUrl: string): ReturnType<WorkerApi['localModels']> {
+    return this.localFolders.list(modelsUrl);
+  }
+
+  removeLocalModel(modelsUrl: string, id: string): Promise<void> {
+    return this.localFolders.remove(modelsUrl, id);
+  }
 }
 
 async function loadLibrary(scope: PhotoScope, scopeKey: string): Promise<Library> {
@@ -504,7 +661,12 @@ async function loadLibrary(scope: PhotoScope, scopeKey: string): Promise<Library
     byHash: new Map(),
     nextSeq: 0,
     loadError: undefined,
+    head: undefined,
   };
+  library.head = await loadHead(scope).catch((error: unknown) => {
+    library.loadError = toErrorInfo(error);
+    return undefined;
+  });
   try {
     const photos = await listPhotos(scope);
     const withHash = photos.filter((p) => p.hash !== undefined && !p.error);
@@ -531,6 +693,28 @@ async function loadLibrary(scope: PhotoScope, scopeKey: string): Promise<Library
     library.loadError = toErrorInfo(error);
   }
   return library;
+}
+
+/**
+ * The scope's stored head, checked: one that no longer reads as a head of this model (a damaged
+ * store, an older format) is dropped with StorageFailed rather than applied.
+ */
+async function loadHead(scope: PhotoScope): Promise<StoredHead | undefined> {
+  const stored = await getHead(scope);
+  if (stored === undefined) return undefined;
+  try {
+    const head = validateHeadShape(stored.head);
+    if (head.model.id !== scope[2] || head.model.dtype !== scope[3]) {
+      throw new Error(`it was made for ${head.model.id} (${head.model.dtype})`);
+    }
+    return { head, source: stored.source === 'imported' ? 'imported' : 'trained' };
+  } catch (error) {
+    await deleteHead(scope).catch(() => undefined);
+    throw new MumicError(
+      'StorageFailed',
+      `The stored adapted head was dropped: ${toErrorInfo(error).message}`,
+    );
+  }
 }
 
 /** A model-folder file as text; undefined when the folder has no such file. */

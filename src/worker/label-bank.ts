@@ -1,5 +1,8 @@
 // The label set in the worker: one unit vector per label, found in memory, in the store, in the
-// model's precomputed file, or else encoded (once) and stored. Scores photos against the set.
+// model's precomputed file, or else encoded (once) and stored. Scores photos against the set,
+// through the adapted head when there is one (labels it does not cover keep zero-shot scoring).
+import { fitHeadToLabels, type HeadFit } from '../core/adapt/head-fit.ts';
+import { applyAdapted, type AppliedHead, type MumicHead } from '../core/adapt/head.ts';
 import { labelEmbeddingKey, type LabelEmbeddingKey } from '../core/cache-keys.ts';
 import { MumicError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
 import {
@@ -39,11 +42,27 @@ const ENCODE_GROUP = 16;
 
 const keyString = (k: LabelEmbeddingKey): string => JSON.stringify(k);
 
+/** The zero-shot label set: what adaptation starts from and what a head is checked against. */
+export interface ZeroShotSet {
+  ids: readonly string[];
+  prompts: readonly string[];
+  /** [labels × dim] unit vectors. */
+  matrix: Float32Array;
+  dim: number;
+  templateKey: string;
+}
+
 export class LabelBank {
+  /** Bumped by every change of what scores mean: the label set or the head. */
   version = 0;
   private ids: string[] = [];
+  private prompts: string[] = [];
+  private templateKey = '';
   private matrix = new Float32Array(0);
   private dim = 0;
+  private head: MumicHead | undefined;
+  /** The head applied to the current set (made lazily, dropped on any change). */
+  private applied: { fit: HeadFit; head: AppliedHead } | undefined;
   /** Vectors already seen this session, by JSON of their key. */
   private readonly memory = new Map<string, Float32Array>();
   /** Precomputed files already read this session (model|dtype|templates). */
@@ -149,10 +168,53 @@ export class LabelBank {
       matrix.set(v, j * ctx.dim);
     });
     this.ids = labels.map((l) => l.id);
+    this.prompts = labels.map((l) => l.prompt);
+    this.templateKey = templateKey;
     this.matrix = matrix;
     this.dim = ctx.dim;
+    this.applied = undefined;
     this.version++;
     return outcome;
+  }
+
+  get zeroShot(): ZeroShotSet {
+    return {
+      ids: this.ids,
+      prompts: this.prompts,
+      matrix: this.matrix,
+      dim: this.dim,
+      templateKey: this.templateKey,
+    };
+  }
+
+  /** Scores go through `head` from now on (undefined: zero-shot). */
+  setHead(head: MumicHead | undefined): void {
+    this.head = head;
+    this.applied = undefined;
+    this.version++;
+  }
+
+  get currentHead(): MumicHead | undefined {
+    return this.head;
+  }
+
+  /** Which of the head's labels apply to the current set, and why the others do not. */
+  headFit(): HeadFit | undefined {
+    return this.effective()?.fit;
+  }
+
+  private effective(): { fit: HeadFit; head: AppliedHead } | undefined {
+    const head = this.head;
+    if (!head || this.ids.length === 0) return undefined;
+    if (!this.applied) {
+      const fit = fitHeadToLabels(head, {
+        labelIds: this.ids,
+        labelTexts: this.prompts,
+        templates: this.templateKey,
+      });
+      this.applied = { fit, head: applyAdapted(fit.labels, this.ids, this.matrix, this.dim) };
+    }
+    return this.applied;
   }
 
   /** Scores [photos × dim] raw image embeddings against the current set. */
@@ -166,7 +228,10 @@ export class LabelBank {
     const d = this.dim;
     const images = new Float32Array(embeddings.length * d);
     embeddings.forEach((e, i) => images.set(e, i * d));
-    const scored = scoreImages(images, this.matrix, d, this.ids);
+    const adapted = this.effective()?.head;
+    const scored = adapted
+      ? scoreImages(images, adapted.labelEmbeddings, d, this.ids, adapted.scoring)
+      : scoreImages(images, this.matrix, d, this.ids);
     return {
       version: this.version,
       labelIds: [...this.ids],

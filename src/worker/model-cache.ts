@@ -4,11 +4,14 @@
 // downloads never pass through it, and "one online visit" must be enough (docs/OFFLINE.md).
 import { MumicError } from '../core/errors.ts';
 import {
+  LOCAL_MODELS_FILE,
   fileMismatch,
   indexedFile,
   modelFileOfUrl,
+  parseLocalManifest,
   parseModelIndex,
   type IndexedFile,
+  type LocalModelManifest,
   type ModelIndex,
 } from '../core/model-index.ts';
 import { Sha256 } from '../core/sha256.ts';
@@ -45,6 +48,13 @@ export interface ModelCacheOptions {
 
 type Target = NonNullable<ReturnType<typeof modelFileOfUrl>>;
 
+/** index.json merged with the models chosen from disk (listed in the stored local manifest). */
+interface KnownModels {
+  index: ModelIndex | undefined;
+  /** Ids only this browser has: their files exist nowhere else, so they never go to the network. */
+  local: Map<string, string>;
+}
+
 /**
  * A fetch for FetchModelSource: GET and HEAD of this origin's `models/<id>/<path>` are answered from Cache Storage when stored, else from the network, and a
  * complete 200 download is checked against index.json (size, SHA-256) and stored.
@@ -65,7 +75,7 @@ export function modelCacheFetch(options: ModelCacheOptions = {}): typeof fetch {
   const origin = options.origin ?? (globalThis as { location?: Location }).location?.origin;
   const cacheName = options.cacheName ?? MODEL_CACHE_NAME;
   const indexTimeout = options.indexTimeoutMs ?? 4000;
-  const indexes = new Map<string, Promise<ModelIndex | undefined>>();
+  const indexes = new Map<string, Promise<KnownModels>>();
   let opened: Promise<Cache | undefined> | undefined;
 
   const openCache = (): Promise<Cache | undefined> =>
@@ -78,34 +88,16 @@ export function modelCacheFetch(options: ModelCacheOptions = {}): typeof fetch {
     ));
 
   /**
-   * index.json, once per fetch function (i.e. per model load): from the network (network first,
-   * stored in the cache for offline use), else the stored copy; undefined when neither is usable.
+   * index.json (see loadServerIndex) and the models chosen from disk, once per fetch function
+   * (i.e. per model load).
    */
-  const loadIndex = (url: string, cache: Cache): Promise<ModelIndex | undefined> => {
+  const loadIndex = (url: string, cache: Cache): Promise<KnownModels> => {
     let pending = indexes.get(url);
     if (!pending) {
-      pending = (async () => {
-        try {
-          const res = await net(url, { signal: AbortSignal.timeout(indexTimeout) });
-          if (res.ok) {
-            const text = await res.text();
-            const index = parseModelIndex(JSON.parse(text));
-            const headers = { 'Content-Type': 'application/json' };
-            await cache.put(url, new Response(text, { headers })).catch(() => undefined);
-            return index;
-          }
-          await res.body?.cancel();
-          if (res.status === 404 || res.status === 410) return undefined;
-        } catch {
-          // offline, slow or not JSON: the stored copy
-        }
-        try {
-          const stored = await cache.match(url);
-          return stored ? parseModelIndex(await stored.json()) : undefined;
-        } catch {
-          return undefined;
-        }
-      })();
+      pending = (async () => ({
+        index: await loadServerIndex(url, cache, net, indexTimeout),
+        manifest: await readLocalManifest(cache, url),
+      }))().then(({ index, manifest }) => mergeLocal(index, manifest));
       indexes.set(url, pending);
     }
     return pending;
@@ -130,19 +122,34 @@ export function modelCacheFetch(options: ModelCacheOptions = {}): typeof fetch {
     if (!target || !cache) return net(request);
 
     const key = cacheKey(request.url);
-    const [hit, index] = await Promise.all([
+    const [hit, known] = await Promise.all([
       cache.match(key).catch(() => undefined),
       loadIndex(target.indexUrl, cache),
     ]);
+    const { index } = known;
     const expected = index ? indexedFile(index, target.id, target.path) : undefined;
     const fresh =
       hit !== undefined &&
       (expected?.sha256 === undefined || hit.headers.get(SHA_HEADER) === expected.sha256);
+    const folder = known.local.get(target.id);
 
     if (hit && fresh) {
       if (request.method === 'HEAD') return headOf(hit);
       const range = request.headers.get('Range');
-      return range ? sliceRange(hit, range) : hit;
+      if (range) return sliceRange(hit, range);
+      // The only copy of a model chosen from disk: re-hashed as it is read.
+      return folder !== undefined && expected ? verifyStored(hit, target, expected, folder) : hit;
+    }
+    if (folder !== undefined) {
+      // Chosen from disk: not on the server, so the network cannot help.
+      void hit?.body?.cancel();
+      if (request.method === 'HEAD' || !expected) {
+        return new Response(null, { status: 404, statusText: 'Not stored' });
+      }
+      throw new MumicError(
+        'ModelFileMissing',
+        `${target.path} of model ${target.id} (chosen from the folder "${folder}") is no longer stored in this browser${hit ? ' as it was checked' : ''}: choose the model folder again`,
+      );
     }
 
     let res: Response;
@@ -309,4 +316,104 @@ function isAbort(error: unknown): boolean {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * index.json: from the network (network first, stored in the cache for offline use), else the
+ * stored copy; undefined when neither is usable.
+ */
+export async function loadServerIndex(
+  url: string,
+  cache: Cache,
+  net: typeof fetch,
+  timeoutMs: number,
+): Promise<ModelIndex | undefined> {
+  try {
+    const res = await net(url, { signal: AbortSignal.timeout(timeoutMs) });
+    if (res.ok) {
+      const text = await res.text();
+      const index = parseModelIndex(JSON.parse(text));
+      const headers = { 'Content-Type': 'application/json' };
+      await cache.put(url, new Response(text, { headers })).catch(() => undefined);
+      return index;
+    }
+    await res.body?.cancel();
+    if (res.status === 404 || res.status === 410) return undefined;
+  } catch {
+    // offline, slow or not JSON: the stored copy
+  }
+  try {
+    const stored = await cache.match(url);
+    return stored ? parseModelIndex(await stored.json()) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The models chosen from disk, as stored beside their files; empty when there are none. */
+export async function readLocalManifest(
+  cache: Cache,
+  indexUrl: string,
+): Promise<LocalModelManifest> {
+  try {
+    const stored = await cache.match(localManifestUrl(indexUrl));
+    return parseLocalManifest(stored ? await stored.json() : undefined);
+  } catch {
+    return parseLocalManifest(undefined);
+  }
+}
+
+/** `<base>models/local-models.json` beside `<base>models/index.json`. */
+export function localManifestUrl(indexUrl: string): string {
+  return new URL(LOCAL_MODELS_FILE, indexUrl).href;
+}
+
+/** index.json's models win: a model installed on the server under the same id replaces one from disk. */
+function mergeLocal(index: ModelIndex | undefined, manifest: LocalModelManifest): KnownModels {
+  const local = new Map<string, string>();
+  if (manifest.models.length === 0) return { index, local };
+  const merged: ModelIndex = new Map(index);
+  for (const [id, files] of parseModelIndex(manifest)) {
+    if (merged.has(id)) continue;
+    merged.set(id, files);
+    local.set(id, manifest.models.find((m) => m.id === id)?.folder ?? id);
+  }
+  return { index: merged, local };
+}
+
+/** A stored file of a model chosen from disk, checked against the manifest as it streams out. */
+function verifyStored(
+  hit: Response,
+  target: Target,
+  expected: IndexedFile,
+  folder: string,
+): Response {
+  if (!hit.body) return hit;
+  const hash = new Sha256();
+  let size = 0;
+  const body = (hit.body as ReadableStream<Uint8Array>).pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        hash.update(chunk);
+        size += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+      flush(controller) {
+        const why = fileMismatch(expected, { size, sha256: hash.hex() });
+        if (why) {
+          controller.error(
+            new MumicError(
+              'ModelFileInvalid',
+              `the stored copy of ${target.path} of model ${target.id} is damaged (${why.replace('index.json', 'the list of models chosen from disk')}): choose the model folder "${folder}" again`,
+            ),
+          );
+        }
+      },
+    }),
+  );
+  return new Response(body, {
+    status: hit.status,
+    statusText: hit.statusText,
+    headers: hit.headers,
+  });
 }

@@ -93,6 +93,8 @@ export class FetchModelSource implements ModelSource {
       if ((cause as { name?: unknown } | null)?.name === 'AbortError') {
         throw new MumicError('Cancelled', `loading ${path} was cancelled`, { cause });
       }
+      // Already named by the model cache (e.g. a file of a model chosen from disk is gone).
+      if (cause instanceof MumicError) throw cause;
       throw this.failed(path, cause instanceof Error ? cause.message : String(cause), cause);
     }
   }

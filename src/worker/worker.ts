@@ -82,6 +82,33 @@ const api: WorkerApi = {
   clearAll: () => service.clearAll(),
   getSetting: (key) => service.getSetting(key),
   putSetting: (key, value) => service.putSetting(key, value),
+  listFeedback: () => service.listFeedback(),
+  setFeedback: (changes) => service.setFeedback(changes),
+  exportFeedback: () => service.exportFeedback(),
+  importFeedback: (json) => service.importFeedback(json),
+  async adapt(request) {
+    const outcome = await service.adapt(request);
+    return transfer(outcome, buffersOf(outcome.table));
+  },
+  headState: () => service.headState(),
+  exportHead: () => service.exportHead(),
+  async importHead(json) {
+    const change = await service.importHead(json);
+    return transfer(change, buffersOf(change.table));
+  },
+  async clearHead() {
+    const change = await service.clearHead();
+    return transfer(change, buffersOf(change.table));
+  },
+  // ---- local model folders (issue 5)
+  async installLocalModel(request, onProgress) {
+    const deliveries = new Deliveries();
+    const summary = await service.installLocalModel(request, deliveries.track(onProgress));
+    await deliveries.settled();
+    return summary;
+  },
+  localModels: (modelsUrl) => service.localModels(modelsUrl),
+  removeLocalModel: (modelsUrl, id) => service.removeLocalModel(modelsUrl, id),
 };
 
 expose(api);

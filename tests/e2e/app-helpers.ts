@@ -79,6 +79,8 @@ export interface ClassifyOptions {
   labelsFile?: string;
   template?: string;
   batch?: number;
+  /** An adapted head file (`--head`). */
+  head?: string;
 }
 
 /** `mumic classify` on the fixture model: file base name → label name → score and cosine. */
@@ -91,6 +93,7 @@ export async function classifyCli(
   if (options.labelsFile) args.push('--labels', options.labelsFile);
   if (options.template) args.push('--template', options.template);
   if (options.batch) args.push('--batch', String(options.batch));
+  if (options.head) args.push('--head', options.head);
   const { stdout } = await run(process.execPath, [...args, ...files], {
     cwd: REPO,
     maxBuffer: 64 * 1024 * 1024,

@@ -4,6 +4,18 @@
  * docs/ADAPTATION.md explains the loss, the defaults and the measured numbers.
  */
 export type { FeedbackEntry, FeedbackValue } from './feedback.ts';
+export {
+  feedbackCellKey,
+  mergeFeedback,
+  parseFeedbackFile,
+  serializeFeedback,
+  validateFeedbackEntry,
+  FEEDBACK_FORMAT,
+  FEEDBACK_VERSION,
+  type FeedbackMerge,
+  type PhotoFeedback,
+} from './feedback-file.ts';
+export { fitHeadToLabels, type HeadFit, type LabelSetNow } from './head-fit.ts';
 export type { AdaptInput, PreparedInput } from './prepare.ts';
 export { prepareInput } from './prepare.ts';
 export {

@@ -80,7 +80,7 @@ export const DEFAULT_ADAPT_OPTIONS: AdaptOptions = Object.freeze({
   earlyStopping: 'gap',
   patience: 30,
   validationFraction: 0.2,
-  minValidationPhotos: 5,
+  minValidationPhotos: 20,
   refit: true,
   maxCellsPerClass: null,
   seed: 1,
