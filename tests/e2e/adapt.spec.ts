@@ -9,6 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { Label } from '../../src/core/labels/index.ts';
 import { FIXTURE_DIR } from '../fixture.ts';
 import {
+  REPO,
   classifyCli,
   counters,
   detailScores,
@@ -19,6 +20,7 @@ import {
 } from './app-helpers.ts';
 
 const IMAGES = join(FIXTURE_DIR, 'images');
+const SHOTS = join(REPO, 'docs', 'screenshots');
 const names = readdirSync(IMAGES).sort();
 const paths = names.map((n) => join(IMAGES, n));
 /** The canvas premultiplies alpha (docs/UI.md), so this photo's pixels differ from the CLI's. */
@@ -106,7 +108,14 @@ test('answers, adapt with before/after metrics, head kept over a reload and equa
     expect(before).toBeGreaterThanOrEqual(0);
     expect(after).toBeLessThanOrEqual(1);
   }
-  await page.screenshot({ path: info.outputPath('adapted.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.locator('.learning').screenshot({ path: join(SHOTS, 'adapt.png') });
+  await page.locator('li.photo[data-file="chelsea.jpg"] .photo-open').click();
+  await page.locator('#detail-search').fill('kitchen');
+  await page.locator('#detail').screenshot({ path: join(SHOTS, 'answers.png') });
+  await page.locator('#detail-search').fill('');
+  await page.keyboard.press('Escape');
+  await expect(page.locator('#detail')).toBeHidden();
 
   // Scores changed for adapted labels only.
   const adapted = await allScores(page);
