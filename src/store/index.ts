@@ -18,7 +18,7 @@ import {
 import type { PhotoFeedback } from '../core/adapt/feedback-file.ts';
 import type { MumicHead } from '../core/adapt/head.ts';
 import type { ImageEmbeddingKey, LabelEmbeddingKey, PhotoScope } from '../core/cache-keys.ts';
-import { photoKey } from '../core/cache-keys.ts';
+import { STORE_SCHEMA, photoKey } from '../core/cache-keys.ts';
 import { MumicError } from '../core/errors.ts';
 import type { PhotoRecord } from '../shared/worker-api.ts';
 
@@ -199,6 +199,30 @@ export function putHead(scope: PhotoScope, head: StoredHead): Promise<void> {
 
 export function deleteHead(scope: PhotoScope): Promise<void> {
   return guard('deleting the adapted head', () => delMany([mutable(scope)], db().heads));
+}
+
+// ---- per model ------------------------------------------------------------------------------
+
+/** Every key of a model id: all the stores' keys are arrays with the model id third. */
+const modelRange = (kind: string, model: string): IDBKeyRange =>
+  IDBKeyRange.bound([kind, STORE_SCHEMA, model], [kind, STORE_SCHEMA, model, []]);
+
+/**
+ * Deletes what was kept for a model id: photos (every dtype), image embeddings, label vectors and
+ * heads. For a model removed from this browser, so a later model under its id starts clean.
+ */
+export function deleteModelData(model: string): Promise<void> {
+  const s = db();
+  const drop = (store: UseStore, kind: string) =>
+    store('readwrite', (o) => promisifyRequest(o.delete(modelRange(kind, model))));
+  return guard("deleting the model's stored data", async () => {
+    await Promise.all([
+      drop(s.images, 'image'),
+      drop(s.labels, 'label'),
+      drop(s.photos, 'photo'),
+      drop(s.heads, 'photo'),
+    ]);
+  });
 }
 
 // ---- settings --------------------------------------------------------------------------------

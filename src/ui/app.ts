@@ -161,6 +161,9 @@ export class App {
       changed: () => this.changed(),
       labels: () => this.labels,
       addLabel: (text) => this.addLabel(text),
+      enable: async (id) => {
+        if (this.disabled.has(id)) await this.setEnabled([id], true);
+      },
     });
   }
 
@@ -590,7 +593,7 @@ export class App {
   }
 
   /** A typed label: "name", or "Category: name | prompt" (the text label-set format). */
-  async addLabel(text: string): Promise<boolean> {
+  async addLabel(text: string): Promise<Label | undefined> {
     let label: Label | undefined;
     try {
       const parsed = parseLabelSetText(text);
@@ -599,13 +602,13 @@ export class App {
       this.checkNew(label as Label);
     } catch (error) {
       this.notify(error);
-      return false;
+      return undefined;
     }
-    if (!label) return false;
+    if (!label) return undefined;
     this.labels = [...this.labels, label];
     this.disabled.delete(label.id);
     await this.labelsChanged();
-    return true;
+    return label;
   }
 
   private checkNew(label: Label, labels: readonly Label[] = this.labels): void {

@@ -3,6 +3,7 @@
 // shown and asks the bridge.
 import { feedbackCellKey } from '../core/adapt/feedback-file.ts';
 import type { FeedbackValue } from '../core/adapt/feedback.ts';
+import { MumicError } from '../core/errors.ts';
 import type { Label } from '../core/labels/index.ts';
 import type {
   AdaptOutcome,
@@ -25,8 +26,21 @@ export interface LearningHost {
   warnStorage(error: unknown): void;
   changed(): void;
   labels(): readonly Label[];
-  addLabel(text: string): Promise<boolean>;
+  /** Adds a typed label; the label added, or undefined (the reason was shown). */
+  addLabel(text: string): Promise<Label | undefined>;
+  /** Shows a hidden label again. */
+  enable(id: string): Promise<void>;
 }
+
+/** Head and answer files beyond these sizes are refused before they are read. */
+const MAX_HEAD_FILE = 64 * 1024 * 1024;
+const MAX_FEEDBACK_FILE = 256 * 1024 * 1024;
+
+const tooLarge = (name: 'InvalidHead' | 'InvalidFeedback', file: File, max: number) =>
+  new MumicError(
+    name,
+    `${file.name} is ${Math.round(file.size / 1024 / 1024)} MB; at most ${max / 1024 / 1024} MB is read`,
+  );
 
 /** A photo as Learning needs it: feedback is keyed by the content hash. */
 export interface FeedbackTarget {
@@ -123,12 +137,10 @@ export class Learning {
       const lower = name.toLowerCase();
       return this.host.labels().find((l) => l.id === name || l.name.toLowerCase() === lower);
     };
-    let label = find();
-    if (!label) {
-      if (!(await this.host.addLabel(name))) return false;
-      label = this.host.labels().at(-1);
-    }
+    const label = find() ?? (await this.host.addLabel(name));
     if (!label) return false;
+    // Confirming a label means wanting to see it.
+    await this.host.enable(label.id);
     await this.set(photo, label, 1);
     return true;
   }
@@ -156,13 +168,17 @@ export class Learning {
   }
 
   async clearHead(): Promise<void> {
-    await this.run(() => this.host.bridge.clearHead());
-    this.last = undefined;
-    this.host.notifyInfo('Back to zero-shot scores.');
+    if (await this.run(() => this.host.bridge.clearHead())) {
+      this.last = undefined;
+      this.host.notifyInfo('Back to zero-shot scores.');
+    }
   }
 
   async importHead(file: File): Promise<void> {
-    const ok = await this.run(async () => this.host.bridge.importHead(await file.text()));
+    const ok = await this.run(async () => {
+      if (file.size > MAX_HEAD_FILE) throw tooLarge('InvalidHead', file, MAX_HEAD_FILE);
+      return this.host.bridge.importHead(await file.text());
+    });
     if (ok && this.head) {
       this.host.notifyInfo(
         `Head ${file.name} imported: ${plural(this.head.adapted.length, 'label')} adapted.`,
@@ -191,6 +207,7 @@ export class Learning {
     this.busy = 'importing';
     this.host.changed();
     try {
+      if (file.size > MAX_FEEDBACK_FILE) throw tooLarge('InvalidFeedback', file, MAX_FEEDBACK_FILE);
       const result = await this.host.bridge.importFeedback(await file.text());
       this.replaceAll(result.feedback);
       this.host.notifyInfo(
@@ -228,7 +245,16 @@ export class Learning {
   private take(change: HeadChange): void {
     this.head = change.head;
     this.host.applyTable(change.table);
-    if (change.storageError) this.host.warnStorage(change.storageError);
+    if (change.storageError) {
+      // Said every time (not once per session like other storage warnings): the head is lost.
+      const { name, message } = change.storageError;
+      this.host.notify(
+        new MumicError(
+          name === 'StorageQuotaExceeded' ? name : 'StorageFailed',
+          `The adapted head could not be saved, so it is lost on reload (${message}).`,
+        ),
+      );
+    }
   }
 
   private replaceAll(feedback: readonly PhotoFeedback[]): void {

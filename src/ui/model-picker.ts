@@ -1,6 +1,7 @@
-// The no-model screen: shown in the status line when no model could be loaded. It says what
-// failed, the command that installs a model, and offers to choose a model folder from disk.
-// Phrasing content only (spans, labels, buttons): it lives inside the status <p>.
+// The no-model screen: shown above the photos when no model could be loaded (the status line
+// says what failed). It gives the command that installs a model, and offers to choose a model
+// folder from disk. Outside the status line's live region, so its controls are not re-announced
+// with every progress update.
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { describeError } from '../core/errors.ts';
 import type { App } from './app.ts';
@@ -15,11 +16,18 @@ const STEPS = {
   storing: 'Storing in this browser',
 } as const;
 
-/** "Model X could not be loaded", why, and the two ways out. */
-export function noModelPanel(app: App, id: string): TemplateResult {
+/** The status line's text: "Model X could not be loaded" and why. */
+export function noModelStatus(app: App, id: string): TemplateResult {
+  return html`<strong>Model ${id} could not be loaded.</strong> ${describeError(app.modelError)}`;
+}
+
+/** The two ways out: the command, or a model folder from this device. */
+export function noModelPanel(app: App): TemplateResult {
   const picker = app.modelPicker;
-  return html`<strong>Model ${id} could not be loaded.</strong> ${describeError(app.modelError)}
-    ${picker ? pickerPanel(picker) : commandOnly()}`;
+  return html`<section class="no-model" aria-labelledby="no-model-title">
+    <h2 id="no-model-title">No model yet</h2>
+    ${picker ? pickerPanel(picker) : commandOnly()}
+  </section>`;
 }
 
 function commandOnly(): TemplateResult {
@@ -100,6 +108,7 @@ function storedList(picker: ModelPicker): TemplateResult | typeof nothing {
         html`<span class="model-picker-stored" data-local-model=${m.id}
           ><strong>${m.id}</strong> (folder “${m.folder}”, ${formatBytes(m.bytes)})<button
             type="button"
+            aria-label=${`Use model ${m.id}`}
             @click=${() => picker.onUse?.(m.id)}
           >
             Use</button
@@ -107,7 +116,11 @@ function storedList(picker: ModelPicker): TemplateResult | typeof nothing {
             type="button"
             class="danger"
             data-remove-local-model=${m.id}
-            @click=${() => void picker.remove(m.id)}
+            aria-label=${`Remove model ${m.id}`}
+            @click=${() => {
+              const what = `Remove model ${m.id} (${formatBytes(m.bytes)}) and the photos, answers' adaptation and results kept for it from this browser?`;
+              if (confirm(what)) void picker.remove(m.id);
+            }}
           >
             Remove
           </button></span

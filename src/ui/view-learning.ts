@@ -14,7 +14,7 @@ export function answerButtons(app: App, photo: PhotoView, label: Label): Templat
     html`<button
       type="button"
       class="answer ${value === 1 ? 'yes' : 'no'}"
-      data-answer=${value === 1 ? 'yes' : 'no'}
+      data-answer=${answerName(value) ?? nothing}
       aria-pressed=${current === value ? 'true' : 'false'}
       aria-label=${`${verb} “${label.name}” on this photo`}
       title=${verb}
@@ -28,12 +28,21 @@ export function answerButtons(app: App, photo: PhotoView, label: Label): Templat
   >`;
 }
 
+/** An answer as the DOM hooks name it (`data-answer`), and as a class of its chip. */
+export const answerName = (value: FeedbackValue | undefined): 'yes' | 'no' | undefined =>
+  value === undefined ? undefined : value === 1 ? 'yes' : 'no';
+
+export const answerClass = (value: FeedbackValue | undefined): string =>
+  value === undefined ? '' : value === 1 ? 'confirmed' : 'rejected';
+
 /** The answer on a chip under a thumbnail: ✓ confirmed, ✗ rejected. */
 export function chipMark(value: FeedbackValue | undefined): TemplateResult | typeof nothing {
   if (value === undefined) return nothing;
   return value === 1
-    ? html`<span class="chip-mark" title="You confirmed this label">✓</span>`
-    : html`<span class="chip-mark" title="You rejected this label">✗</span>`;
+    ? html`<span class="chip-mark" title="You confirmed this label" aria-hidden="true">✓</span
+        ><span class="visually-hidden">(confirmed)</span>`
+    : html`<span class="chip-mark" title="You rejected this label" aria-hidden="true">✗</span
+        ><span class="visually-hidden">(rejected)</span>`;
 }
 
 /** "This photo also has …": a label that is missing from the list, added if new, confirmed. */

@@ -11,8 +11,15 @@ import { TEMPLATE_ENSEMBLES } from '../core/prompts.ts';
 import { PAGE_SIZE, type App, type PhotoView, type SortOrder } from './app.ts';
 import { collectInput } from './collect-files.ts';
 import { formatBytes, formatRate, formatScore, plural } from './format.ts';
-import { noModelPanel } from './model-picker.ts';
-import { answerButtons, chipMark, learningPanel, missingLabelForm } from './view-learning.ts';
+import { noModelPanel, noModelStatus } from './model-picker.ts';
+import {
+  answerButtons,
+  answerClass,
+  answerName,
+  chipMark,
+  learningPanel,
+  missingLabelForm,
+} from './view-learning.ts';
 
 /** Chips shown under a thumbnail before "+N more". */
 const MAX_CHIPS = 6;
@@ -85,8 +92,8 @@ export class View {
       </header>
       <div class="layout">
         <main class="main">
-          ${this.notices()} ${this.dropZone()} ${this.progress()} ${this.skipped()}
-          ${this.results()}
+          ${this.app.modelPhase === 'failed' ? noModelPanel(this.app) : nothing} ${this.notices()}
+          ${this.dropZone()} ${this.progress()} ${this.skipped()} ${this.results()}
         </main>
         ${this.labelsPanel()}
       </div>
@@ -102,7 +109,7 @@ export class View {
     if (app.modelPhase === 'loading') {
       text = `Loading model ${id}…`;
     } else if (app.modelPhase === 'failed') {
-      text = noModelPanel(app, app.modelRequest?.id ?? id);
+      text = noModelStatus(app, app.modelRequest?.id ?? id);
     } else if (s) {
       const backend = s.backend === 'webgpu' ? 'WebGPU (GPU)' : 'WASM (CPU)';
       const dtype =
@@ -934,12 +941,6 @@ export class View {
     </details>`;
   }
 }
-
-const answerName = (value: 1 | -1 | undefined): 'yes' | 'no' | undefined =>
-  value === undefined ? undefined : value === 1 ? 'yes' : 'no';
-
-const answerClass = (value: 1 | -1 | undefined): string =>
-  value === undefined ? '' : value === 1 ? 'confirmed' : 'rejected';
 
 function matchesLabel(label: Label, q: string): boolean {
   if (!q) return true;

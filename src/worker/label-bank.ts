@@ -211,6 +211,7 @@ export class LabelBank {
         labelIds: this.ids,
         labelTexts: this.prompts,
         templates: this.templateKey,
+        projectionDim: this.dim,
       });
       this.applied = { fit, head: applyAdapted(fit.labels, this.ids, this.matrix, this.dim) };
     }

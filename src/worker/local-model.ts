@@ -13,6 +13,7 @@ import { loadModelFolder } from '../core/model-folder.ts';
 import type { LocalModelManifest } from '../core/model-index.ts';
 import { storageError } from '../core/storage-errors.ts';
 import { createWebEncoder } from '../runtime/web.ts';
+import { deleteModelData } from '../store/index.ts';
 import type {
   LocalModelInstallRequest,
   LocalModelProgress,
@@ -113,7 +114,12 @@ export class LocalModels {
     const cache = await this.openCache();
     const indexUrl = new URL('index.json', request.modelsUrl).href;
     const server = await loadServerIndex(indexUrl, cache, this.fetch(), 4000);
-    const id = uniqueModelId(sanitizeModelId(resolved.folderName), new Set(server?.keys()));
+    // An id holds this model's photos, embeddings and head in IndexedDB too, so it is reused
+    // only for the very same files (choosing the folder again); other files get an id of their own.
+    const local = (await readLocalManifest(cache, indexUrl)).models;
+    const same = local.find((m) => sameFiles(m.files, hashed));
+    const taken = new Set([...(server?.keys() ?? []), ...local.map((m) => m.id)]);
+    const id = same?.id ?? uniqueModelId(sanitizeModelId(resolved.folderName), taken);
     const modelUrl = new URL(`${encodeURIComponent(id)}/`, request.modelsUrl).href;
     let stored = 0;
     try {
@@ -189,6 +195,8 @@ export class LocalModels {
       last: manifest.last === id ? undefined : manifest.last,
     }));
     await this.deleteUnder(cache, new URL(`${encodeURIComponent(id)}/`, modelsUrl).href, new Set());
+    // What was kept of it: photos, embeddings, label vectors and the head of that id.
+    await deleteModelData(id);
   }
 
   private async updateManifest(
@@ -269,4 +277,14 @@ function throttled(
     lastStep = progress.step;
     onProgress?.(progress);
   };
+}
+
+/** The same files, path for path and hash for hash. */
+function sameFiles(
+  a: readonly { path: string; sha256: string }[],
+  b: readonly { path: string; sha256: string }[],
+): boolean {
+  if (a.length !== b.length) return false;
+  const hashOf = new Map(a.map((f) => [f.path, f.sha256]));
+  return b.every((f) => hashOf.get(f.path) === f.sha256);
 }

@@ -224,4 +224,14 @@ test('answers, adapt with before/after metrics, head kept over a reload and equa
     const { max, where } = maxDifference(imported, adapted, n);
     expect(max, where).toBeLessThanOrEqual(1e-5);
   }
+
+  // Clear all: answers and head go too, and a reload finds neither.
+  page.once('dialog', (dialog) => void dialog.accept());
+  await page.locator('#clear-all').click();
+  await expect(page.locator('.learning')).toHaveAttribute('data-answers', '0');
+  await expect(state).toHaveAttribute('data-adapted', '0');
+  await page.reload();
+  await openApp(page, 'wasm', 'fp32');
+  await expect(page.locator('.learning')).toHaveAttribute('data-answers', '0');
+  await expect(state).toHaveAttribute('data-adapted', '0');
 });

@@ -54,8 +54,8 @@ async function openNoModel(page: Page): Promise<void> {
   await page.goto(MISSING);
   const status = page.locator('#status');
   await expect(status).toHaveAttribute('data-error-name', 'ModelFileMissing');
-  await expect(status.locator('[data-model-picker]')).toBeVisible();
-  await expect(status.locator('code[data-command]')).toHaveText('npm run models');
+  await expect(page.locator('[data-model-picker]')).toBeVisible();
+  await expect(page.locator('[data-model-picker] code[data-command]')).toHaveText('npm run models');
 }
 
 test('no model: choose a model folder, classify, and it loads from storage after a reload', async ({
@@ -106,6 +106,7 @@ test('no model: choose a model folder, classify, and it loads from storage after
   await openNoModel(page);
   const stored = page.locator(`[data-local-model="${LOCAL_ID}"]`);
   await expect(stored).toBeVisible();
+  page.once('dialog', (dialog) => void dialog.accept());
   await stored.locator(`[data-remove-local-model="${LOCAL_ID}"]`).click();
   await expect(stored).toHaveCount(0);
   await page.goto(`/?model=${LOCAL_ID}&backend=wasm`);

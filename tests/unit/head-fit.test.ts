@@ -21,6 +21,7 @@ describe('fitHeadToLabels', () => {
       labelIds: ['sea', 'pool', 'other'],
       labelTexts: ['the ocean', 'a pool', 'x'],
       templates: 'T',
+      projectionDim: 2,
     });
     expect(fit.labels.map((l) => l.id)).toEqual(['pool']);
     expect(fit.left).toEqual([
@@ -34,8 +35,20 @@ describe('fitHeadToLabels', () => {
       labelIds: ['pool', 'sea', 'gone'],
       labelTexts: ['a pool', 'the sea', 'gone'],
       templates: 'other',
+      projectionDim: 2,
     });
     expect(fit.labels).toEqual([]);
     expect(fit.left).toHaveLength(3);
+  });
+
+  it('applies nothing to a model of another embedding size', () => {
+    const fit = fitHeadToLabels(head, {
+      labelIds: ['pool', 'sea', 'gone'],
+      labelTexts: ['a pool', 'the sea', 'gone'],
+      templates: 'T',
+      projectionDim: 512,
+    });
+    expect(fit.labels).toEqual([]);
+    expect(fit.left[0]?.reason).toContain('2-d');
   });
 });

@@ -90,3 +90,47 @@ describe('trainHead', () => {
     expect(bank.score(ids, rows).scores).toEqual(before.scores);
   });
 });
+
+describe('a kept head after the label set changes', () => {
+  it('keeps the adaptation of labels still there and says why the others lost it', async () => {
+    const { head } = trainHead(feedback, labels, (h) => embeddings.get(h), {
+      id: 'm',
+      visionDtype: 'fp32',
+    });
+    const bank = new LabelBank();
+    // IndexedDB is missing in Node: the bank notes it and encodes with the fake text encoder.
+    const vectorOf = new Map(labels.prompts.map((p, j) => [p, j]));
+    const ctx = {
+      model: 'm',
+      textDtype: 'fp32' as const,
+      dim: data.dim,
+      batchSize: 8,
+      encode: (texts: string[]) => {
+        const out = new Float32Array(texts.length * data.dim);
+        texts.forEach((t, i) => {
+          const j = vectorOf.get(t) ?? 0;
+          out.set(labels.matrix.subarray(j * data.dim, (j + 1) * data.dim), i * data.dim);
+        });
+        return Promise.resolve(out);
+      },
+      readModelFile: () => Promise.resolve(undefined),
+    };
+    const refs = labels.ids.map((id, j) => ({ id, prompt: labels.prompts[j] ?? '' }));
+    await bank.set(refs, ['{}'], ctx);
+    const templates = bank.zeroShot.templateKey;
+    bank.setHead({ ...head, templates });
+    expect(bank.headFit()?.left).toEqual([]);
+    const [first, second, ...rest] = refs;
+    await bank.set(
+      [{ ...(second as (typeof refs)[0]), prompt: 'other words' }, ...rest],
+      ['{}'],
+      ctx,
+    );
+    const fit = bank.headFit();
+    expect(fit?.left).toEqual([
+      { id: first?.id, reason: 'it is not in the label set' },
+      { id: second?.id, reason: 'its text changed' },
+    ]);
+    expect(fit?.labels.map((l) => l.id)).toEqual(rest.map((r) => r.id));
+  });
+});

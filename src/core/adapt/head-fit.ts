@@ -13,6 +13,8 @@ export interface LabelSetNow {
   readonly labelTexts: readonly string[];
   /** The current templateSetKey. */
   readonly templates: string;
+  /** The loaded model's embedding size. */
+  readonly projectionDim: number;
 }
 
 export interface HeadFit {
@@ -23,16 +25,18 @@ export interface HeadFit {
 }
 
 export function fitHeadToLabels(head: MumicHead, now: LabelSetNow): HeadFit {
-  if (head.templates !== now.templates) {
-    // Residuals were learned on vectors of other prompts: none of them applies.
-    return {
-      labels: [],
-      left: head.labels.map((l) => ({
-        id: l.id,
-        reason: 'the prompt templates changed since it was adapted',
-      })),
-    };
+  const none = (reason: string): HeadFit => ({
+    labels: [],
+    left: head.labels.map((l) => ({ id: l.id, reason })),
+  });
+  if (head.model.projectionDim !== now.projectionDim) {
+    return none(
+      `it was made for ${head.model.projectionDim}-d vectors, the model has ${now.projectionDim}`,
+    );
   }
+  // Residuals were learned on vectors of other prompts: none of them applies.
+  if (head.templates !== now.templates)
+    return none('the prompt templates changed since it was adapted');
   const textOf = new Map(now.labelIds.map((id, j) => [id, now.labelTexts[j]]));
   const labels: HeadLabel[] = [];
   const left: HeadFit['left'] = [];
