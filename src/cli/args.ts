@@ -1,14 +1,24 @@
+import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { MumicError } from '../core/errors.ts';
+import { MumicError, type ErrorName } from '../core/errors.ts';
 import { DTYPES, type Dtype } from '../core/types.ts';
+import { loadModel, type LoadedModel } from './load-model.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
+/** Options every command takes: the model, its dtype and --help. */
 export const MODEL_OPTIONS = {
   model: { type: 'string' },
   dtype: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies Options;
+
+// Help lines of the options several commands share (classify, eval, adapt).
+export const MODEL_HELP = `  --model DIR     a CLIP model folder in the Hugging Face layout`;
+export const DTYPE_HELP = `  --dtype D       fp32 | fp16 | q8 | q4 | q4f16 (default: q8 when present, else fp32)`;
+export const TRUTH_HELP = `  --truth FILE    the ground-truth CSV`;
+
+export const TRUTH_OPTIONS = { truth: { type: 'string' } } as const satisfies Options;
 
 export function parse<O extends Options>(argv: string[], options: O) {
   try {
@@ -18,8 +28,25 @@ export function parse<O extends Options>(argv: string[], options: O) {
   }
 }
 
+/**
+ * Parses a command's arguments: MODEL_OPTIONS and the command's own `options`. With --help,
+ * prints `help` and returns null (the command then exits 0).
+ */
+export function parseCommand<O extends Options>(argv: string[], help: string, options: O) {
+  const parsed = parse(argv, { ...MODEL_OPTIONS, ...options });
+  // Generic here, so TypeScript cannot see `help` in the values: MODEL_OPTIONS declares it.
+  if (!(parsed.values as { help?: boolean }).help) return parsed;
+  process.stdout.write(`${help}\n`);
+  return null;
+}
+
 export function requireModel(value: string | undefined): string {
   if (!value) throw new MumicError('InvalidArgument', '--model DIR is required');
+  return value;
+}
+
+export function requireTruth(value: string | undefined): string {
+  if (!value) throw new MumicError('InvalidArgument', '--truth FILE.csv is required');
   return value;
 }
 
@@ -32,4 +59,35 @@ export function parseDtype(value: string | undefined): Dtype | undefined {
     );
   }
   return value as Dtype;
+}
+
+/** The model that --model and --dtype name (--model is required). */
+export const openModel = (values: { model?: string; dtype?: string }): Promise<LoadedModel> =>
+  loadModel(requireModel(values.model), parseDtype(values.dtype));
+
+/** A number option in [min, max], or undefined when not given. */
+export function optionalNumber(
+  value: string | undefined,
+  name: string,
+  min: number,
+  max: number,
+): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw new MumicError(
+      'InvalidArgument',
+      `${name} must be a number in [${min}, ${max}], not "${value}"`,
+    );
+  }
+  return n;
+}
+
+/** The text of a file an option names; failing to read it is a MumicError named `error`. */
+export async function readOptionFile(file: string, error: ErrorName): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (cause) {
+    throw new MumicError(error, `cannot read ${file}: ${(cause as Error).message}`, { cause });
+  }
 }

@@ -1,9 +1,12 @@
-import { readFile } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { applyHead, parseHead, type AppliedHead } from '../core/adapt/index.ts';
-import { MumicError } from '../core/errors.ts';
 import type { Label } from '../core/labels/index.ts';
+import { templateSetKey } from '../core/prompts.ts';
+import { readOptionFile } from './args.ts';
+import { labelMatrix } from './label-options.ts';
 import type { LoadedModel } from './load-model.ts';
+
+export const HEAD_OPTIONS = { head: { type: 'string' } } as const;
 
 export const HEAD_HELP = `  --head FILE     apply a head made by "mumic adapt" (refused if made for another model,
                   dtype, template set or label texts)`;
@@ -11,8 +14,23 @@ export const HEAD_HELP = `  --head FILE     apply a head made by "mumic adapt" (
 /** A model's identity in heads: its folder name, as under public/models/<id>/ in the app. */
 export const modelIdOf = (model: LoadedModel): string => basename(resolve(model.dir));
 
+/**
+ * The label matrix of `labels` under `templates` (see labelMatrix), with the head of --head
+ * applied when one is given; `head` gives its scoring parameters.
+ */
+export async function scoringLabels(
+  headFile: string | undefined,
+  model: LoadedModel,
+  labels: readonly Label[],
+  templates: readonly string[],
+): Promise<{ labelVectors: Float32Array; head: AppliedHead | null }> {
+  const zeroShot = await labelMatrix(model, labels, templates);
+  const head = await withHead(headFile, model, labels, zeroShot, templateSetKey(templates));
+  return { labelVectors: head?.labelEmbeddings ?? zeroShot, head };
+}
+
 /** Loads and checks a head file, then applies it to the label vectors (or passes them through). */
-export async function withHead(
+async function withHead(
   file: string | undefined,
   model: LoadedModel,
   labels: readonly Label[],
@@ -20,14 +38,7 @@ export async function withHead(
   templates: string,
 ): Promise<AppliedHead | null> {
   if (!file) return null;
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new MumicError('InvalidHead', `cannot read ${file}: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
+  const text = await readOptionFile(file, 'InvalidHead');
   const labelIds = labels.map((l) => l.id);
   const head = parseHead(text, {
     modelId: modelIdOf(model),

@@ -1,10 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { MumicError } from '../core/errors.ts';
 import { embedLabels } from '../core/label-embeddings.ts';
 import { runBatchSize } from '../core/model-files.ts';
 import { DEFAULT_LABELS, parseLabelSet, type Label } from '../core/labels/index.ts';
 import { DEFAULT_TEMPLATES, resolveTemplates } from '../core/prompts.ts';
 import { createTokenizer } from '../core/tokenize.ts';
+import { readOptionFile } from './args.ts';
 import type { LoadedModel } from './load-model.ts';
 
 export const LABEL_OPTIONS = {
@@ -19,15 +18,7 @@ export const LABEL_HELP = `  --labels FILE   label set: JSON ({"version":1,"labe
 
 export async function readLabels(file: string | undefined): Promise<Label[]> {
   if (!file) return [...DEFAULT_LABELS];
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (cause) {
-    throw new MumicError('InvalidLabelSet', `cannot read ${file}: ${(cause as Error).message}`, {
-      cause,
-    });
-  }
-  return parseLabelSet(text, file);
+  return parseLabelSet(await readOptionFile(file, 'InvalidLabelSet'), file);
 }
 
 /** The templates a --template option names (default: "a photo of a {}."). */

@@ -7,9 +7,17 @@ import {
   type AdaptOptions,
   type FeedbackEntry,
 } from '../../core/adapt/index.ts';
-import { MumicError } from '../../core/errors.ts';
 import { templateSetKey } from '../../core/prompts.ts';
-import { MODEL_OPTIONS, parse, parseDtype, requireModel } from '../args.ts';
+import {
+  DTYPE_HELP,
+  MODEL_HELP,
+  TRUTH_HELP,
+  TRUTH_OPTIONS,
+  openModel,
+  optionalNumber,
+  parseCommand,
+  requireTruth,
+} from '../args.ts';
 import { modelIdOf } from '../head-option.ts';
 import {
   LABEL_HELP,
@@ -18,10 +26,8 @@ import {
   readLabels,
   templatesOf,
 } from '../label-options.ts';
-import { loadModel } from '../load-model.ts';
 import { writeLine } from '../output.ts';
 import { embedTruthSet } from '../truth-set.ts';
-import { optionalNumber } from './classify.ts';
 
 export const ADAPT_HELP = `Usage: mumic adapt --model DIR --truth FILE.csv [--labels FILE] [--template T]
                    [--out HEAD.json] [--gamma G] [--no-residual] [--seed N] [--dtype D]
@@ -32,31 +38,28 @@ MuMIC's hardness-aware tempered-sigmoid loss, on the photos' embeddings. Writes 
 --out (or stdout) and prints held-out GAP@10, GAP and macro mAP before/after (k-fold when small).
 
 Options:
-  --model DIR     a CLIP model folder in the Hugging Face layout
-  --truth FILE    the ground-truth CSV
+${MODEL_HELP}
+${TRUTH_HELP}
   --out FILE      where to write the head (default: stdout; the metrics then go to stderr)
   --gamma G       hardness exponent: weight (1 - p_true)^G (default 0, plain balanced BCE)
   --no-residual   learn temperature and bias only (much faster on large truth files)
   --seed N        seed of the hold-out split (default 1)
-  --dtype D       fp32 | fp16 | q8 | q4 | q4f16 (default: q8 when present, else fp32)
+${DTYPE_HELP}
 ${LABEL_HELP}
   -h, --help      this help`;
 
 export async function adaptCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, {
-    ...MODEL_OPTIONS,
+  const args = parseCommand(argv, ADAPT_HELP, {
+    ...TRUTH_OPTIONS,
     ...LABEL_OPTIONS,
-    truth: { type: 'string' },
     out: { type: 'string' },
     gamma: { type: 'string' },
     'no-residual': { type: 'boolean' },
     seed: { type: 'string' },
   });
-  if (values.help) {
-    process.stdout.write(`${ADAPT_HELP}\n`);
-    return 0;
-  }
-  if (!values.truth) throw new MumicError('InvalidArgument', '--truth FILE.csv is required');
+  if (!args) return 0;
+  const { values } = args;
+  const truth = requireTruth(values.truth);
   const options: Partial<AdaptOptions> = {
     residual: !values['no-residual'],
     ...(values.gamma !== undefined
@@ -68,10 +71,10 @@ export async function adaptCommand(argv: string[]): Promise<number> {
   };
   const labels = await readLabels(values.labels);
   const templates = templatesOf(values.template);
-  const model = await loadModel(requireModel(values.model), parseDtype(values.dtype));
+  const model = await openModel(values);
   try {
     const dim = model.info.projectionDim;
-    const set = await embedTruthSet(model, values.truth, labels);
+    const set = await embedTruthSet(model, truth, labels);
     const labelIds = labels.map((l) => l.id);
     const feedback: FeedbackEntry[] = [];
     set.photoLabels.forEach((present, photo) => {

@@ -1,18 +1,10 @@
-import { MumicError } from '../../core/errors.ts';
 import { cosineMatrix, scoreCosines } from '../../core/score.ts';
 import { photoLabelScores, selectLabels } from '../../core/score-rank.ts';
-import { MODEL_OPTIONS, parse, parseDtype, requireModel } from '../args.ts';
+import { DTYPE_HELP, MODEL_HELP, openModel, optionalNumber, parseCommand } from '../args.ts';
 import { collectFiles } from '../files.ts';
-import { HEAD_HELP, withHead } from '../head-option.ts';
-import {
-  LABEL_HELP,
-  LABEL_OPTIONS,
-  labelMatrix,
-  readLabels,
-  templatesOf,
-} from '../label-options.ts';
-import { templateSetKey } from '../../core/prompts.ts';
-import { embedFiles, loadModel } from '../load-model.ts';
+import { HEAD_HELP, HEAD_OPTIONS, scoringLabels } from '../head-option.ts';
+import { LABEL_HELP, LABEL_OPTIONS, readLabels, templatesOf } from '../label-options.ts';
+import { embedFiles } from '../load-model.ts';
 import { writeLine } from '../output.ts';
 
 export const CLASSIFY_HELP = `Usage: mumic classify --model DIR [--dtype D] [--labels FILE] [--template T]
@@ -25,8 +17,8 @@ PATHs are image files or folders (recursive). One JSON line per photo:
 Every photo is attempted; the exit status is 1 if any failed.
 
 Options:
-  --model DIR     a CLIP model folder in the Hugging Face layout
-  --dtype D       fp32 | fp16 | q8 | q4 | q4f16 (default: q8 when present, else fp32)
+${MODEL_HELP}
+${DTYPE_HELP}
 ${LABEL_HELP}
 ${HEAD_HELP}
   --threshold X   keep labels with score >= X (0..1; default: all labels)
@@ -36,27 +28,22 @@ ${HEAD_HELP}
   -h, --help      this help`;
 
 export async function classifyCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, {
-    ...MODEL_OPTIONS,
+  const args = parseCommand(argv, CLASSIFY_HELP, {
     ...LABEL_OPTIONS,
+    ...HEAD_OPTIONS,
     threshold: { type: 'string' },
     top: { type: 'string' },
     batch: { type: 'string' },
-    head: { type: 'string' },
   });
-  if (values.help) {
-    process.stdout.write(`${CLASSIFY_HELP}\n`);
-    return 0;
-  }
+  if (!args) return 0;
+  const { values, positionals } = args;
   const threshold = optionalNumber(values.threshold, '--threshold', 0, 1);
   const top = optionalNumber(values.top, '--top', 1, Infinity);
   const labels = await readLabels(values.labels);
-  const model = await loadModel(requireModel(values.model), parseDtype(values.dtype));
+  const model = await openModel(values);
   const dim = model.info.projectionDim;
   const templates = templatesOf(values.template);
-  let labelVectors = await labelMatrix(model, labels, templates);
-  const head = await withHead(values.head, model, labels, labelVectors, templateSetKey(templates));
-  if (head) labelVectors = head.labelEmbeddings;
+  const { labelVectors, head } = await scoringLabels(values.head, model, labels, templates);
   const ids = labels.map((l) => l.id);
   const names = new Map(labels.map((l) => [l.id, l.name]));
   const files = await collectFiles(positionals);
@@ -91,21 +78,4 @@ export async function classifyCommand(argv: string[]): Promise<number> {
   }
   await model.encoder.release();
   return failed > 0 ? 1 : 0;
-}
-
-export function optionalNumber(
-  value: string | undefined,
-  name: string,
-  min: number,
-  max: number,
-): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < min || n > max) {
-    throw new MumicError(
-      'InvalidArgument',
-      `${name} must be a number in [${min}, ${max}], not "${value}"`,
-    );
-  }
-  return n;
 }

@@ -1,6 +1,5 @@
 import { createTokenizer } from '../../core/tokenize.ts';
-import { MODEL_OPTIONS, parse, parseDtype, requireModel } from '../args.ts';
-import { loadModel } from '../load-model.ts';
+import { openModel, parseCommand } from '../args.ts';
 import { toJsonNumbers, writeLine } from '../output.ts';
 
 export const EMBED_TEXT_HELP = `Usage: mumic embed-text --model DIR [--dtype D] TEXT...
@@ -14,12 +13,10 @@ Options:
   -h, --help    this help`;
 
 export async function embedTextCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, MODEL_OPTIONS);
-  if (values.help) {
-    process.stdout.write(`${EMBED_TEXT_HELP}\n`);
-    return 0;
-  }
-  const model = await loadModel(requireModel(values.model), parseDtype(values.dtype));
+  const args = parseCommand(argv, EMBED_TEXT_HELP, {});
+  if (!args) return 0;
+  const { values, positionals } = args;
+  const model = await openModel(values);
   const { json, config } = model.info.tokenizer;
   const tokenizer = createTokenizer(json, config, model.info.contextLength);
   const tokens = tokenizer.encode(positionals);

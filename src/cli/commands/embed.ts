@@ -1,6 +1,6 @@
-import { MODEL_OPTIONS, parse, parseDtype, requireModel } from '../args.ts';
+import { openModel, parseCommand } from '../args.ts';
 import { collectFiles } from '../files.ts';
-import { embedFiles, loadModel } from '../load-model.ts';
+import { embedFiles } from '../load-model.ts';
 import { toJsonNumbers, writeLine } from '../output.ts';
 
 export const EMBED_HELP = `Usage: mumic embed --model DIR [--dtype D] [--batch N] IMAGE|FOLDER...
@@ -17,12 +17,10 @@ Options:
   -h, --help    this help`;
 
 export async function embedCommand(argv: string[]): Promise<number> {
-  const { values, positionals } = parse(argv, { ...MODEL_OPTIONS, batch: { type: 'string' } });
-  if (values.help) {
-    process.stdout.write(`${EMBED_HELP}\n`);
-    return 0;
-  }
-  const model = await loadModel(requireModel(values.model), parseDtype(values.dtype));
+  const args = parseCommand(argv, EMBED_HELP, { batch: { type: 'string' } });
+  if (!args) return 0;
+  const { values, positionals } = args;
+  const model = await openModel(values);
   const files = await collectFiles(positionals);
   let failed = 0;
   for await (const outcomes of embedFiles(model, files, Number(values.batch ?? 8))) {

@@ -1,17 +1,16 @@
-import { MumicError } from '../../core/errors.ts';
 import { evaluate, truthMatrix } from '../../core/metrics.ts';
-import { templateSetKey } from '../../core/prompts.ts';
 import { cosineMatrix, scoreCosines } from '../../core/score.ts';
-import { MODEL_OPTIONS, parse, parseDtype, requireModel } from '../args.ts';
-import { HEAD_HELP, withHead } from '../head-option.ts';
 import {
-  LABEL_HELP,
-  LABEL_OPTIONS,
-  labelMatrix,
-  readLabels,
-  templatesOf,
-} from '../label-options.ts';
-import { loadModel } from '../load-model.ts';
+  DTYPE_HELP,
+  MODEL_HELP,
+  TRUTH_HELP,
+  TRUTH_OPTIONS,
+  openModel,
+  parseCommand,
+  requireTruth,
+} from '../args.ts';
+import { HEAD_HELP, HEAD_OPTIONS, scoringLabels } from '../head-option.ts';
+import { LABEL_HELP, LABEL_OPTIONS, readLabels, templatesOf } from '../label-options.ts';
 import { writeLine } from '../output.ts';
 import { embedTruthSet } from '../truth-set.ts';
 
@@ -24,40 +23,29 @@ Labels are matched by name or id. Photos that fail to decode are listed under "e
 out; the exit status is then 1.
 
 Options:
-  --model DIR     a CLIP model folder in the Hugging Face layout
-  --truth FILE    the ground-truth CSV
-  --dtype D       fp32 | fp16 | q8 | q4 | q4f16 (default: q8 when present, else fp32)
+${MODEL_HELP}
+${TRUTH_HELP}
+${DTYPE_HELP}
 ${LABEL_HELP}
 ${HEAD_HELP}
   -h, --help      this help`;
 
 export async function evalCommand(argv: string[]): Promise<number> {
-  const { values } = parse(argv, {
-    ...MODEL_OPTIONS,
+  const args = parseCommand(argv, EVAL_HELP, {
+    ...TRUTH_OPTIONS,
     ...LABEL_OPTIONS,
-    truth: { type: 'string' },
-    head: { type: 'string' },
+    ...HEAD_OPTIONS,
   });
-  if (values.help) {
-    process.stdout.write(`${EVAL_HELP}\n`);
-    return 0;
-  }
-  if (!values.truth) throw new MumicError('InvalidArgument', '--truth FILE.csv is required');
+  if (!args) return 0;
+  const { values } = args;
+  const truth = requireTruth(values.truth);
   const labels = await readLabels(values.labels);
   const templates = templatesOf(values.template);
-  const model = await loadModel(requireModel(values.model), parseDtype(values.dtype));
+  const model = await openModel(values);
   try {
     const dim = model.info.projectionDim;
-    const set = await embedTruthSet(model, values.truth, labels);
-    let labelVectors = await labelMatrix(model, labels, templates);
-    const head = await withHead(
-      values.head,
-      model,
-      labels,
-      labelVectors,
-      templateSetKey(templates),
-    );
-    if (head) labelVectors = head.labelEmbeddings;
+    const set = await embedTruthSet(model, truth, labels);
+    const { labelVectors, head } = await scoringLabels(values.head, model, labels, templates);
     const ids = labels.map((l) => l.id);
     const scored = scoreCosines(
       cosineMatrix(set.embeddings, labelVectors, dim),

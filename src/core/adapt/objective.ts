@@ -143,6 +143,22 @@ export function hardnessBce(z: number, y: 1 | -1, gamma: number): CellLoss {
 }
 
 /**
+ * 1 / ‖e + r‖ for the residual a = residual[ao .. ao + k − 1] of one slot, whose label embedding
+ * is eHat[ao ..]: ‖e + r‖² = 1 + 2 ê·a + ‖a‖² (e is a unit vector and the basis is orthonormal).
+ * Once per slot, not per cell.
+ */
+function inverseNorm(residual: Float64Array, eHat: Float64Array, ao: number, k: number): number {
+  let ea = 0;
+  let aa = 0;
+  for (let q = 0; q < k; q++) {
+    const a = residual[ao + q] ?? 0;
+    ea += (eHat[ao + q] ?? 0) * a;
+    aa += a * a;
+  }
+  return 1 / Math.sqrt(1 + 2 * ea + aa);
+}
+
+/**
  * J (or, with `regularise` false, the data term only) on one entry set; writes ∂J/∂params into
  * `grad` when given. The hot loop: one dot product and one axpy of length k per known cell.
  */
@@ -172,15 +188,7 @@ export function objective(
     const b = params.bias[g] ?? 0;
     const ao = resStart[s] ?? 0;
     const k = (resStart[s + 1] ?? 0) - ao;
-    // ‖e + r‖² = 1 + 2 ê·a + ‖a‖² (e is a unit vector and the basis is orthonormal).
-    let ea = 0;
-    let aa = 0;
-    for (let q = 0; q < k; q++) {
-      const a = residual[ao + q] ?? 0;
-      ea += (eHat[ao + q] ?? 0) * a;
-      aa += a * a;
-    }
-    const invN = 1 / Math.sqrt(1 + 2 * ea + aa);
+    const invN = inverseNorm(residual, eHat, ao, k);
     if (grad !== null && k > 0) v.fill(0);
     let sumGc = 0;
     let gradB = 0;
@@ -266,15 +274,7 @@ export function entryLogits(problem: Problem, params: Params, set: EntrySet, out
     const invT = Math.exp(-(params.tau[g] ?? 0));
     const b = params.bias[g] ?? 0;
     const ao = resStart[s] ?? 0;
-    const k = (resStart[s + 1] ?? 0) - ao;
-    let ea = 0;
-    let aa = 0;
-    for (let q = 0; q < k; q++) {
-      const a = residual[ao + q] ?? 0;
-      ea += (eHat[ao + q] ?? 0) * a;
-      aa += a * a;
-    }
-    const invN = 1 / Math.sqrt(1 + 2 * ea + aa);
+    const invN = inverseNorm(residual, eHat, ao, (resStart[s + 1] ?? 0) - ao);
     const end = start[s + 1] ?? 0;
     for (let e = start[s] ?? 0; e < end; e++) {
       let dot = cos0[e] ?? 0;
