@@ -1,6 +1,7 @@
 // The browser benchmark page: the app's worker pipeline and a bare onnxruntime-web loop, side by
 // side, served with the app's headers and ort files; models and photos come from local folders.
 import { createReadStream, existsSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, normalize } from 'node:path';
 import type { InlineConfig, Plugin } from 'vite';
 import { ISOLATION_HEADERS, ORT_DIR, ortFiles } from '../../vite.config.ts';
@@ -25,16 +26,48 @@ function serveDir(prefix: string, dir: string): Plugin {
   };
 }
 
+/** While true, the app's nested prepare worker script answers 404, so the CLIP worker prepares
+ * every batch itself (its fallback, and how it worked before): the same run, for comparison. */
+export const prepareWorker = { blocked: false };
+
+function prepareWorkerSwitch(): Plugin {
+  return {
+    name: 'bench-prepare-worker-switch',
+    configureServer(server) {
+      server.middlewares.use((req, res, next) => {
+        if (!prepareWorker.blocked || !/prepare-worker\.ts/.test(req.url ?? '')) return next();
+        res.statusCode = 404;
+        res.end();
+      });
+    },
+  };
+}
+
 export function benchConfig(modelsDir: string, imagesDir: string): InlineConfig {
   return {
     root: import.meta.dirname,
     configFile: false,
     logLevel: 'warn',
+    // Not the project's node_modules/.vite, which other dev servers on this tree use.
+    cacheDir: join(tmpdir(), 'mumic-bench-vite'),
     resolve: { alias: { 'onnxruntime-web/webgpu': join(ORT_DIR, 'ort.webgpu.min.mjs') } },
     // No dependency discovery: a late discovery reloads the page in the middle of a run.
     optimizeDeps: { exclude: ['onnxruntime-web'], noDiscovery: true, include: [] },
-    plugins: [ortFiles(), serveDir('/models/', modelsDir), serveDir('/images/', imagesDir)],
+    plugins: [
+      ortFiles(),
+      serveDir('/models/', modelsDir),
+      serveDir('/images/', imagesDir),
+      prepareWorkerSwitch(),
+    ],
     worker: { format: 'es' },
-    server: { headers: ISOLATION_HEADERS, host: '127.0.0.1', port: 0, fs: { allow: ['../..'] } },
+    server: {
+      headers: ISOLATION_HEADERS,
+      host: '127.0.0.1',
+      port: 0,
+      fs: { allow: ['../..'] },
+      // Others edit src/ while a run goes on: a file change must not reload the page mid-run.
+      hmr: false,
+      watch: null,
+    },
   };
 }

@@ -11,19 +11,29 @@ export interface ImageEmbedder {
 export type EmbedOutcome =
   { index: number; embedding: Float32Array } | { index: number; error: ErrorInfo };
 
-export interface EmbedImagesOptions<I> {
-  decode: (input: I) => Promise<DecodedImage>;
+interface EmbedImagesCommon {
   processor: ImageProcessorConfig;
   embedder: ImageEmbedder;
   dim: number;
   batchSize?: number;
   signal?: AbortSignal | undefined;
-  /**
-   * Replaces the in-thread decode and preprocess of a batch, e.g. by a worker thread where the
-   * runtime blocks this one while it runs (onnxruntime-node does).
-   */
-  prepare?: ((items: readonly I[], start: number) => Promise<PreparedBatch>) | undefined;
 }
+
+/** Decodes one input in this thread. */
+export type DecodeInput<I> = (input: I) => Promise<DecodedImage>;
+
+/**
+ * Replaces the in-thread decode and preprocess of a batch, e.g. by a worker thread where the
+ * runtime blocks this one while it runs (onnxruntime-node does; so does onnxruntime-web's WASM).
+ */
+export type PrepareInputs<I> = (items: readonly I[], start: number) => Promise<PreparedBatch>;
+
+/** Either a decoder (batches are prepared in this thread) or a preparer, or both. */
+export type EmbedImagesOptions<I> = EmbedImagesCommon &
+  (
+    | { decode: DecodeInput<I>; prepare?: PrepareInputs<I> | undefined }
+    | { decode?: undefined; prepare: PrepareInputs<I> }
+  );
 
 export interface PreparedBatch {
   pixels: Float32Array;
@@ -33,8 +43,8 @@ export interface PreparedBatch {
 
 /**
  * Decode → preprocess → embed, in batches, yielding each batch's outcomes in input order. A file
- * that fails to decode fails alone. The next batch is decoded and preprocessed while the current
- * one runs in the model, so decoding overlaps inference.
+ * that fails to decode fails alone. The next batch's preparation is started before the current
+ * one runs in the model, so a `prepare` on another thread overlaps decoding with inference.
  */
 export async function* embedImages<I>(
   inputs: readonly I[],
@@ -43,10 +53,9 @@ export async function* embedImages<I>(
   const batchSize = Math.max(1, options.batchSize ?? 8);
   const starts: number[] = [];
   for (let s = 0; s < inputs.length; s += batchSize) starts.push(s);
-  const prepare = (start: number): Promise<PreparedBatch> => {
-    const items = inputs.slice(start, start + batchSize);
-    return options.prepare ? options.prepare(items, start) : prepareBatch(items, start, options);
-  };
+  const prepareItems = preparerOf(options);
+  const prepare = (start: number): Promise<PreparedBatch> =>
+    prepareItems(inputs.slice(start, start + batchSize), start);
 
   let next = starts.length > 0 ? prepare(starts[0] ?? 0) : undefined;
   for (let b = 0; b < starts.length && next; b++) {
@@ -76,11 +85,18 @@ export async function* embedImages<I>(
   next?.catch(() => undefined);
 }
 
+function preparerOf<I>(options: EmbedImagesOptions<I>): PrepareInputs<I> {
+  if (options.decode === undefined) return options.prepare;
+  if (options.prepare) return options.prepare;
+  const { decode, processor } = options;
+  return (items, start) => prepareBatch(items, start, { decode, processor });
+}
+
 /** Decodes and preprocesses a batch in this thread. */
 export async function prepareBatch<I>(
   items: readonly I[],
   start: number,
-  options: Pick<EmbedImagesOptions<I>, 'decode' | 'processor'>,
+  options: { decode: DecodeInput<I>; processor: ImageProcessorConfig },
 ): Promise<PreparedBatch> {
   const { cropHeight, cropWidth } = options.processor;
   const size = 3 * cropHeight * cropWidth;

@@ -18,6 +18,11 @@ export interface ModelLoadRequest {
   wasmPaths: string;
   dtype?: Dtype | undefined;
   backend?: BackendChoice | undefined;
+  /**
+   * Decode and preprocess on a nested worker, overlapping inference (default: when the device
+   * has more than 2 logical cores; on 2, measured slower, docs/PERFORMANCE.md).
+   */
+  prepareWorker?: boolean | undefined;
 }
 
 /** How much model work the worker has done since it started (test hooks and the status line). */

@@ -5,16 +5,23 @@ export interface AppParams {
   model: string | undefined;
   dtype: Dtype | undefined;
   backend: BackendChoice | undefined;
+  /** Decode on a nested worker (true), in the CLIP worker (false), or by core count. */
+  prepareWorker: boolean | undefined;
 }
 
-/** ?model=<id>&dtype=<fp32|fp16|q8|q4|q4f16>&backend=<webgpu|wasm>; unknown values are ignored. */
+/**
+ * ?model=<id>&dtype=<fp32|fp16|q8|q4|q4f16>&backend=<webgpu|wasm>&prepare=<worker|inline>;
+ * unknown values are ignored.
+ */
 export function readAppParams(search: string): AppParams {
   const params = new URLSearchParams(search);
   const dtype = params.get('dtype');
   const backend = params.get('backend');
+  const prepare = params.get('prepare');
   return {
     model: params.get('model') ?? undefined,
     dtype: (DTYPES as readonly string[]).includes(dtype ?? '') ? (dtype as Dtype) : undefined,
     backend: backend === 'webgpu' || backend === 'wasm' ? backend : undefined,
+    prepareWorker: prepare === 'worker' ? true : prepare === 'inline' ? false : undefined,
   };
 }

@@ -84,6 +84,7 @@ function startWith(modelId: string): Started {
     wasmPaths,
     dtype: params.dtype,
     backend: params.backend,
+    prepareWorker: params.prepareWorker,
   });
   // Failures are shown in the page; tests read them from these promises.
   ready.catch(() => void picker.state());

@@ -72,6 +72,7 @@ import { makeThumbnail, sha256Hex } from './image-tools.ts';
 import { LabelBank } from './label-bank.ts';
 import { LocalModels } from './local-model.ts';
 import { FetchModelSource } from './model-source-fetch.ts';
+import { PrepareThread } from './prepare-thread.ts';
 
 interface Loaded {
   request: ModelLoadRequest;
@@ -124,8 +125,12 @@ export class ClipService implements WorkerApi {
   private readonly counters: Counters = { imagesEncoded: 0, textsEncoded: 0 };
   private readonly labels = new LabelBank();
   private readonly labelQueue = new SerialQueue();
+  /** Answers are read, merged and written one call at a time (an import cannot undo a click). */
+  private readonly feedbackQueue = new SerialQueue();
   private libraryPromise: Promise<Library> | undefined;
   private readonly jobs = new Set<AbortController>();
+  /** Decodes and preprocesses the next batch on a nested worker while this thread runs one. */
+  private readonly prepareThread = new PrepareThread();
 
   async loadModel(
     request: ModelLoadRequest,
@@ -134,6 +139,9 @@ export class ClipService implements WorkerApi {
     await this.loaded?.encoder.release();
     this.loaded = undefined;
     this.libraryPromise = undefined;
+    // With 2 cores, onnxruntime's threads already take both: a prepare worker only contends.
+    this.prepareThread.enabled =
+      request.prepareWorker ?? (globalThis.navigator?.hardwareConcurrency ?? 2) > 2;
     const source = new FetchModelSource(request.baseUrl);
     const info = await loadModelFolder(source);
     const tokenizer = createTokenizer(
@@ -159,7 +167,8 @@ export class ClipService implements WorkerApi {
     const { info } = this.require();
     const out: ImageOutcome[] = [];
     for await (const outcomes of embedImages(files, {
-      decode: decodeImageBlob,
+      prepare: (blobs, start) => this.prepareThread.prepare(blobs, start, info.processor),
+      batchSize: runBatchSize(this.require().encoder.dtypes.vision, IMAGE_BATCH),
       processor: info.processor,
       embedder: this.imageEmbedder(),
       dim: info.projectionDim,
@@ -251,6 +260,11 @@ export class ClipService implements WorkerApi {
 
   async clearAll(): Promise<void> {
     await this.cancel();
+    // Behind any adapt or head import under way, so none of them stores a head after the wipe.
+    await this.labelQueue.run(() => this.feedbackQueue.run(() => this.wipe()));
+  }
+
+  private async wipe(): Promise<void> {
     this.labels.reset();
     this.labels.setHead(undefined);
     const library = this.libraryPromise
@@ -280,7 +294,11 @@ export class ClipService implements WorkerApi {
     return listFeedback();
   }
 
-  async setFeedback(changes: FeedbackChange[]): Promise<void> {
+  setFeedback(changes: FeedbackChange[]): Promise<void> {
+    return this.feedbackQueue.run(() => this.storeFeedback(changes));
+  }
+
+  private async storeFeedback(changes: FeedbackChange[]): Promise<void> {
     const at = Date.now();
     const set: PhotoFeedback[] = [];
     const cleared: { hash: string; label: string }[] = [];
@@ -296,16 +314,18 @@ export class ClipService implements WorkerApi {
     return serializeFeedback(await listFeedback());
   }
 
-  async importFeedback(json: string): Promise<FeedbackImport> {
+  importFeedback(json: string): Promise<FeedbackImport> {
     const incoming = parseFeedbackFile(json);
-    const merge = mergeFeedback(await listFeedback(), incoming);
-    await putFeedback(merge.changed);
-    return {
-      added: merge.added,
-      replaced: merge.replaced,
-      unchanged: merge.unchanged,
-      feedback: merge.merged,
-    };
+    return this.feedbackQueue.run(async () => {
+      const merge = mergeFeedback(await listFeedback(), incoming);
+      await putFeedback(merge.changed);
+      return {
+        added: merge.added,
+        replaced: merge.replaced,
+        unchanged: merge.unchanged,
+        feedback: merge.merged,
+      };
+    });
   }
 
   adapt(request?: AdaptRequest): Promise<AdaptOutcome> {
@@ -540,10 +560,11 @@ export class ClipService implements WorkerApi {
       // 2. Encode the rest, a batch at a time; decoding the next batch overlaps inference.
       const list = [...jobs.values()];
       for await (const outcomes of embedImages(list, {
-        decode: async (job: EncodeJob) => {
-          const image = await decodeImageBlob(job.blob);
-          job.thumbnail = await makeThumbnail(image).catch(() => undefined);
-          return image;
+        prepare: async (batch: readonly EncodeJob[], start: number) => {
+          const blobs = batch.map((job) => job.blob);
+          const prepared = await this.prepareThread.prepare(blobs, start, info.processor, true);
+          batch.forEach((job, i) => (job.thumbnail = prepared.thumbnails[i]));
+          return prepared;
         },
         processor: info.processor,
         embedder: this.imageEmbedder(),
@@ -608,10 +629,12 @@ export class ClipService implements WorkerApi {
         return this.library();
       });
     }
-    const loading = loadLibrary(scope, scopeKey).then((library) => {
-      this.labels.setHead(library.head?.head);
-      return library;
-    });
+    const loading = loadLibrary(scope, scopeKey, this.require().info.projectionDim).then(
+      (library) => {
+        this.labels.setHead(library.head?.head);
+        return library;
+      },
+    );
     this.libraryPromise = loading;
     return loading;
   }
@@ -652,7 +675,7 @@ export class ClipService implements WorkerApi {
   }
 }
 
-async function loadLibrary(scope: PhotoScope, scopeKey: string): Promise<Library> {
+async function loadLibrary(scope: PhotoScope, scopeKey: string, dim: number): Promise<Library> {
   const library: Library = {
     scopeKey,
     scope,
@@ -663,7 +686,7 @@ async function loadLibrary(scope: PhotoScope, scopeKey: string): Promise<Library
     loadError: undefined,
     head: undefined,
   };
-  library.head = await loadHead(scope).catch((error: unknown) => {
+  library.head = await loadHead(scope, dim).catch((error: unknown) => {
     library.loadError = toErrorInfo(error);
     return undefined;
   });
@@ -676,15 +699,18 @@ async function loadLibrary(scope: PhotoScope, scopeKey: string): Promise<Library
     const byId = new Map(withHash.map((p, i) => [p.id, vectors[i]]));
     for (const p of photos) {
       library.nextSeq = Math.max(library.nextSeq, p.seq + 1);
-      const embedding = byId.get(p.id);
-      if (byId.has(p.id) && !(embedding instanceof Float32Array)) {
+      const stored = byId.get(p.id);
+      // A vector of another size belongs to another model that had this id: not this one's.
+      const embedding =
+        stored instanceof Float32Array && stored.length === dim ? stored : undefined;
+      if (byId.has(p.id) && !embedding) {
         p.error = {
           name: 'StorageFailed',
           message: 'Its stored embedding is gone; add the photo again.',
         };
       }
       library.records.set(p.id, p);
-      if (embedding instanceof Float32Array && p.hash !== undefined) {
+      if (embedding && p.hash !== undefined) {
         library.embeddings.set(p.id, embedding);
         library.byHash.set(p.hash, { embedding, thumbnail: p.thumbnail });
       }
@@ -699,13 +725,14 @@ async function loadLibrary(scope: PhotoScope, scopeKey: string): Promise<Library
  * The scope's stored head, checked: one that no longer reads as a head of this model (a damaged
  * store, an older format) is dropped with StorageFailed rather than applied.
  */
-async function loadHead(scope: PhotoScope): Promise<StoredHead | undefined> {
+async function loadHead(scope: PhotoScope, dim: number): Promise<StoredHead | undefined> {
   const stored = await getHead(scope);
   if (stored === undefined) return undefined;
   try {
     const head = validateHeadShape(stored.head);
-    if (head.model.id !== scope[2] || head.model.dtype !== scope[3]) {
-      throw new Error(`it was made for ${head.model.id} (${head.model.dtype})`);
+    const { model } = head;
+    if (model.id !== scope[2] || model.dtype !== scope[3] || model.projectionDim !== dim) {
+      throw new Error(`it was made for ${model.id} (${model.dtype}, ${model.projectionDim}-d)`);
     }
     return { head, source: stored.source === 'imported' ? 'imported' : 'trained' };
   } catch (error) {

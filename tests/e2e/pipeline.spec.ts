@@ -8,8 +8,8 @@ import { FIXTURE_DIR, cosine, reference } from '../fixture.ts';
 const images = readdirSync(join(FIXTURE_DIR, 'images')).sort();
 const texts = Object.keys(reference.texts);
 
-async function openApp(page: Page, backend: string, dtype: string) {
-  await page.goto(`/?model=clip-tiny&backend=${backend}&dtype=${dtype}`);
+async function openApp(page: Page, backend: string, dtype: string, prepare: string) {
+  await page.goto(`/?model=clip-tiny&backend=${backend}&dtype=${dtype}&prepare=${prepare}`);
   return page.evaluate(
     () => (globalThis as unknown as { mumic: { ready: Promise<unknown> } }).mumic.ready,
   );
@@ -44,15 +44,19 @@ async function embedInPage(page: Page) {
   );
 }
 
+// `prepare`: images decoded in the CLIP worker (inline) or on its nested prepare worker; the
+// app picks by core count, so both paths are tested whatever this machine has.
 const cases = [
-  { backend: 'wasm', dtype: 'fp32', min: 0.9999 },
-  { backend: 'wasm', dtype: 'q8', min: 0.999 },
-  { backend: 'webgpu', dtype: 'fp32', min: 0.9999 },
+  { backend: 'wasm', dtype: 'fp32', min: 0.9999, prepare: 'inline' },
+  { backend: 'wasm', dtype: 'q8', min: 0.999, prepare: 'worker' },
+  { backend: 'webgpu', dtype: 'fp32', min: 0.9999, prepare: 'worker' },
 ];
 
-for (const { backend, dtype, min } of cases) {
-  test(`worker pipeline matches the reference on ${backend} ${dtype}`, async ({ page }) => {
-    const status = (await openApp(page, backend, dtype)) as {
+for (const { backend, dtype, min, prepare } of cases) {
+  test(`worker pipeline matches the reference on ${backend} ${dtype}, prepared ${prepare}`, async ({
+    page,
+  }) => {
+    const status = (await openApp(page, backend, dtype, prepare)) as {
       backend: string;
       dtypes: { vision: string };
       fallbackReason?: string;
