@@ -6,7 +6,7 @@ import type { Dtype } from '../core/types.ts';
 import type { ClipEncoder } from '../runtime/clip-encoder.ts';
 import { createNodeEncoder } from '../runtime/node.ts';
 import { NodeModelSource } from './model-source-node.ts';
-import { PrepareThread } from './prepare-thread.ts';
+import { prepareThread } from './prepare-thread.ts';
 import { readImageFile } from './read-image.ts';
 
 export interface LoadedModel {
@@ -16,6 +16,8 @@ export interface LoadedModel {
 }
 
 export async function loadModel(dir: string, dtype: Dtype | undefined): Promise<LoadedModel> {
+  // Started now, the decode thread boots (about half a second) while the model loads.
+  prepareThread();
   const source = new NodeModelSource(resolve(dir));
   const info = await loadModelFolder(source);
   return { dir, info, encoder: createNodeEncoder(source, info, { dtype }) };
@@ -23,8 +25,8 @@ export async function loadModel(dir: string, dtype: Dtype | undefined): Promise<
 
 /**
  * Embeds image files with a loaded model, batch by batch (see core/embed-images). Batches are
- * prepared on a worker thread; until it has booted (about half a second), in this thread, so
- * that inference starts at once instead of waiting for the worker.
+ * prepared on the process's prepare thread; until it has booted (about half a second after
+ * loadModel started it), in this thread, so that inference never waits for the worker.
  */
 export function embedFiles(
   model: LoadedModel,
@@ -32,23 +34,16 @@ export function embedFiles(
   batchSize = 8,
 ): AsyncGenerator<EmbedOutcome[]> {
   const processor = model.info.processor;
-  const thread = new PrepareThread(processor);
-  const outcomes = embedImages(files, {
+  const thread = prepareThread();
+  return embedImages(files, {
     decode: readImageFile,
     processor,
     embedder: model.encoder,
     dim: model.info.projectionDim,
     batchSize: runBatchSize(model.encoder.dtypes.vision, batchSize),
     prepare: (items, start) =>
-      thread.ready
-        ? thread.prepare(items, start)
+      thread.ready && !thread.ended
+        ? thread.prepare(items, start, processor)
         : prepareBatch(items, start, { decode: readImageFile, processor }),
   });
-  return (async function* () {
-    try {
-      yield* outcomes;
-    } finally {
-      await thread.terminate();
-    }
-  })();
 }
