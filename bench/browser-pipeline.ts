@@ -9,7 +9,7 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../playwright.config.ts';
 import { runBatchSize } from '../src/core/model-files.ts';
 import { FIXTURE_IMAGES } from './bench-images.ts';
 import { describeTrace, readPipelineTrace } from './browser/pipeline-trace.ts';
-import { benchConfig, prepareWorker } from './browser/vite.config.ts';
+import { benchConfig } from './browser/vite.config.ts';
 
 const rate = (images: number, seconds: number) => ({
   images,
@@ -59,9 +59,8 @@ export async function benchBrowser(modelDir: string, batch: number, count: numbe
     const traced = async (nested: boolean) => {
       const traceDir = mkdtempSync(join(tmpdir(), 'mumic-bench-'));
       const tracePath = join(traceDir, 'pipeline-trace.json');
-      // Without the nested prepare worker (its script answers 404), the CLIP worker prepares
-      // each batch itself, as before it existed: the same run, for comparison.
-      prepareWorker.blocked = !nested;
+      // Without the nested prepare worker (prepareWorker: false), the CLIP worker prepares each
+      // batch itself: the same run, for comparison.
       await browser.startTracing(page, {
         path: tracePath,
         categories: ['toplevel', 'blink.user_timing', '__metadata'],
@@ -71,7 +70,6 @@ export async function benchBrowser(modelDir: string, batch: number, count: numbe
         [model, images, nested] as const,
       );
       await browser.stopTracing();
-      prepareWorker.blocked = false;
       const trace = readPipelineTrace(tracePath);
       rmSync(traceDir, { recursive: true, force: true });
       // Printed here: bench/run.ts prints the rates.

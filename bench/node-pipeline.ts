@@ -4,6 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { embedFiles, loadModel } from '../src/cli/load-model.ts';
+import { endPrepareThread } from '../src/cli/prepare-thread.ts';
 import { NodeModelSource } from '../src/cli/model-source-node.ts';
 import { onnxPath, runBatchSize } from '../src/core/model-files.ts';
 import { loadModelFolder } from '../src/core/model-folder.ts';
@@ -80,6 +81,8 @@ export async function benchNode(
   const pipeline = rate(done, (end - t) / 1000);
   const steady = rate(done - first, (end - tFirst) / 1000);
   await model.encoder.release();
+  // Each round starts its decode thread with its model, as one `mumic` run does.
+  await endPrepareThread();
   return {
     runSize,
     bare,

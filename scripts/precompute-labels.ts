@@ -13,10 +13,10 @@ import { DEFAULT_LABELS } from '../src/core/labels/index.ts';
 import { DEFAULT_TEMPLATES, templateSetKey } from '../src/core/prompts.ts';
 
 export async function precomputeLabelEmbeddings(modelDir: string, id: string): Promise<string[]> {
-  const probe = await loadModel(modelDir, undefined);
+  const probe = await loadModel(modelDir, undefined, { images: false });
   const written: string[] = [];
   for (const dtype of probe.info.dtypes.text) {
-    const model = await loadModel(modelDir, dtype);
+    const model = await loadModel(modelDir, dtype, { images: false });
     try {
       const matrix = await labelMatrix(model, DEFAULT_LABELS, DEFAULT_TEMPLATES);
       const file: LabelEmbeddingFile = {

@@ -26,23 +26,6 @@ function serveDir(prefix: string, dir: string): Plugin {
   };
 }
 
-/** While true, the app's nested prepare worker script answers 404, so the CLIP worker prepares
- * every batch itself (its fallback, and how it worked before): the same run, for comparison. */
-export const prepareWorker = { blocked: false };
-
-function prepareWorkerSwitch(): Plugin {
-  return {
-    name: 'bench-prepare-worker-switch',
-    configureServer(server) {
-      server.middlewares.use((req, res, next) => {
-        if (!prepareWorker.blocked || !/prepare-worker\.ts/.test(req.url ?? '')) return next();
-        res.statusCode = 404;
-        res.end();
-      });
-    },
-  };
-}
-
 export function benchConfig(modelsDir: string, imagesDir: string): InlineConfig {
   return {
     root: import.meta.dirname,
@@ -53,12 +36,7 @@ export function benchConfig(modelsDir: string, imagesDir: string): InlineConfig 
     resolve: { alias: { 'onnxruntime-web/webgpu': join(ORT_DIR, 'ort.webgpu.min.mjs') } },
     // No dependency discovery: a late discovery reloads the page in the middle of a run.
     optimizeDeps: { exclude: ['onnxruntime-web'], noDiscovery: true, include: [] },
-    plugins: [
-      ortFiles(),
-      serveDir('/models/', modelsDir),
-      serveDir('/images/', imagesDir),
-      prepareWorkerSwitch(),
-    ],
+    plugins: [ortFiles(), serveDir('/models/', modelsDir), serveDir('/images/', imagesDir)],
     worker: { format: 'es' },
     server: {
       headers: ISOLATION_HEADERS,

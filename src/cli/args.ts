@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MumicError, type ErrorName } from '../core/errors.ts';
 import { DTYPES, type Dtype } from '../core/types.ts';
-import { loadModel, type LoadedModel } from './load-model.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -60,10 +59,6 @@ export function parseDtype(value: string | undefined): Dtype | undefined {
   }
   return value as Dtype;
 }
-
-/** The model that --model and --dtype name (--model is required). */
-export const openModel = (values: { model?: string; dtype?: string }): Promise<LoadedModel> =>
-  loadModel(requireModel(values.model), parseDtype(values.dtype));
 
 /** A number option in [min, max], or undefined when not given. */
 export function optionalNumber(

@@ -2,11 +2,11 @@ import { basename, resolve } from 'node:path';
 import { applyHead, parseHead, type AppliedHead } from '../core/adapt/index.ts';
 import type { Label } from '../core/labels/index.ts';
 import { templateSetKey } from '../core/prompts.ts';
-import { readOptionFile } from './args.ts';
+import { readOptionFile, type Options } from './args.ts';
 import { labelMatrix } from './label-options.ts';
 import type { LoadedModel } from './load-model.ts';
 
-export const HEAD_OPTIONS = { head: { type: 'string' } } as const;
+export const HEAD_OPTIONS = { head: { type: 'string' } } as const satisfies Options;
 
 export const HEAD_HELP = `  --head FILE     apply a head made by "mumic adapt" (refused if made for another model,
                   dtype, template set or label texts)`;

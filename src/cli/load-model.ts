@@ -5,6 +5,7 @@ import { loadModelFolder, type ModelInfo } from '../core/model-folder.ts';
 import type { Dtype } from '../core/types.ts';
 import type { ClipEncoder } from '../runtime/clip-encoder.ts';
 import { createNodeEncoder } from '../runtime/node.ts';
+import { parseDtype, requireModel } from './args.ts';
 import { NodeModelSource } from './model-source-node.ts';
 import { prepareThread } from './prepare-thread.ts';
 import { readImageFile } from './read-image.ts';
@@ -15,13 +16,28 @@ export interface LoadedModel {
   encoder: ClipEncoder;
 }
 
-export async function loadModel(dir: string, dtype: Dtype | undefined): Promise<LoadedModel> {
+export interface LoadOptions {
+  /** Images will be embedded: start the decode thread now (default true). */
+  images?: boolean;
+}
+
+export async function loadModel(
+  dir: string,
+  dtype: Dtype | undefined,
+  { images = true }: LoadOptions = {},
+): Promise<LoadedModel> {
   // Started now, the decode thread boots (about half a second) while the model loads.
-  prepareThread();
+  if (images) prepareThread();
   const source = new NodeModelSource(resolve(dir));
   const info = await loadModelFolder(source);
   return { dir, info, encoder: createNodeEncoder(source, info, { dtype }) };
 }
+
+/** The model that --model and --dtype name (--model is required). */
+export const openModel = (
+  values: { model?: string; dtype?: string },
+  options?: LoadOptions,
+): Promise<LoadedModel> => loadModel(requireModel(values.model), parseDtype(values.dtype), options);
 
 /**
  * Embeds image files with a loaded model, batch by batch (see core/embed-images). Batches are

@@ -28,6 +28,7 @@ export class PrepareThread {
     this.worker.on('message', (m: PrepareReply) => {
       if (m.type === 'ready') {
         this.ready = true;
+        this.settle();
         return;
       }
       this.pending.get(m.id)?.resolve(m.batch);
@@ -35,14 +36,8 @@ export class PrepareThread {
       this.settle();
     });
     // A dead worker must fail the batches it owed, not leave them hanging.
-    this.worker.on('error', (error) => {
-      this.ended = true;
-      for (const p of this.pending.values()) p.reject(error);
-      this.pending.clear();
-    });
-    this.worker.on('exit', () => {
-      this.ended = true;
-    });
+    this.worker.on('error', (error) => this.end(error));
+    this.worker.on('exit', (code) => this.end(new Error(`the prepare thread exited (${code})`)));
     // Held open only while it owes batches: an idle thread never keeps the process alive. (After
     // the listeners: adding a 'message' listener refs the worker again.)
     this.worker.unref();
@@ -69,6 +64,13 @@ export class PrepareThread {
     return this.worker.terminate();
   }
 
+  private end(error: Error): void {
+    this.ended = true;
+    clearTimeout(this.idle);
+    for (const p of this.pending.values()) p.reject(error);
+    this.pending.clear();
+  }
+
   private settle(): void {
     if (this.pending.size > 0) return;
     this.worker.unref();
@@ -86,4 +88,11 @@ let shared: PrepareThread | undefined;
 export function prepareThread(): PrepareThread {
   if (!shared || shared.ended) shared = new PrepareThread();
   return shared;
+}
+
+/** Ends the process's prepare thread (the next `prepareThread()` starts a new one). */
+export async function endPrepareThread(): Promise<void> {
+  const thread = shared;
+  shared = undefined;
+  await thread?.terminate();
 }

@@ -57,12 +57,19 @@ export async function* embedImages<I>(
   const prepare = (start: number): Promise<PreparedBatch> =>
     prepareItems(inputs.slice(start, start + batchSize), start);
 
-  let next = starts.length > 0 ? prepare(starts[0] ?? 0) : undefined;
+  // A prefetched batch that fails while the current one runs must not be an unhandled rejection:
+  // it is observed at once, and its failure still reaches the `await next` below.
+  const prefetch = (start: number): Promise<PreparedBatch> => {
+    const batch = prepare(start);
+    batch.catch(() => undefined);
+    return batch;
+  };
+  let next = starts.length > 0 ? prefetch(starts[0] ?? 0) : undefined;
   for (let b = 0; b < starts.length && next; b++) {
     options.signal?.throwIfAborted();
     const batch = await next;
     const following = starts[b + 1];
-    next = following === undefined ? undefined : prepare(following);
+    next = following === undefined ? undefined : prefetch(following);
     const outcomes: EmbedOutcome[] = [...batch.failures];
     if (batch.indices.length > 0) {
       try {
@@ -81,8 +88,6 @@ export async function* embedImages<I>(
     outcomes.sort((a, b) => a.index - b.index);
     yield outcomes;
   }
-  // Do not leave a prefetched batch's rejection unhandled when the consumer stops early.
-  next?.catch(() => undefined);
 }
 
 function preparerOf<I>(options: EmbedImagesOptions<I>): PrepareInputs<I> {

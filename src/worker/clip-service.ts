@@ -670,8 +670,11 @@ export class ClipService implements WorkerApi {
     return this.localFolders.list(modelsUrl);
   }
 
-  removeLocalModel(modelsUrl: string, id: string): Promise<void> {
-    return this.localFolders.remove(modelsUrl, id);
+  async removeLocalModel(modelsUrl: string, id: string): Promise<void> {
+    await this.localFolders.remove(modelsUrl, id);
+    // Its id may go to another folder later: nothing kept in memory may serve that one.
+    this.labels.reset();
+    if (this.loaded?.request.id === id) this.libraryPromise = undefined;
   }
 }
 

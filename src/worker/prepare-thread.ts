@@ -9,6 +9,12 @@ import {
   type PrepareRequest,
 } from './prepare-protocol.ts';
 
+/**
+ * With batches owed and no reply for this long, the worker is taken as hung: it is ended and its
+ * batches are prepared here. Generous: a batch of huge photos can take seconds to decode.
+ */
+const WATCHDOG_MS = 120_000;
+
 interface Waiting {
   request: PrepareRequest;
   resolve: (batch: PreparedBlobs | Promise<PreparedBlobs>) => void;
@@ -25,6 +31,7 @@ export class PrepareThread {
   private state: 'idle' | 'starting' | 'ready' | 'dead' = 'idle';
   private readonly waiting = new Map<number, Waiting>();
   private nextId = 0;
+  private watchdog: ReturnType<typeof setTimeout> | undefined;
 
   prepare(
     blobs: readonly Blob[],
@@ -46,6 +53,8 @@ export class PrepareThread {
     if (this.state !== 'ready' || !worker) return prepareHere(request);
     return new Promise((resolve) => {
       this.waiting.set(request.id, { request, resolve });
+      // Started by the first owed batch; only replies restart it (a hung worker gets no more time).
+      this.watchdog ??= setTimeout(() => this.die(), WATCHDOG_MS);
       try {
         worker.postMessage(request);
       } catch {
@@ -87,10 +96,19 @@ export class PrepareThread {
     const waiting = this.waiting.get(reply.id);
     if (!waiting) return;
     this.waiting.delete(reply.id);
+    this.watch();
+    if (reply.type === 'failed') console.warn(`prepare worker: ${reply.message}; preparing here`);
     waiting.resolve(reply.type === 'prepared' ? reply.batch : prepareHere(waiting.request));
   }
 
+  /** (Re)starts the hang timer while batches are owed; every reply counts as a sign of life. */
+  private watch(): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = this.waiting.size > 0 ? setTimeout(() => this.die(), WATCHDOG_MS) : undefined;
+  }
+
   private die(): void {
+    clearTimeout(this.watchdog);
     this.state = 'dead';
     this.worker?.terminate();
     this.worker = undefined;

@@ -153,7 +153,7 @@ export async function serveLabelFile(
   labels: readonly Label[],
   dtype: Dtype,
 ): Promise<void> {
-  const model = await loadModel(MODEL_DIR, dtype);
+  const model = await loadModel(MODEL_DIR, dtype, { images: false });
   try {
     const vectors = await labelMatrix(model, labels, DEFAULT_TEMPLATES);
     const body = formatLabelEmbeddingFile({

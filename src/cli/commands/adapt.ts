@@ -13,11 +13,11 @@ import {
   MODEL_HELP,
   TRUTH_HELP,
   TRUTH_OPTIONS,
-  openModel,
   optionalNumber,
   parseCommand,
   requireTruth,
 } from '../args.ts';
+import { openModel } from '../load-model.ts';
 import { modelIdOf } from '../head-option.ts';
 import {
   LABEL_HELP,

@@ -1,10 +1,10 @@
 import { cosineMatrix, scoreCosines } from '../../core/score.ts';
 import { photoLabelScores, selectLabels } from '../../core/score-rank.ts';
-import { DTYPE_HELP, MODEL_HELP, openModel, optionalNumber, parseCommand } from '../args.ts';
+import { DTYPE_HELP, MODEL_HELP, optionalNumber, parseCommand } from '../args.ts';
 import { collectFiles } from '../files.ts';
 import { HEAD_HELP, HEAD_OPTIONS, scoringLabels } from '../head-option.ts';
 import { LABEL_HELP, LABEL_OPTIONS, readLabels, templatesOf } from '../label-options.ts';
-import { embedFiles } from '../load-model.ts';
+import { embedFiles, openModel } from '../load-model.ts';
 import { writeLine } from '../output.ts';
 
 export const CLASSIFY_HELP = `Usage: mumic classify --model DIR [--dtype D] [--labels FILE] [--template T]

@@ -1,5 +1,6 @@
 import { createTokenizer } from '../../core/tokenize.ts';
-import { openModel, parseCommand } from '../args.ts';
+import { parseCommand } from '../args.ts';
+import { openModel } from '../load-model.ts';
 import { toJsonNumbers, writeLine } from '../output.ts';
 
 export const EMBED_TEXT_HELP = `Usage: mumic embed-text --model DIR [--dtype D] TEXT...
@@ -16,7 +17,7 @@ export async function embedTextCommand(argv: string[]): Promise<number> {
   const args = parseCommand(argv, EMBED_TEXT_HELP, {});
   if (!args) return 0;
   const { values, positionals } = args;
-  const model = await openModel(values);
+  const model = await openModel(values, { images: false });
   const { json, config } = model.info.tokenizer;
   const tokenizer = createTokenizer(json, config, model.info.contextLength);
   const tokens = tokenizer.encode(positionals);

@@ -1,6 +1,6 @@
-import { openModel, parseCommand } from '../args.ts';
+import { optionalNumber, parseCommand } from '../args.ts';
 import { collectFiles } from '../files.ts';
-import { embedFiles } from '../load-model.ts';
+import { embedFiles, openModel } from '../load-model.ts';
 import { toJsonNumbers, writeLine } from '../output.ts';
 
 export const EMBED_HELP = `Usage: mumic embed --model DIR [--dtype D] [--batch N] IMAGE|FOLDER...
@@ -20,10 +20,11 @@ export async function embedCommand(argv: string[]): Promise<number> {
   const args = parseCommand(argv, EMBED_HELP, { batch: { type: 'string' } });
   if (!args) return 0;
   const { values, positionals } = args;
+  const batch = optionalNumber(values.batch, '--batch', 1, 1024) ?? 8;
   const model = await openModel(values);
   const files = await collectFiles(positionals);
   let failed = 0;
-  for await (const outcomes of embedFiles(model, files, Number(values.batch ?? 8))) {
+  for await (const outcomes of embedFiles(model, files, batch)) {
     for (const outcome of outcomes) {
       const file = files[outcome.index];
       if ('error' in outcome) {

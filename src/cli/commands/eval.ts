@@ -5,10 +5,10 @@ import {
   MODEL_HELP,
   TRUTH_HELP,
   TRUTH_OPTIONS,
-  openModel,
   parseCommand,
   requireTruth,
 } from '../args.ts';
+import { openModel } from '../load-model.ts';
 import { HEAD_HELP, HEAD_OPTIONS, scoringLabels } from '../head-option.ts';
 import { LABEL_HELP, LABEL_OPTIONS, readLabels, templatesOf } from '../label-options.ts';
 import { writeLine } from '../output.ts';
