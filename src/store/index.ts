@@ -69,52 +69,49 @@ const mutable = (key: readonly IDBValidKey[]): IDBValidKey[] => [...key];
 
 // ---- embeddings ------------------------------------------------------------------------------
 
-export function getImageEmbeddings(
-  keys: readonly ImageEmbeddingKey[],
+type VectorStore = 'images' | 'labels';
+
+function getVectors(
+  store: VectorStore,
+  what: string,
+  keys: readonly (readonly IDBValidKey[])[],
 ): Promise<(Float32Array | undefined)[]> {
   if (keys.length === 0) return Promise.resolve([]);
-  return guard('reading image embeddings', () =>
-    getMany<Float32Array>(keys.map(mutable), db().images),
-  );
+  return guard(`reading ${what}`, () => getMany<Float32Array>(keys.map(mutable), db()[store]));
 }
 
-export function putImageEmbeddings(
-  entries: readonly (readonly [ImageEmbeddingKey, Float32Array])[],
+function putVectors(
+  store: VectorStore,
+  what: string,
+  entries: readonly (readonly [readonly IDBValidKey[], Float32Array])[],
 ): Promise<void> {
   if (entries.length === 0) return Promise.resolve();
-  return guard('saving image embeddings', () =>
+  return guard(`saving ${what}`, () =>
     setMany(
       entries.map(([k, v]) => [mutable(k), v]),
-      db().images,
+      db()[store],
     ),
   );
 }
+
+export const getImageEmbeddings = (keys: readonly ImageEmbeddingKey[]) =>
+  getVectors('images', 'image embeddings', keys);
+
+export const putImageEmbeddings = (
+  entries: readonly (readonly [ImageEmbeddingKey, Float32Array])[],
+) => putVectors('images', 'image embeddings', entries);
 
 export function deleteImageEmbeddings(keys: readonly ImageEmbeddingKey[]): Promise<void> {
   if (keys.length === 0) return Promise.resolve();
   return guard('deleting image embeddings', () => delMany(keys.map(mutable), db().images));
 }
 
-export function getLabelEmbeddings(
-  keys: readonly LabelEmbeddingKey[],
-): Promise<(Float32Array | undefined)[]> {
-  if (keys.length === 0) return Promise.resolve([]);
-  return guard('reading label embeddings', () =>
-    getMany<Float32Array>(keys.map(mutable), db().labels),
-  );
-}
+export const getLabelEmbeddings = (keys: readonly LabelEmbeddingKey[]) =>
+  getVectors('labels', 'label embeddings', keys);
 
-export function putLabelEmbeddings(
+export const putLabelEmbeddings = (
   entries: readonly (readonly [LabelEmbeddingKey, Float32Array])[],
-): Promise<void> {
-  if (entries.length === 0) return Promise.resolve();
-  return guard('saving label embeddings', () =>
-    setMany(
-      entries.map(([k, v]) => [mutable(k), v]),
-      db().labels,
-    ),
-  );
-}
+) => putVectors('labels', 'label embeddings', entries);
 
 // ---- photos ----------------------------------------------------------------------------------
 

@@ -1,7 +1,6 @@
 // The page's side of learning from a person (issue 6): their answers per photo and label, the
 // adapt action and the head in use. Training and storage are in the worker; this keeps what is
 // shown and asks the bridge.
-import { feedbackCellKey } from '../core/adapt/feedback-file.ts';
 import type { FeedbackValue } from '../core/adapt/feedback.ts';
 import { MumicError } from '../core/errors.ts';
 import type { Label } from '../core/labels/index.ts';
@@ -257,15 +256,10 @@ export class Learning {
     }
   }
 
+  /** Stored feedback has one entry per cell (its key), so entries are taken as they come. */
   private replaceAll(feedback: readonly PhotoFeedback[]): void {
     this.answers.clear();
-    const seen = new Set<string>();
-    for (const f of feedback) {
-      const key = feedbackCellKey(f);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      this.put(f.hash, f.label, f.value);
-    }
+    for (const f of feedback) this.put(f.hash, f.label, f.value);
   }
 
   private put(hash: string, label: string, value: FeedbackValue | null): void {

@@ -383,22 +383,17 @@ export class View {
           </select>
         </div>
         <div class="actions">
-          <button
-            type="button"
-            id="export-csv"
-            ?disabled=${!scored}
-            @click=${() => app.exportResults('csv')}
-          >
-            Export CSV
-          </button>
-          <button
-            type="button"
-            id="export-json"
-            ?disabled=${!scored}
-            @click=${() => app.exportResults('json')}
-          >
-            Export JSON
-          </button>
+          ${(['csv', 'json'] as const).map(
+            (format) =>
+              html`<button
+                type="button"
+                id=${`export-${format}`}
+                ?disabled=${!scored}
+                @click=${() => app.exportResults(format)}
+              >
+                Export ${format.toUpperCase()}
+              </button>`,
+          )}
           <button
             type="button"
             id="clear-all"
@@ -406,7 +401,7 @@ export class View {
             @click=${() => {
               if (
                 confirm(
-                  'Delete all photos, results, stored embeddings and your labels from this browser?',
+                  'Delete all photos, results, stored embeddings, your labels, answers and adapted labels from this browser?',
                 )
               ) {
                 void app.clearAll();

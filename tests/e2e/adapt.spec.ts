@@ -105,8 +105,8 @@ test('answers, adapt with before/after metrics, head kept over a reload and equa
     const before = Number(await row.getAttribute('data-before'));
     const after = Number(await row.getAttribute('data-after'));
     console.log(`${await row.getAttribute('data-metric')}: zero-shot ${before}, adapted ${after}`);
-    expect(before).toBeGreaterThanOrEqual(0);
-    expect(after).toBeLessThanOrEqual(1);
+    // Seeded and deterministic: on these answers adaptation ranks the held-out photos better.
+    expect(after, `${await row.getAttribute('data-metric')}`).toBeGreaterThan(before);
   }
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.locator('.learning').screenshot({ path: join(SHOTS, 'adapt.png') });

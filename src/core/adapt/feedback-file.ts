@@ -68,7 +68,7 @@ export function serializeFeedback(
 }
 
 /** Checks one entry; `where` names it in the error. */
-export function validateFeedbackEntry(value: unknown, where: string): PhotoFeedback {
+function validateFeedbackEntry(value: unknown, where: string): PhotoFeedback {
   if (!isRecord(value)) throw invalid(`${where} is not an object`);
   const { hash, label, value: v, text, at } = value;
   if (!isContentHash(hash)) throw invalid(`${where}: "hash" must be a lower-case hex SHA-256`);

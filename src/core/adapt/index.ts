@@ -9,7 +9,6 @@ export {
   mergeFeedback,
   parseFeedbackFile,
   serializeFeedback,
-  validateFeedbackEntry,
   FEEDBACK_FORMAT,
   FEEDBACK_VERSION,
   type FeedbackMerge,
