@@ -312,6 +312,26 @@ function classify(
   return new MumicError('ModelLoadFailed', `${file.path}: ${message}`, { cause: error });
 }
 
+/** This machine: plain http to it is fine (tests, a local mirror); it never leaves the host. */
+export function isLoopback(url: URL): boolean {
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * Why a token must not be sent to `url`, or undefined: over plain http anyone on the way reads it.
+ */
+export function tokenProblem(url: URL): string | undefined {
+  if (url.protocol === 'https:' || isLoopback(url)) return undefined;
+  return `HF_TOKEN is not sent to ${url.origin}: it is not https, so the token would travel in clear text. Use an https endpoint, or unset HF_TOKEN`;
+}
+
+/** Why a redirect from `from` to `to` is refused, or undefined: https never falls back to http. */
+export function redirectProblem(from: URL, to: URL): string | undefined {
+  if (from.protocol !== 'https:' || to.protocol === 'https:' || isLoopback(to)) return undefined;
+  return `refused a redirect from ${from.origin} (https) to ${to.origin} (${to.protocol.replace(':', '')}): the file would travel unprotected`;
+}
+
 /** GET with redirects followed by hand: the Range header must go to the final host too. */
 async function get(
   url: string,
@@ -328,13 +348,18 @@ async function get(
     };
     if (offset > 0) headers['range'] = `bytes=${offset}-`;
     if (opts.auth && current.origin === opts.auth.origin) {
+      const problem = tokenProblem(current);
+      if (problem) throw new MumicError('InsecureDownload', problem);
       headers['authorization'] = opts.auth.authorization;
     }
     const res = await request(current, headers, signal);
     const location = res.headers.location;
     if (!REDIRECT.has(res.statusCode ?? 0) || location === undefined) return res;
     res.resume();
-    current = new URL(location, current);
+    const next = new URL(location, current);
+    const problem = redirectProblem(current, next);
+    if (problem) throw new MumicError('InsecureDownload', problem);
+    current = next;
   }
   throw new MumicError('ModelLoadFailed', `${url}: more than ${MAX_REDIRECTS} redirects`);
 }

@@ -12,6 +12,7 @@ import {
   DOWNLOAD_DEFAULTS,
   downloadFile,
   megabytes,
+  tokenProblem,
   type DownloadOptions,
 } from './download-file.ts';
 import { digestFile, digestMismatch, type FileDigest } from './file-digest.ts';
@@ -64,6 +65,9 @@ export async function installHubModel(opts: HubInstallOptions): Promise<ModelEnt
     `Installing ${manifest.repo} at ${manifest.revision.slice(0, 12)} (dtypes ${dtypes.join(', ')}): ${files.length} files, ${megabytes(known)}, into ${target}`,
   );
 
+  // Refused before any request: the token would otherwise go out in clear text.
+  const problem = opts.token ? tokenProblem(new URL(opts.endpoint)) : undefined;
+  if (problem) throw new MumicError('InsecureDownload', problem);
   const download: DownloadOptions = {
     ...DOWNLOAD_DEFAULTS,
     ...opts.download,

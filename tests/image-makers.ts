@@ -146,3 +146,80 @@ export async function writeBadInputFolder(dir: string): Promise<BadInput[]> {
   }
   return out;
 }
+
+/**
+ * A GIF frame bomb (issue 10): a 1x1 logical screen whose only frame is 20000 x 20000; a decoder
+ * grows the canvas to the frame, so only walking the frames stops it.
+ */
+export function gifFrameBomb(side = 20000): Buffer {
+  const screen = Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00', 'latin1');
+  const frame = Buffer.alloc(10);
+  frame[0] = 0x2c;
+  frame.writeUInt16LE(side, 5);
+  frame.writeUInt16LE(side, 7);
+  // LZW minimum code size 2, one sub-block holding clear + end codes, block terminator, trailer.
+  return Buffer.concat([screen, frame, Buffer.from([2, 2, 0x4c, 0x01, 0, 0x3b])]);
+}
+
+/** An APNG whose 1x1 canvas holds a second frame of side x side. */
+export function apngFrameBomb(side = 20000): Buffer {
+  const ihdr = Buffer.from([0, 0, 0, 1, 0, 0, 0, 1, 8, 0, 0, 0, 0]);
+  const fctl = (seq: number, w: number, h: number): Buffer => {
+    const b = Buffer.alloc(26);
+    b.writeUInt32BE(seq, 0);
+    b.writeUInt32BE(w, 4);
+    b.writeUInt32BE(h, 8);
+    b.writeUInt16BE(1, 20); // delay 1/10 s
+    b.writeUInt16BE(10, 22);
+    return b;
+  };
+  const actl = Buffer.alloc(8);
+  actl.writeUInt32BE(2, 0);
+  const fdat = Buffer.concat([Buffer.from([0, 0, 0, 2]), deflateSync(Buffer.alloc(side + 1))]);
+  return Buffer.concat([
+    PNG_SIGNATURE,
+    pngChunk('IHDR', ihdr),
+    pngChunk('acTL', actl),
+    pngChunk('fcTL', fctl(0, 1, 1)),
+    pngChunk('IDAT', deflateSync(Buffer.from([0, 0]))),
+    pngChunk('fcTL', fctl(1, side, side)),
+    pngChunk('fdAT', fdat),
+    pngChunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+const riffChunk = (type: string, data: Buffer): Buffer => {
+  const head = Buffer.alloc(8);
+  head.write(type, 0, 'latin1');
+  head.writeUInt32LE(data.length, 4);
+  return Buffer.concat([head, data, data.length & 1 ? Buffer.alloc(1) : Buffer.alloc(0)]);
+};
+
+/** An animated WebP whose 1x1 canvas holds an ANMF frame of side x side. */
+export function webpFrameBomb(side = 20000): Buffer {
+  const vp8x = Buffer.alloc(10);
+  vp8x[0] = 0x02; // animation
+  const anmf = Buffer.alloc(16);
+  anmf.writeUIntLE(side - 1, 6, 3);
+  anmf.writeUIntLE(side - 1, 9, 3);
+  const body = Buffer.concat([
+    Buffer.from('WEBP', 'latin1'),
+    riffChunk('VP8X', vp8x),
+    riffChunk('ANIM', Buffer.alloc(6)),
+    riffChunk('ANMF', anmf),
+  ]);
+  const riff = Buffer.alloc(8);
+  riff.write('RIFF', 0, 'latin1');
+  riff.writeUInt32LE(body.length, 4);
+  return Buffer.concat([riff, body]);
+}
+
+/** A real AVIF whose `ispe` properties are renamed: it no longer states its size. */
+export async function avifWithoutIspe(): Promise<Buffer> {
+  const avif = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#48c' } })
+    .avif()
+    .toBuffer();
+  const out = Buffer.from(avif);
+  for (let i = out.indexOf('ispe'); i >= 0; i = out.indexOf('ispe', i + 4)) out.write('free', i);
+  return out;
+}

@@ -1,7 +1,7 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { MumicError, type ErrorName } from '../core/errors.ts';
 import { DTYPES, type Dtype } from '../core/types.ts';
+import { readRegularFile } from './files.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -78,11 +78,23 @@ export function optionalNumber(
   return n;
 }
 
-/** The text of a file an option names; failing to read it is a MumicError named `error`. */
+/** Far above any label set, head or truth file; a bound so a huge file fails by name. */
+export const MAX_OPTION_FILE_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The text of a file an option names. Failing to read it is a MumicError named `error`; a path
+ * that is not a regular file (a FIFO, a device, a folder) is NotARegularFile.
+ */
 export async function readOptionFile(file: string, error: ErrorName): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return new TextDecoder().decode(await readRegularFile(file, MAX_OPTION_FILE_BYTES, error));
   } catch (cause) {
-    throw new MumicError(error, `cannot read ${file}: ${(cause as Error).message}`, { cause });
+    if ((cause as Error).name === 'NotARegularFile') throw cause;
+    const detail = (cause as Error).message;
+    throw new MumicError(
+      error,
+      detail.startsWith('cannot') ? detail : `cannot read ${file}: ${detail}`,
+      { cause },
+    );
   }
 }

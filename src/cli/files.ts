@@ -1,5 +1,58 @@
-import { readdir, stat } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { open, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { MumicError, type ErrorName } from '../core/errors.ts';
+
+/** What a path is, for the message refusing it. */
+function kindOf(info: import('node:fs').Stats): string {
+  if (info.isDirectory()) return 'a folder';
+  if (info.isFIFO()) return 'a named pipe (FIFO)';
+  if (info.isCharacterDevice() || info.isBlockDevice()) return 'a device';
+  if (info.isSocket()) return 'a socket';
+  return 'not a regular file';
+}
+
+/**
+ * The bytes of a regular file of at most `maxBytes`. Anything else is refused before a byte is
+ * read, by name: a FIFO would block forever and /dev/zero read until memory ran out. Opened
+ * non-blocking (opening a FIFO otherwise waits for a writer), then checked on the open handle,
+ * so the path cannot be swapped between the check and the read.
+ */
+export async function readRegularFile(
+  path: string,
+  maxBytes: number,
+  tooLarge: ErrorName = 'FileTooLarge',
+): Promise<Uint8Array> {
+  let handle;
+  try {
+    handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') {
+      throw new MumicError('NotARegularFile', `${path} is a folder, not a file`, { cause });
+    }
+    throw new MumicError('FileUnreadable', `cannot open ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
+  }
+  try {
+    const info = await handle.stat();
+    if (!info.isFile()) {
+      throw new MumicError('NotARegularFile', `${path} is ${kindOf(info)}, not a file`);
+    }
+    if (info.size > maxBytes) {
+      throw new MumicError(tooLarge, `${path} is ${info.size} bytes; the limit is ${maxBytes}`);
+    }
+    return new Uint8Array(await handle.readFile());
+  } catch (cause) {
+    if (cause instanceof MumicError) throw cause;
+    throw new MumicError('FileUnreadable', `cannot read ${path}: ${(cause as Error).message}`, {
+      cause,
+    });
+  } finally {
+    await handle.close();
+  }
+}
 
 /**
  * Expands arguments into files: a folder contributes its files recursively, sorted, hidden

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
 import type { ErrorInfo } from '../core/errors.ts';
 import { MumicError } from '../core/errors.ts';
 import { labelId, type Label } from '../core/labels/index.ts';
 import { parseTruthCsv } from '../core/truth-csv.ts';
+import { readOptionFile } from './args.ts';
 import { embedFiles, type LoadedModel } from './load-model.ts';
 
 /** The photos of a truth CSV that could be embedded, with their label ids. */
@@ -22,7 +22,7 @@ export async function embedTruthSet(
   truthPath: string,
   labels: readonly Label[],
 ): Promise<TruthSet> {
-  const rows = parseTruthCsv(await readFile(truthPath, 'utf8'));
+  const rows = parseTruthCsv(await readOptionFile(truthPath, 'FileUnreadable'));
   const resolveLabel = labelResolver(labels);
   const wanted = rows.map((r, i) => r.labels.map((name) => resolveLabel(name, i + 1)));
   const paths = rows.map((r) => (isAbsolute(r.file) ? r.file : join(dirname(truthPath), r.file)));

@@ -4,6 +4,9 @@
  * allocates anything.
  */
 import { MumicError } from './errors.ts';
+import { Bytes, Corrupt, OutOfBytes, SizeUnknown, dims, type Dims } from './image-bytes.ts';
+import { gif, png, webp } from './image-frames.ts';
+import { isoBrands, isoDims } from './image-iso-bmff.ts';
 
 export type ImageFormat =
   'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'tiff' | 'avif' | 'heic' | 'svg' | 'unknown';
@@ -16,8 +19,12 @@ export interface ImageSniff {
   animated?: boolean;
   /** The bytes ended before the dimensions: a truncated file, or only its start was given. */
   truncated?: boolean;
+  /** The bytes ended before every frame: width x height bounds only the frames seen. */
+  framesUnseen?: boolean;
   /** Why the header is invalid, when it is. */
   corrupt?: string;
+  /** Why the decoded size cannot be known from the header, when it cannot. */
+  sizeUnknown?: string;
 }
 
 const FORMAT_NAMES: Record<ImageFormat, string> = {
@@ -34,56 +41,6 @@ const FORMAT_NAMES: Record<ImageFormat, string> = {
 };
 
 export const formatName = (f: ImageFormat): string => FORMAT_NAMES[f];
-
-// Thrown inside the parsers only; turned into `truncated` / `corrupt` by sniffImage.
-class OutOfBytes extends Error {}
-class Corrupt extends Error {}
-
-/** Bounds-checked reads: running off the end means the header is truncated. */
-class Bytes {
-  constructor(readonly b: Uint8Array) {}
-  get length(): number {
-    return this.b.length;
-  }
-  u8(i: number): number {
-    const v = this.b[i];
-    if (v === undefined) throw new OutOfBytes();
-    return v;
-  }
-  u16be(i: number): number {
-    return (this.u8(i) << 8) | this.u8(i + 1);
-  }
-  u16le(i: number): number {
-    return this.u8(i) | (this.u8(i + 1) << 8);
-  }
-  u24le(i: number): number {
-    return this.u8(i) | (this.u8(i + 1) << 8) | (this.u8(i + 2) << 16);
-  }
-  u32be(i: number): number {
-    return this.u16be(i) * 0x10000 + this.u16be(i + 2);
-  }
-  u32le(i: number): number {
-    return this.u16le(i) + this.u16le(i + 2) * 0x10000;
-  }
-  i32le(i: number): number {
-    return this.u32le(i) | 0;
-  }
-  ascii(i: number, n: number): string {
-    let s = '';
-    for (let k = 0; k < n; k++) s += String.fromCharCode(this.u8(i + k));
-    return s;
-  }
-  startsWith(sig: readonly number[], at = 0): boolean {
-    return sig.every((v, k) => this.b[at + k] === v);
-  }
-}
-
-type Dims = Omit<ImageSniff, 'format'>;
-
-const dims = (width: number, height: number): { width: number; height: number } => {
-  if (width < 1 || height < 1) throw new Corrupt(`header gives a ${width}x${height} image`);
-  return { width, height };
-};
 
 function jpeg(r: Bytes): Dims {
   let p = 2;
@@ -102,74 +59,6 @@ function jpeg(r: Bytes): Dims {
     }
     p += len;
   }
-}
-
-function png(r: Bytes): Dims {
-  if (r.u32be(8) !== 13 || r.ascii(12, 4) !== 'IHDR')
-    throw new Corrupt('PNG does not start with IHDR');
-  const d = dims(r.u32be(16), r.u32be(20));
-  if (d.width > 0x7fffffff || d.height > 0x7fffffff) throw new Corrupt('PNG size out of range');
-  // Animation: an acTL chunk before the first IDAT (APNG). Unknown if the bytes end first.
-  try {
-    for (let p = 33; ;) {
-      const len = r.u32be(p);
-      const type = r.ascii(p + 4, 4);
-      if (type === 'acTL') return { ...d, animated: r.u32be(p + 8) > 1 };
-      if (type === 'IDAT' || type === 'IEND') return { ...d, animated: false };
-      p += 12 + len;
-    }
-  } catch (e) {
-    if (e instanceof OutOfBytes) return d;
-    throw e;
-  }
-}
-
-function gif(r: Bytes): Dims {
-  const d = dims(r.u16le(6), r.u16le(8));
-  // Count frames (image descriptors) up to two; unknown if the bytes end first.
-  try {
-    const flags = r.u8(10);
-    let p = 13 + (flags & 0x80 ? 3 << ((flags & 7) + 1) : 0);
-    let frames = 0;
-    const skipSubBlocks = (q: number): number => {
-      for (let n = r.u8(q); n !== 0; n = r.u8(q)) q += n + 1;
-      return q + 1;
-    };
-    for (;;) {
-      const b = r.u8(p);
-      if (b === 0x3b) return { ...d, animated: frames > 1 };
-      if (b === 0x21) {
-        p = skipSubBlocks(p + 2);
-      } else if (b === 0x2c) {
-        if (++frames > 1) return { ...d, animated: true };
-        const f = r.u8(p + 9);
-        p += 10 + (f & 0x80 ? 3 << ((f & 7) + 1) : 0);
-        p = skipSubBlocks(p + 1); // after the LZW minimum code size
-      } else {
-        return { ...d, animated: frames > 1 }; // garbage after the frames: let the decoder judge
-      }
-    }
-  } catch (e) {
-    if (e instanceof OutOfBytes) return d;
-    throw e;
-  }
-}
-
-function webp(r: Bytes): Dims {
-  const chunk = r.ascii(12, 4);
-  if (chunk === 'VP8 ') {
-    if (!r.startsWith([0x9d, 0x01, 0x2a], 23)) throw new Corrupt('WebP VP8 start code missing');
-    return { ...dims(r.u16le(26) & 0x3fff, r.u16le(28) & 0x3fff), animated: false };
-  }
-  if (chunk === 'VP8L') {
-    if (r.u8(20) !== 0x2f) throw new Corrupt('WebP VP8L signature missing');
-    const bits = r.u32le(21);
-    return { ...dims((bits & 0x3fff) + 1, ((bits >>> 14) & 0x3fff) + 1), animated: false };
-  }
-  if (chunk === 'VP8X') {
-    return { ...dims(r.u24le(24) + 1, r.u24le(27) + 1), animated: (r.u8(20) & 0x02) !== 0 };
-  }
-  throw new Corrupt(`WebP starts with an unknown chunk "${chunk}"`);
 }
 
 function bmp(r: Bytes): Dims {
@@ -204,64 +93,6 @@ function tiff(r: Bytes): Dims {
     else height = value;
   }
   return dims(width, height);
-}
-
-const AVIF_BRANDS = new Set(['avif', 'avis']);
-const HEIF_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'heim', 'heis', 'mif1', 'msf1']);
-const SEQUENCE_BRANDS = new Set(['avis', 'hevc', 'hevx', 'msf1']);
-
-/** The brands of an ISO-BMFF `ftyp` box, if they name an image format. */
-function isoBrands(r: Bytes): { format: ImageFormat; animated: boolean } | null {
-  if (r.length < 12 || r.ascii(4, 4) !== 'ftyp') return null;
-  const size = Math.min(r.u32be(0), r.length);
-  const brands = [r.ascii(8, 4)];
-  for (let p = 16; p + 4 <= size; p += 4) brands.push(r.ascii(p, 4));
-  const animated = SEQUENCE_BRANDS.has(brands[0] ?? '');
-  if (brands.some((b) => AVIF_BRANDS.has(b))) return { format: 'avif', animated };
-  if (brands.some((b) => HEIF_BRANDS.has(b))) return { format: 'heic', animated };
-  return null;
-}
-
-/**
- * Best effort: the largest `ispe` (image spatial extent) under meta/iprp/ipco; the primary item
- * (or the grid assembling the tiles) is the largest, and the largest is the safe one to check.
- */
-function isoDims(r: Bytes): Dims {
-  const best = { width: 0, height: 0 };
-  const walk = (start: number, end: number, path: string): number => {
-    let p = start;
-    while (p < end) {
-      let size = r.u32be(p);
-      const type = r.ascii(p + 4, 4);
-      let header = 8;
-      if (size === 1) {
-        size = r.u32be(p + 8) * 2 ** 32 + r.u32be(p + 12);
-        header = 16;
-      } else if (size === 0) {
-        size = end - p; // to the end of the file
-      }
-      if (size < header) throw new Corrupt(`ISO-BMFF box "${type}" has size ${size}`);
-      const boxEnd = Math.min(p + size, end);
-      const here = path ? `${path}/${type}` : type;
-      if (here === 'meta') {
-        walk(p + header + 4, boxEnd, here); // a full box: version and flags first
-        return p + size; // the rest of the file is media data
-      }
-      if (here === 'meta/iprp' || here === 'meta/iprp/ipco') walk(p + header, boxEnd, here);
-      if (here === 'meta/iprp/ipco/ispe') {
-        const w = r.u32be(p + header + 4);
-        const h = r.u32be(p + header + 8);
-        if (w * h > best.width * best.height) Object.assign(best, { width: w, height: h });
-      }
-      p += size;
-    }
-    return p;
-  };
-  const end = walk(0, r.length, '');
-  if (best.width) return dims(best.width, best.height);
-  // A box reaching past the bytes we have: the header may lie beyond them.
-  if (end > r.length) throw new OutOfBytes();
-  return {}; // no dimensions: the decoder's own pixel limit applies
 }
 
 /** SVG: markup whose first element is <svg> (after an XML declaration, comments, doctype). */
@@ -312,6 +143,7 @@ export function sniffImage(bytes: Uint8Array): ImageSniff {
   } catch (e) {
     if (e instanceof OutOfBytes) return { ...result, truncated: true };
     if (e instanceof Corrupt) return { ...result, corrupt: e.message };
+    if (e instanceof SizeUnknown) return { ...result, sizeUnknown: e.message };
     throw e;
   }
 }
@@ -366,8 +198,8 @@ const fmtBytes = (n: number): string =>
 
 /**
  * Refuses what must not reach a decoder. `bytes` may be only the start of the file when
- * `totalBytes` (the file's size) is given: if the dimensions lie beyond it, the result has
- * `truncated: true` and the caller may retry with more bytes.
+ * `totalBytes` (the file's size) is given: if the dimensions, or frames still to be bounded, lie
+ * beyond it, the result has `truncated: true` and the caller must retry with the whole file.
  */
 export function checkImageBytes(
   bytes: Uint8Array,
@@ -402,6 +234,12 @@ export function checkImageBytes(
       `The ${formatName(s.format)} header is invalid: ${s.corrupt}.`,
     );
   }
+  if (s.sizeUnknown) {
+    throw new MumicError(
+      'ImageSizeUnknown',
+      `The ${formatName(s.format)} file has ${s.sizeUnknown}, so it is not decoded.`,
+    );
+  }
   if (s.truncated) {
     if (bytes.length >= totalBytes) {
       throw new MumicError(
@@ -412,11 +250,15 @@ export function checkImageBytes(
     return s;
   }
   if (s.width !== undefined && s.height !== undefined && s.width * s.height > maxPixels) {
+    const frames = s.animated || s.framesUnseen ? ' (its largest frame)' : '';
     throw new MumicError(
       'ImageTooLarge',
-      `The image is ${s.width}x${s.height} (${((s.width * s.height) / 1e6).toFixed(0)} megapixels); ` +
+      `The image is ${s.width}x${s.height}${frames}, ${((s.width * s.height) / 1e6).toFixed(0)} megapixels; ` +
         `the limit is ${(maxPixels / 1e6).toFixed(0)} megapixels.`,
     );
   }
+  // Frames beyond the given start of the file are still to be bounded: the caller reads on. (In
+  // a whole file, frames cut off by its end are never decoded: those seen are the bound.)
+  if (s.framesUnseen && bytes.length < totalBytes) return { ...s, truncated: true };
   return s;
 }

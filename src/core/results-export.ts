@@ -37,15 +37,28 @@ function sorted(labels: readonly ExportLabelScore[]): ExportLabelScore[] {
 }
 
 /**
- * One CSV field (RFC 4180). A field that a spreadsheet would run as a formula (=, +, -, @, tab, CR
- * first) gets a leading apostrophe, so opening an export of a hostile file name runs nothing.
+ * A field a spreadsheet would run as a formula: =, +, -, @ (or their full-width forms, which
+ * some spreadsheets fold to ASCII) first, possibly after whitespace or a BOM, which spreadsheets
+ * skip; or a tab or CR first (OWASP CSV injection).
+ */
+const FORMULA_START = /^[\s\uFEFF\u200B]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r]/;
+
+/** Excel reads a CSV as the local code page unless it starts with a UTF-8 byte-order mark. */
+export const UTF8_BOM = '\uFEFF';
+
+/**
+ * One CSV field (RFC 4180). A field that a spreadsheet would run as a formula gets a leading
+ * apostrophe, so opening an export of a hostile file name runs nothing.
  */
 export function csvField(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  const safe = FORMULA_START.test(value) ? `'${value}` : value;
   return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
 }
 
-/** `file,label,score,above_threshold,error`: a row per photo and label, a row per failed photo. */
+/**
+ * `file,label,score,above_threshold,error`: a row per photo and label, a row per failed photo;
+ * UTF-8 with a BOM, so that a spreadsheet shows non-ASCII names as they are.
+ */
 export function resultsToCsv(photos: readonly ExportPhoto[], threshold: number): string {
   const lines = ['file,label,score,above_threshold,error'];
   for (const photo of photos) {
@@ -58,7 +71,7 @@ export function resultsToCsv(photos: readonly ExportPhoto[], threshold: number):
       lines.push(`${file},${csvField(l.name)},${String(l.score)},${l.score >= threshold},`);
     }
   }
-  return `${lines.join('\r\n')}\r\n`;
+  return `${UTF8_BOM}${lines.join('\r\n')}\r\n`;
 }
 
 /** `{ format, version, model, dtype, templates, threshold, photos: [...] }`. */

@@ -11,22 +11,25 @@ export interface TruthRow {
  */
 export function parseTruthCsv(text: string): TruthRow[] {
   const rows: TruthRow[] = [];
-  text.split(/\r?\n/).forEach((line, i) => {
-    if (line.trim() === '' || line.startsWith('#')) return;
-    const fields = splitCsvLine(line, i + 1);
-    const [file, labels = ''] = fields;
-    if (fields.length > 2)
-      throw bad(`line ${i + 1}: expected 2 fields (file,labels), found ${fields.length}`);
-    if (!file) throw bad(`line ${i + 1}: the file field is empty`);
-    if (rows.length === 0 && file.toLowerCase() === 'file') return;
-    rows.push({
-      file,
-      labels: labels
-        .split(';')
-        .map((l) => l.trim())
-        .filter((l) => l !== ''),
+  text
+    .replace(/^\uFEFF/, '') // a spreadsheet's export (or ours) starts with a BOM
+    .split(/\r?\n/)
+    .forEach((line, i) => {
+      if (line.trim() === '' || line.startsWith('#')) return;
+      const fields = splitCsvLine(line, i + 1);
+      const [file, labels = ''] = fields;
+      if (fields.length > 2)
+        throw bad(`line ${i + 1}: expected 2 fields (file,labels), found ${fields.length}`);
+      if (!file) throw bad(`line ${i + 1}: the file field is empty`);
+      if (rows.length === 0 && file.toLowerCase() === 'file') return;
+      rows.push({
+        file,
+        labels: labels
+          .split(';')
+          .map((l) => l.trim())
+          .filter((l) => l !== ''),
+      });
     });
-  });
   if (rows.length === 0) throw bad('the truth file has no rows');
   return rows;
 }

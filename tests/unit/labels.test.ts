@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  MAX_LABELS,
+  appendLabels,
+  makeLabel,
   DEFAULT_CATEGORY,
   DEFAULT_LABELS,
   exportLabelSetJson,
@@ -183,5 +186,24 @@ describe('parseLabelSet', () => {
     expect(parseLabelSet(asJson, 'labels.txt')).toEqual(DEFAULT_LABELS);
     expect(parseLabelSet('Pool\nSpa', 'labels.txt')).toHaveLength(2);
     expect(errorOf(() => parseLabelSet('Pool', 'labels.JSON')).name).toBe('InvalidLabelSet');
+  });
+});
+
+describe('the label limit (issue 10, item 7)', () => {
+  const many = (n: number, prefix: string) =>
+    Array.from({ length: n }, (_, i) => makeLabel({ name: `${prefix} ${i}` }));
+
+  it('refuses an addition past the limit by name, so no stored set is ever unreadable', () => {
+    const full = many(MAX_LABELS, 'label');
+    expect(errorOf(() => appendLabels(full, many(1, 'extra'))).name).toBe('TooManyLabels');
+    expect(errorOf(() => appendLabels(many(9_999, 'a'), many(2, 'b'))).message).toMatch(
+      /9999 labels already; adding 2/,
+    );
+    expect(appendLabels(many(9_999, 'a'), many(1, 'b'))).toHaveLength(MAX_LABELS);
+  });
+
+  it('a file past the limit is refused with the same name', () => {
+    const text = Array.from({ length: MAX_LABELS + 1 }, (_, i) => `label ${i}`).join('\n');
+    expect(errorOf(() => parseLabelSetText(text)).name).toBe('TooManyLabels');
   });
 });

@@ -15,7 +15,9 @@ const photos = [
 describe('results export', () => {
   it('writes CSV rows best first with unrounded scores and the threshold flag', () => {
     const csv = resultsToCsv(photos, 0.5);
-    expect(csv.split('\r\n')).toEqual([
+    // A UTF-8 byte-order mark first, so Excel reads non-ASCII names as UTF-8.
+    expect(csv.startsWith('\uFEFFfile,')).toBe(true);
+    expect(csv.slice(1).split('\r\n')).toEqual([
       'file,label,score,above_threshold,error',
       'a.jpg,Sea view,0.9000000357627869,true,',
       'a.jpg,Pool,0.25,false,',
@@ -28,6 +30,23 @@ describe('results export', () => {
     expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
     expect(csvField('+1')).toBe("'+1");
     expect(csvField('plain')).toBe('plain');
+    expect(csvField('a-b@c.jpg')).toBe('a-b@c.jpg');
+    // Spreadsheets skip leading whitespace and a BOM, and some fold full-width signs to ASCII.
+    for (const hostile of [
+      ' =1+1',
+      '  @SUM(A1)',
+      '\uFEFF=1',
+      '\u00A0=1',
+      '\uFF1D1+1',
+      '\uFF0B1',
+      '\uFF0D1',
+      '\uFF20SUM(A1)',
+      '\tx',
+      '\n=1',
+    ]) {
+      expect(csvField(hostile).replace(/^"/, '')).toMatch(/^'/);
+    }
+    expect(csvField('\rx')).toBe(`"'\rx"`);
   });
 
   it('writes JSON with one entry per photo', () => {

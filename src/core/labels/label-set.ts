@@ -86,7 +86,9 @@ export function makeLabel(input: LabelInput, where = 'label'): Label {
 /** Validates a list as a whole: not empty, bounded, ids and names unique. */
 export function toLabels(inputs: readonly LabelInput[], where: (i: number) => string): Label[] {
   if (inputs.length === 0) throw invalid('the label set has no labels');
-  if (inputs.length > MAX_LABELS) throw invalid(`more than ${MAX_LABELS} labels`);
+  if (inputs.length > MAX_LABELS) {
+    throw new MumicError('TooManyLabels', `${inputs.length} labels; the limit is ${MAX_LABELS}`);
+  }
   const labels = inputs.map((input, i) => makeLabel(input, where(i)));
   const ids = new Map<string, number>();
   const names = new Map<string, number>();
@@ -105,6 +107,21 @@ export function toLabels(inputs: readonly LabelInput[], where: (i: number) => st
     names.set(nameKey, i);
   });
   return labels;
+}
+
+/**
+ * The set with `added` appended, or TooManyLabels when it would pass MAX_LABELS (the set is left
+ * as it was): a set past the limit is refused when read back, so it must never be stored.
+ */
+export function appendLabels(current: readonly Label[], added: readonly Label[]): Label[] {
+  const total = current.length + added.length;
+  if (total > MAX_LABELS) {
+    throw new MumicError(
+      'TooManyLabels',
+      `${current.length} labels already; adding ${added.length} would pass the limit of ${MAX_LABELS}. Remove some labels first.`,
+    );
+  }
+  return [...current, ...added];
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
