@@ -7,6 +7,7 @@ import { onnxPath } from '../src/core/model-files.ts';
 import { loadModelFolder } from '../src/core/model-folder.ts';
 import type { Dtype, Tower } from '../src/core/types.ts';
 import { NodeModelSource } from '../src/cli/model-source-node.ts';
+import { probeTokenizerInThread } from '../src/cli/tokenizer-probe-thread.ts';
 import { checkOnnxTower } from './check-onnx-tower.ts';
 import { commitInstall, dtypesOf } from './commit-install.ts';
 import { megabytes } from './download-file.ts';
@@ -40,6 +41,8 @@ export async function installLocalModel(opts: LocalInstallOptions): Promise<Mode
   const { report } = opts;
   // Required files, JSON shapes and tower sizes; names the file that is missing or wrong.
   const info = await loadModelFolder(new NodeModelSource(from));
+  // Long texts must tokenize in time: a backtracking pattern would hang every later run.
+  await probeTokenizerInThread(info);
   const dtypes = pickDtypes(info.dtypes, opts.dtypes, from);
 
   const weights = TOWERS.flatMap((tower) =>

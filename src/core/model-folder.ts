@@ -1,5 +1,6 @@
 import { MumicError } from './errors.ts';
 import { onnxPath } from './model-files.ts';
+import { checkModelLimits } from './model-limits.ts';
 import { parseImageProcessorConfig, type ImageProcessorConfig } from './preprocess-config.ts';
 import { parseTokenizerConfig, type TokenizerConfig } from './tokenize.ts';
 import { DTYPES, type Dtype, type ModelSource, type Tower } from './types.ts';
@@ -106,6 +107,9 @@ export async function loadModelFolder(
   });
   const [configJson, processorJson, tokenizerConfigJson, tokenizerJson] = jsons;
 
+  // Bounded sizes and no backtracking tokenizer patterns (hostile folders, issue 10).
+  const limits = { config: configJson, processor: processorJson, tokenizer: tokenizerJson };
+  checkModelLimits(limits, invalid);
   const sizes = readSizes(configJson, (what) => invalid('config.json', what));
 
   let processor: ImageProcessorConfig;

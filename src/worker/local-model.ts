@@ -21,6 +21,7 @@ import type {
   LocalModelSummary,
 } from '../shared/worker-api.ts';
 import { BlobModelSource, hashBlob, sliceReader } from './local-model-source.ts';
+import { probeTokenizerInWorker } from './tokenizer-probe.ts';
 import {
   MODEL_CACHE_NAME,
   SHA_HEADER,
@@ -67,8 +68,10 @@ export class LocalModels {
     const location = `the chosen folder "${resolved.folderName}"`;
     const source = new BlobModelSource(files, location);
 
-    // 2. Configs and tokenizer parse, and each tower has weights (names the file otherwise).
+    // 2. Configs and tokenizer parse, and each tower has weights (names the file otherwise);
+    // long texts tokenize in time (a backtracking pattern would hang this worker on every start).
     const info = await loadModelFolder(source);
+    await probeTokenizerInWorker(info);
 
     // 3. Every ONNX file is whole (a cut copy fails here, by name, in a few reads per file).
     const onnx = [...files.keys()].filter((p) => p.endsWith('.onnx')).sort();
