@@ -1,5 +1,4 @@
 import { Worker } from 'node:worker_threads';
-import type { ModelInfo } from '../core/model-folder.ts';
 import {
   PROBE_BUDGET,
   superviseProbe,
@@ -12,7 +11,7 @@ import {
  * overruns the budget: ModelFileInvalid naming tokenizer.json instead of a hung install.
  */
 export async function probeTokenizerInThread(
-  info: Pick<ModelInfo, 'tokenizer'>,
+  info: { tokenizer: { json: unknown; config: unknown } },
   budget: ProbeBudget = PROBE_BUDGET,
 ): Promise<void> {
   const worker = new Worker(new URL('./tokenizer-probe-boot.js', import.meta.url));

@@ -28,8 +28,8 @@ export async function decodeImageBlob(
   const head = new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer());
   let sniff = checkImageBytes(head, limits, blob.size);
   if (sniff.truncated) {
-    // The dimensions lie further in (a big metadata segment): read the whole file, whose size
-    // checkImageBytes has already bounded, and check again.
+    // The dimensions, or frames still to bound (an animation), lie further in: read the whole
+    // file, whose size checkImageBytes has already bounded, and check again before decoding.
     sniff = checkImageBytes(new Uint8Array(await blob.arrayBuffer()), limits, blob.size);
   }
 

@@ -1,4 +1,3 @@
-import type { ModelInfo } from '../core/model-folder.ts';
 import {
   PROBE_BUDGET,
   superviseProbe,
@@ -12,7 +11,7 @@ import {
  * Where workers cannot nest (or in Node) only the static screen of model-limits.ts applies.
  */
 export async function probeTokenizerInWorker(
-  info: Pick<ModelInfo, 'tokenizer'>,
+  info: { tokenizer: { json: unknown; config: unknown } },
   budget: ProbeBudget = PROBE_BUDGET,
 ): Promise<void> {
   if (typeof Worker === 'undefined') return;

@@ -142,7 +142,8 @@ test('WASM q8: scores match mumic classify; typed label, reload, broken files', 
     page.locator('#export-csv').click(),
   ]);
   const csv = readFileSync(await csvDownload.path(), 'utf8').split('\r\n');
-  expect(csv[0]).toBe('file,label,score,above_threshold,error');
+  // A UTF-8 byte-order mark first, so that spreadsheets read non-ASCII names right.
+  expect(csv[0]).toBe('\uFEFFfile,label,score,above_threshold,error');
   expect(csv.filter((l) => l.startsWith('chelsea.jpg,'))).toHaveLength(121);
   const [jsonDownload] = await Promise.all([
     page.waitForEvent('download'),

@@ -7,17 +7,13 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { installLocalModel } from '../../scripts/install-local-model.ts';
 import { NodeModelSource } from '../../src/cli/model-source-node.ts';
 import { probeTokenizerInThread } from '../../src/cli/tokenizer-probe-thread.ts';
+import { MODEL_JSON_FILES } from '../../src/core/local-model-folder.ts';
 import { loadModelFolder } from '../../src/core/model-folder.ts';
 import { regexProblem } from '../../src/core/regex-screen.ts';
 import { FIXTURE_DIR } from '../fixture.ts';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-const JSON_FILES = [
-  'config.json',
-  'preprocessor_config.json',
-  'tokenizer.json',
-  'tokenizer_config.json',
-] as const;
+const JSON_FILES = MODEL_JSON_FILES;
 type Files = Record<(typeof JSON_FILES)[number], Json>;
 const fixtureJson = (file: string): Json =>
   JSON.parse(readFileSync(join(FIXTURE_DIR, file), 'utf8')) as Json;

@@ -7,6 +7,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { isLoopback, redirectProblem, tokenProblem } from '../../scripts/download-file.ts';
 import { installHubModel } from '../../scripts/install-hub-model.ts';
 import { parseManifest } from '../../scripts/model-manifest.ts';
+import { MODEL_JSON_FILES } from '../../src/core/local-model-folder.ts';
+import { onnxPath } from '../../src/core/model-files.ts';
 
 const url = (s: string): URL => new URL(s);
 let root = '';
@@ -51,14 +53,9 @@ describe('downloader transport rules', () => {
         repo: 'org/m',
         revision: '0123456789abcdef0123456789abcdef01234567',
         defaultDtypes: ['q8'],
-        files: [
-          'config.json',
-          'preprocessor_config.json',
-          'tokenizer.json',
-          'tokenizer_config.json',
-          'onnx/vision_model_quantized.onnx',
-          'onnx/text_model_quantized.onnx',
-        ].map((path) => ({ path, size: 1, sha256: '0'.repeat(64) })),
+        files: [...MODEL_JSON_FILES, onnxPath('vision', 'q8'), onnxPath('text', 'q8')].map(
+          (path) => ({ path, size: 1, sha256: '0'.repeat(64) }),
+        ),
       },
       'test',
     );
