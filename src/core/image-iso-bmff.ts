@@ -17,14 +17,29 @@ export function isoBrands(r: Bytes): { format: 'avif' | 'heic'; animated: boolea
   return null;
 }
 
+/** Boxes whose children are boxes, on the way to a track's sizes. */
+const TRACK_CONTAINERS = new Set([
+  'moov',
+  'moov/trak',
+  'moov/trak/mdia',
+  'moov/trak/mdia/minf',
+  'moov/trak/mdia/minf/stbl',
+]);
+
 /**
- * The largest `ispe` (image spatial extent) under meta/iprp/ipco; the primary item (or the grid
- * assembling the tiles) is the largest, and the largest is the safe one to check. MIAF requires
- * an `ispe` for every image item, so a file without one is refused (SizeUnknown): its decoded
- * size would only be known once a decoder had allocated it.
+ * The largest of the image sizes the header states: every `ispe` (image spatial extent) under
+ * meta/iprp/ipco (the primary item, or the grid assembling the tiles, is the largest) and, in an
+ * image sequence, every track's `tkhd` and visual sample entry. MIAF requires an `ispe` for every
+ * image item, so a file stating no size at all is refused (SizeUnknown): its decoded size would
+ * only be known once a decoder had allocated it.
  */
 export function isoDims(r: Bytes): Dims {
   const best = { width: 0, height: 0 };
+  const offer = (w: number, h: number): void => {
+    if (w * h > best.width * best.height) Object.assign(best, { width: w, height: h });
+  };
+  // A still's sizes are all in `meta`; a sequence's tracks may come after the media data.
+  const sequence = isoBrands(r)?.animated === true;
   const walk = (start: number, end: number, path: string): number => {
     let p = start;
     while (p < end) {
@@ -42,14 +57,17 @@ export function isoDims(r: Bytes): Dims {
       const here = path ? `${path}/${type}` : type;
       if (here === 'meta') {
         walk(p + header + 4, boxEnd, here); // a full box: version and flags first
-        return p + size; // the rest of the file is media data
+        if (!sequence) return p + size; // the rest of the file is media data
       }
       if (here === 'meta/iprp' || here === 'meta/iprp/ipco') walk(p + header, boxEnd, here);
-      if (here === 'meta/iprp/ipco/ispe') {
-        const w = r.u32be(p + header + 4);
-        const h = r.u32be(p + header + 8);
-        if (w * h > best.width * best.height) Object.assign(best, { width: w, height: h });
-      }
+      if (here === 'meta/iprp/ipco/ispe') offer(r.u32be(p + header + 4), r.u32be(p + header + 8));
+      if (TRACK_CONTAINERS.has(here)) walk(p + header, boxEnd, here);
+      // Width and height close the track header, as 16.16 fixed point.
+      if (here === 'moov/trak/tkhd')
+        offer(r.u32be(p + size - 8) >>> 16, r.u32be(p + size - 4) >>> 16);
+      if (here === 'moov/trak/mdia/minf/stbl/stsd') walk(p + header + 8, boxEnd, 'stsd');
+      // A visual sample entry (av01, hvc1, ...): 16-bit width and height after 24 bytes.
+      if (path === 'stsd') offer(r.u16be(p + header + 24), r.u16be(p + header + 26));
       p += size;
     }
     return p;

@@ -44,6 +44,34 @@ describe('every frame is bounded before decoding (issue 10, item 4)', () => {
     });
   });
 
+  test('an AVIF sequence is bounded by its tracks, with or without ispe', () => {
+    const box = (type: string, ...body: Buffer[]): Buffer => {
+      const head = Buffer.alloc(8);
+      head.write(type, 4, 'latin1');
+      const out = Buffer.concat([head, ...body]);
+      out.writeUInt32BE(out.length, 0);
+      return out;
+    };
+    const sequence = (side: number): Buffer => {
+      const tkhd = Buffer.alloc(84); // version 0: 4 + 76 bytes, then width and height
+      tkhd.writeUInt32BE(side * 65536, 76);
+      tkhd.writeUInt32BE(side * 65536, 80);
+      const entry = Buffer.alloc(70);
+      entry.writeUInt16BE(side, 24);
+      entry.writeUInt16BE(side, 26);
+      const stsd = box('stsd', Buffer.from([0, 0, 0, 0, 0, 0, 0, 1]), box('av01', entry));
+      const stbl = box('stbl', stsd);
+      const trak = box('trak', box('tkhd', tkhd), box('mdia', box('minf', stbl)));
+      return Buffer.concat([
+        box('ftyp', Buffer.from('avis\0\0\0\0avismsf1miaf', 'latin1')),
+        box('mdat', Buffer.alloc(32)),
+        box('moov', trak),
+      ]);
+    };
+    expect(sniffImage(sequence(640))).toMatchObject({ format: 'avif', width: 640, height: 640 });
+    expect(errorOf(() => checkImageBytes(sequence(20000)))?.name).toBe('ImageTooLarge');
+  });
+
   test('frames past the given start of a file: read on, unless the file ends there', () => {
     const bomb = gifFrameBomb();
     const head = bomb.subarray(0, 16); // the screen, not the frame
