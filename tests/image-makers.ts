@@ -130,6 +130,9 @@ export async function writeBadInputFolder(dir: string): Promise<BadInput[]> {
       null,
     ],
     ['bomb.png', bombPng(), 'ImageTooLarge'],
+    ['frame-bomb.gif', gifFrameBomb(), 'ImageTooLarge'],
+    ['frame-bomb.webp', webpFrameBomb(), 'ImageTooLarge'],
+    ['no-ispe.avif', avifWithoutIspe(), 'ImageSizeUnknown'],
     // Large but legal (80 megapixels): decoded for real, so it exercises the memory bound.
     [
       'large.jpg',
