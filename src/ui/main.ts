@@ -1,13 +1,13 @@
 import './styles.css';
 import { readAppParams } from './app-params.ts';
 import { App } from './app.ts';
-import { WorkerBridge } from './bridge.ts';
+import { startWorker } from './bridge.ts';
 import { collectDrop, collectPaste } from './collect-files.ts';
 import { ModelPicker, startModelId } from './model-picker-state.ts';
 import { View } from './view.ts';
 
 const params = readAppParams(location.search);
-const bridge = new WorkerBridge();
+const bridge = startWorker();
 const root = document.querySelector<HTMLDivElement>('#app');
 if (!root) throw new Error('#app missing');
 

@@ -9,18 +9,17 @@ import { expect, test, type Page } from '@playwright/test';
 import type { Label } from '../../src/core/labels/index.ts';
 import { FIXTURE_DIR } from '../fixture.ts';
 import {
-  REPO,
   classifyCli,
   counters,
   detailScores,
   maxDifference,
   openApp,
+  SHOTS,
   waitForPhotos,
   type PhotoScores,
 } from './app-helpers.ts';
 
 const IMAGES = join(FIXTURE_DIR, 'images');
-const SHOTS = join(REPO, 'docs', 'screenshots');
 const names = readdirSync(IMAGES).sort();
 const paths = names.map((n) => join(IMAGES, n));
 /** The canvas premultiplies alpha (docs/UI.md), so this photo's pixels differ from the CLI's. */
