@@ -136,7 +136,6 @@ export class App {
   threshold = DEFAULT_THRESHOLD;
   filterLabel = '';
   sort: SortOrder = 'added';
-  labelSearch = '';
   shown = PAGE_SIZE;
   detailKey: number | undefined;
   notices: Notice[] = [];
