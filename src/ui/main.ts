@@ -46,14 +46,14 @@ document.addEventListener('drop', (e) => {
   depth = 0;
   view.dragging = false;
   collectDrop(e.dataTransfer).then(
-    (collected) => app.add(collected),
-    (error: unknown) => app.notify(error),
+    (collected) => app.library.add(collected),
+    (error: unknown) => app.messages.notify(error),
   );
 });
 document.addEventListener('paste', (e) => {
   if (!e.clipboardData || e.clipboardData.files.length === 0) return;
   e.preventDefault();
-  app.add(collectPaste(e.clipboardData));
+  app.library.add(collectPaste(e.clipboardData));
 });
 
 const DEFAULT_MODEL = 'clip-vit-base-patch32';

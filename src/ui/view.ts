@@ -43,7 +43,7 @@ export class View implements ViewHost {
         this.scheduled = false;
         this.renderNow();
       });
-    const wait = this.app.batch?.running
+    const wait = this.app.library.batch?.running
       ? this.lastRender + BUSY_RENDER_INTERVAL - performance.now()
       : 0;
     if (wait > 0) setTimeout(frame, wait);

@@ -146,9 +146,9 @@ test('answers, adapt with before/after metrics, head kept over a reload and equa
   // The CLI's label set: the defaults plus the typed one (the head names it).
   const { DEFAULT_LABELS, exportLabelSetText } = await import('../../src/core/labels/index.ts');
   const typed = await page.evaluate(() =>
-    (globalThis as unknown as { mumic: { app: { labels: Label[] } } }).mumic.app.labels.map(
-      (l) => ({ ...l }),
-    ),
+    (
+      globalThis as unknown as { mumic: { app: { labelSet: { labels: Label[] } } } }
+    ).mumic.app.labelSet.labels.map((l) => ({ ...l })),
   );
   writeFileSync(labelsFile, exportLabelSetText(typed));
   expect(typed.length).toBe(DEFAULT_LABELS.length + 1);

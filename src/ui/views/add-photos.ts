@@ -8,7 +8,7 @@ import { formatBytes, formatRate, plural } from '../format.ts';
 export function dropZone(app: App, dragging: boolean): TemplateResult {
   const pick = (e: Event) => {
     const input = e.target as HTMLInputElement;
-    app.add(collectInput(input.files));
+    app.library.add(collectInput(input.files));
     input.value = '';
   };
   return html`<section class="dropzone ${dragging ? 'dragging' : ''}" aria-labelledby="add-title">
@@ -63,7 +63,7 @@ export function progressRows(app: App): TemplateResult | typeof nothing {
       </div>`,
     );
   }
-  const w = app.labelWork;
+  const w = app.labelSet.labelWork;
   if (w && w.total > 0) {
     parts.push(
       html`<div class="progress-row" data-progress="labels">
@@ -72,7 +72,7 @@ export function progressRows(app: App): TemplateResult | typeof nothing {
       </div>`,
     );
   }
-  const b = app.batch;
+  const b = app.library.batch;
   if (b) {
     const rate = formatRate(b.done, b.elapsedMs);
     const details = [
@@ -104,7 +104,7 @@ export function progressRows(app: App): TemplateResult | typeof nothing {
                   type="button"
                   id="cancel"
                   ?disabled=${b.cancelling}
-                  @click=${() => void app.cancel()}
+                  @click=${() => void app.library.cancel()}
                 >
                   Cancel
                 </button>`
@@ -123,7 +123,7 @@ export function progressRows(app: App): TemplateResult | typeof nothing {
 }
 
 export function skippedList(app: App): TemplateResult | typeof nothing {
-  const list = app.skipped;
+  const list = app.library.skipped;
   if (list.length === 0) return nothing;
   return html`<details class="skipped">
     <summary>${plural(list.length, 'file')} not added (not images)</summary>

@@ -45,7 +45,7 @@ export class DetailDialog {
 
   private step(delta: number): void {
     const { app } = this;
-    const list = app.visiblePhotos().filter((p) => p.state !== 'queued');
+    const list = app.library.visiblePhotos().filter((p) => p.state !== 'queued');
     const i = list.findIndex((p) => p.key === app.detailKey);
     const next = list[(i + delta + list.length) % list.length];
     if (next) {
@@ -66,7 +66,7 @@ export class DetailDialog {
 
   render(): TemplateResult {
     const { app } = this;
-    const p = app.detailKey !== undefined ? app.photo(app.detailKey) : undefined;
+    const p = app.detailKey !== undefined ? app.library.photo(app.detailKey) : undefined;
     return html`<dialog
       id="detail"
       class="detail"
@@ -86,7 +86,7 @@ export class DetailDialog {
   private detailBody(p: PhotoView): TemplateResult {
     const { app } = this;
     const q = this.search.trim().toLowerCase();
-    const all = app.scoresOf(p);
+    const all = app.library.scoresOf(p);
     const rows = q ? all.filter((s) => matchesLabel(s.label, q)) : all;
     const above = all.filter((s) => s.score >= app.threshold).length;
     const url = this.imageUrl(p);
@@ -115,7 +115,7 @@ export class DetailDialog {
               class="danger"
               @click=${() => {
                 this.closeDetail();
-                void app.removePhoto(p.key);
+                void app.library.removePhoto(p.key);
               }}
             >
               Remove photo
@@ -182,7 +182,7 @@ export class DetailDialog {
   sync(): void {
     const dialog = this.dialog.value;
     if (!dialog) return;
-    const want = this.app.detailKey !== undefined && this.app.photo(this.app.detailKey);
+    const want = this.app.detailKey !== undefined && this.app.library.photo(this.app.detailKey);
     if (want && !dialog.open) dialog.showModal();
     else if (!want && dialog.open) dialog.close();
   }

@@ -30,23 +30,25 @@ export class LabelsPanel {
   render(): TemplateResult {
     const { app } = this;
     const q = this.search.trim().toLowerCase();
-    const groups = labelCategories(app.labels)
+    const groups = labelCategories(app.labelSet.labels)
       .map((category) => ({
         category,
-        labels: app.labels.filter((l) => l.category === category && matchesLabel(l, q)),
-        all: app.labels.filter((l) => l.category === category),
+        labels: app.labelSet.labels.filter((l) => l.category === category && matchesLabel(l, q)),
+        all: app.labelSet.labels.filter((l) => l.category === category),
       }))
       .filter((g) => g.labels.length > 0);
-    const on = app.labels.length - app.labels.filter((l) => app.disabled.has(l.id)).length;
+    const on =
+      app.labelSet.labels.length -
+      app.labelSet.labels.filter((l) => app.labelSet.disabled.has(l.id)).length;
     const onFile = (mode: 'add' | 'replace') => (e: Event) => {
       const input = e.target as HTMLInputElement;
       const file = input.files?.[0];
       input.value = '';
-      if (file) void app.importLabels(file, mode);
+      if (file) void app.labelSet.importLabels(file, mode);
     };
     return html`<aside class="panel labels-panel" aria-labelledby="labels-title">
       <h2 id="labels-title" tabindex="-1">
-        Labels <span class="count">${on} of ${app.labels.length} on</span>
+        Labels <span class="count">${on} of ${app.labelSet.labels.length} on</span>
       </h2>
       <form
         class="add-label"
@@ -56,9 +58,9 @@ export class LabelsPanel {
           const input = form.elements.namedItem('label') as HTMLInputElement;
           const text = input.value.trim();
           if (!text) return;
-          if (await app.addLabel(text)) {
+          if (await app.labelSet.addLabel(text)) {
             input.value = '';
-            const added = app.labels.at(-1);
+            const added = app.labelSet.labels.at(-1);
             if (added) this.openGroups.add(added.category);
             this.host.update();
           }
@@ -102,11 +104,11 @@ export class LabelsPanel {
         <label for="template">Prompt template</label>
         <select
           id="template"
-          @change=${(e: Event) => void app.setTemplate((e.target as HTMLSelectElement).value)}
+          @change=${(e: Event) => void app.labelSet.setTemplate((e.target as HTMLSelectElement).value)}
         >
           ${Object.keys(TEMPLATE_ENSEMBLES).map(
             (name) =>
-              html`<option value=${name} ?selected=${name === app.template}>
+              html`<option value=${name} ?selected=${name === app.labelSet.template}>
                 ${TEMPLATE_NAMES[name] ?? name}
               </option>`,
           )}
@@ -132,17 +134,25 @@ export class LabelsPanel {
               @change=${onFile('replace')}
             />
           </label>
-          <button type="button" id="labels-export-json" @click=${() => app.exportLabels('json')}>
+          <button
+            type="button"
+            id="labels-export-json"
+            @click=${() => app.labelSet.exportLabels('json')}
+          >
             Export JSON
           </button>
-          <button type="button" id="labels-export-text" @click=${() => app.exportLabels('text')}>
+          <button
+            type="button"
+            id="labels-export-text"
+            @click=${() => app.labelSet.exportLabels('text')}
+          >
             Export text
           </button>
           <button
             type="button"
             @click=${() => {
               if (confirm('Replace your labels with the 120 default labels?')) {
-                void app.resetLabels();
+                void app.labelSet.resetLabels();
               }
             }}
           >
@@ -153,7 +163,7 @@ export class LabelsPanel {
           Files: JSON <code>{"version": 1, "labels": [...]}</code> or text, one label per line
           (<code>Category: Name | prompt</code>).
         </p>
-        ${app.labelSource ? html`<p class="hint">${app.labelSource}</p>` : nothing}
+        ${app.labelSet.labelSource ? html`<p class="hint">${app.labelSet.labelSource}</p>` : nothing}
       </details>
       ${learningPanel(app, this.host.update)}
     </aside>`;
@@ -166,7 +176,7 @@ export class LabelsPanel {
     searching: boolean,
   ): TemplateResult {
     const { app } = this;
-    const on = all.filter((l) => !app.disabled.has(l.id)).length;
+    const on = all.filter((l) => !app.labelSet.disabled.has(l.id)).length;
     const open = searching || this.openGroups.has(category);
     return html`<details
       class="label-group"
@@ -190,9 +200,9 @@ export class LabelsPanel {
               <label>
                 <input
                   type="checkbox"
-                  .checked=${live(!app.disabled.has(l.id))}
+                  .checked=${live(!app.labelSet.disabled.has(l.id))}
                   @change=${(e: Event) =>
-                    void app.setEnabled([l.id], (e.target as HTMLInputElement).checked)}
+                    void app.labelSet.setEnabled([l.id], (e.target as HTMLInputElement).checked)}
                 />
                 <span>${l.name}</span>
               </label>
@@ -201,7 +211,7 @@ export class LabelsPanel {
                 class="icon remove"
                 aria-label=${`Remove label ${l.name}`}
                 title="Remove"
-                @click=${() => void app.removeLabel(l.id)}
+                @click=${() => void app.labelSet.removeLabel(l.id)}
               >
                 ✕
               </button>
@@ -213,7 +223,7 @@ export class LabelsPanel {
           type="button"
           class="link"
           @click=${() =>
-            void app.setEnabled(
+            void app.labelSet.setEnabled(
               all.map((l) => l.id),
               true,
             )}
@@ -224,7 +234,7 @@ export class LabelsPanel {
           type="button"
           class="link"
           @click=${() =>
-            void app.setEnabled(
+            void app.labelSet.setEnabled(
               all.map((l) => l.id),
               false,
             )}

@@ -5,6 +5,7 @@ import { guard } from 'lit-html/directives/guard.js';
 import { live } from 'lit-html/directives/live.js';
 import { repeat } from 'lit-html/directives/repeat.js';
 import { PAGE_SIZE, type App, type SortOrder } from '../app.ts';
+import { exportResults } from '../state/exports.ts';
 import { photoTile } from './tile.ts';
 import type { ViewHost } from './view-host.ts';
 
@@ -23,8 +24,8 @@ export class ResultsView {
 
   render(): TemplateResult {
     const { app } = this;
-    const all = app.photos;
-    const visible = app.visiblePhotos();
+    const all = app.library.photos;
+    const visible = app.library.visiblePhotos();
     const page = visible.slice(0, Math.min(app.shown, this.tileBudget));
     if (page.length < Math.min(app.shown, visible.length)) {
       // More to draw: the next render draws the next few.
@@ -32,9 +33,9 @@ export class ResultsView {
       queueMicrotask(() => this.host.update());
     }
     const failed = all.filter((p) => p.state === 'error').length;
-    const counts = app.labelCounts();
-    const filterLabel = app.filterLabel ? app.label(app.filterLabel) : undefined;
-    const filterOptions = app.enabledLabels
+    const counts = app.library.labelCounts();
+    const filterLabel = app.filterLabel ? app.labelSet.label(app.filterLabel) : undefined;
+    const filterOptions = app.labelSet.enabledLabels
       .filter((l) => (counts.get(l.id) ?? 0) > 0 || l.id === app.filterLabel)
       .sort((a, b) => (counts.get(b.id) ?? 0) - (counts.get(a.id) ?? 0));
     const scored = all.some((p) => p.state !== 'queued');
@@ -106,7 +107,7 @@ export class ResultsView {
                 type="button"
                 id=${`export-${format}`}
                 ?disabled=${!scored}
-                @click=${() => app.exportResults(format)}
+                @click=${() => exportResults(app, format)}
               >
                 Export ${format.toUpperCase()}
               </button>`,
@@ -156,8 +157,8 @@ export class ResultsView {
                 p.thumbUrl,
                 p.error,
                 app.threshold,
-                app.labels,
-                app.disabledRevision,
+                app.labelSet.labels,
+                app.labelSet.disabledRevision,
                 app.modelPhase,
                 app.learning.revision,
               ],

@@ -36,7 +36,7 @@ export function statusLine(app: App): TemplateResult {
     data-text-dtype=${s?.dtypes.text ?? nothing}
     data-images-encoded=${String(app.counters.imagesEncoded)}
     data-texts-encoded=${String(app.counters.textsEncoded)}
-    data-labels-ready=${app.labelsReady && !app.labelWork ? 'true' : 'false'}
+    data-labels-ready=${app.labelSet.labelsReady && !app.labelSet.labelWork ? 'true' : 'false'}
     data-error-name=${app.modelError?.name ?? nothing}
   >
     ${text}
@@ -46,7 +46,7 @@ export function statusLine(app: App): TemplateResult {
 export function noticeList(app: App): TemplateResult {
   return html`<div class="notices" role="alert">
     ${repeat(
-      app.notices,
+      app.messages.list,
       (n) => n.id,
       (n) =>
         html`<div class="notice ${n.kind}" data-error-name=${n.name ?? nothing}>
@@ -55,7 +55,7 @@ export function noticeList(app: App): TemplateResult {
             type="button"
             class="icon"
             aria-label="Dismiss message"
-            @click=${() => app.dismiss(n.id)}
+            @click=${() => app.messages.dismiss(n.id)}
           >
             ✕
           </button>

@@ -9,11 +9,11 @@ import { answerClass, answerName, chipMark } from '../view-learning.ts';
 const MAX_CHIPS = 6;
 
 export function photoTile(app: App, p: PhotoView, open: (key: number) => void): TemplateResult {
-  const scores = p.state === 'done' ? app.scoresOf(p) : [];
+  const scores = p.state === 'done' ? app.library.scoresOf(p) : [];
   const answered = app.learning.answered(p);
   // A label the person confirmed is shown whatever its score; a rejected one keeps its ✗.
   const chips = scores.filter((s) => s.score >= app.threshold || answered.get(s.label.id) === 1);
-  const pending = p.state === 'done' && app.missingScores(p) > 0;
+  const pending = p.state === 'done' && app.library.missingScores(p) > 0;
   const summary =
     p.state === 'queued'
       ? 'waiting'
