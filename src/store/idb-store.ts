@@ -77,8 +77,20 @@ export class IdbStore implements MumicStore {
         t.oncomplete = () => resolve();
         t.onabort = t.onerror = () => reject(t.error ?? new Error('transaction aborted'));
       });
+      done.catch(() => undefined);
       const stores = Object.fromEntries(names.map((n) => [n, t.objectStore(n)])) as Stores;
-      const result = await job(stores);
+      let result: T;
+      try {
+        result = await job(stores);
+      } catch (error) {
+        // All or nothing: what the job already put must not commit without the rest.
+        try {
+          t.abort();
+        } catch {
+          // Already finished.
+        }
+        throw error;
+      }
       await done;
       return result;
     } catch (cause) {

@@ -9,12 +9,12 @@ import { Labels } from './labels/labels.ts';
 import { Learning } from './learning/learning.ts';
 import { PhotoLibrary } from './library/library.ts';
 import { LocalModels, type LocalModelsOptions } from './local-model.ts';
-import { ModelHost, webEncoder, type EncoderFactory } from './models/model-host.ts';
+import { ModelHost, type ModelHostOptions } from './models/model-host.ts';
 
 export interface WorkerParts {
   store: MumicStore;
-  /** Opens a model's sessions (default: onnxruntime-web). */
-  encoder?: EncoderFactory | undefined;
+  /** Encoder sessions, model files, decoding (defaults: onnxruntime-web, fetch, PrepareThread). */
+  models?: ModelHostOptions | undefined;
   localModels?: LocalModelsOptions | undefined;
 }
 
@@ -28,8 +28,8 @@ function pick<T, K extends keyof T>(part: T, ...names: K[]): Pick<T, K> {
   return out;
 }
 
-export function createWorkerApi({ store, encoder = webEncoder, localModels }: WorkerParts) {
-  const models = new ModelHost(encoder);
+export function createWorkerApi({ store, models: modelOptions, localModels }: WorkerParts) {
+  const models = new ModelHost(modelOptions);
   const bank = new LabelBank(store);
   const library = new PhotoLibrary(store, models, bank);
   const labels = new Labels(bank, models, library);

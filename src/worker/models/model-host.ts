@@ -6,7 +6,8 @@ import { MumicError } from '../../core/errors.ts';
 import { runBatchSize } from '../../core/model-files.ts';
 import { loadModelFolder, type ModelInfo } from '../../core/model-folder.ts';
 import { createTokenizer } from '../../core/tokenize.ts';
-import type { LoadProgress } from '../../core/types.ts';
+import type { LoadProgress, ModelSource } from '../../core/types.ts';
+import type { ImageProcessorConfig } from '../../core/preprocess-config.ts';
 import type { FallbackEncoder } from '../../runtime/fallback-encoder.ts';
 import { createWebEncoder } from '../../runtime/web.ts';
 import type {
@@ -18,6 +19,7 @@ import type {
   WorkerApi,
 } from '../../shared/worker-api.ts';
 import { FetchModelSource } from '../model-source-fetch.ts';
+import type { PreparedBlobs } from '../prepare-protocol.ts';
 import { PrepareThread } from '../prepare-thread.ts';
 
 export interface Loaded {
@@ -25,19 +27,19 @@ export interface Loaded {
   info: ModelInfo;
   encoder: FallbackEncoder;
   tokenizer: ReturnType<typeof createTokenizer>;
-  source: FetchModelSource;
+  source: ModelSource;
 }
 
 /** Opens a model's encoder sessions (injected: tests use a fake encoder). */
 export type EncoderFactory = (
-  source: FetchModelSource,
+  source: ModelSource,
   info: ModelInfo,
   request: ModelLoadRequest,
   onProgress: ((progress: LoadProgress) => void) | undefined,
 ) => Promise<FallbackEncoder>;
 
 export const webEncoder: EncoderFactory = (source, info, request, onProgress) =>
-  createWebEncoder(source, info, {
+  createWebEncoder(source as FetchModelSource, info, {
     backend: request.backend,
     dtype: request.dtype,
     wasmPaths: request.wasmPaths,
@@ -48,17 +50,41 @@ export const webEncoder: EncoderFactory = (source, info, request, onProgress) =>
 export const IMAGE_BATCH = 8;
 export const TEXT_BATCH = 64;
 
+/** Decodes and preprocesses blobs (PrepareThread: on a nested worker or here). */
+export interface Preparer {
+  enabled: boolean;
+  prepare(
+    blobs: readonly Blob[],
+    start: number,
+    processor: ImageProcessorConfig,
+    thumbnails?: boolean,
+  ): Promise<PreparedBlobs>;
+}
+
+/** What ModelHost opens; tests pass a fake encoder, a Node source and a fake preparer. */
+export interface ModelHostOptions {
+  encoder?: EncoderFactory | undefined;
+  source?: ((baseUrl: string) => ModelSource) | undefined;
+  preparer?: Preparer | undefined;
+}
+
 type ModelMethods = 'loadModel' | 'status' | 'embedImages' | 'embedTexts';
 
 export class ModelHost implements Pick<WorkerApi, ModelMethods> {
   private loaded: Loaded | undefined;
   readonly counters: Counters = { imagesEncoded: 0, textsEncoded: 0 };
   /** Decodes and preprocesses the next batch on a nested worker while this thread runs one. */
-  readonly prepareThread = new PrepareThread();
+  readonly prepareThread: Preparer;
+  private readonly openEncoder: EncoderFactory;
+  private readonly openSource: (baseUrl: string) => ModelSource;
   /** Told when a model is loaded (what was kept for the previous one no longer applies). */
   onLoad: () => void = () => undefined;
 
-  constructor(private readonly openEncoder: EncoderFactory = webEncoder) {}
+  constructor(options: ModelHostOptions = {}) {
+    this.openEncoder = options.encoder ?? webEncoder;
+    this.openSource = options.source ?? ((baseUrl) => new FetchModelSource(baseUrl));
+    this.prepareThread = options.preparer ?? new PrepareThread();
+  }
 
   async loadModel(
     request: ModelLoadRequest,
@@ -70,7 +96,7 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
     // With 2 cores, onnxruntime's threads already take both: a prepare worker only contends.
     this.prepareThread.enabled =
       request.prepareWorker ?? (globalThis.navigator?.hardwareConcurrency ?? 2) > 2;
-    const source = new FetchModelSource(request.baseUrl);
+    const source = this.openSource(request.baseUrl);
     const info = await loadModelFolder(source);
     const tokenizer = createTokenizer(
       info.tokenizer.json,
@@ -164,10 +190,7 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
 }
 
 /** A model-folder file as text; undefined when the folder has no such file. */
-export async function readText(
-  source: FetchModelSource,
-  name: string,
-): Promise<string | undefined> {
+export async function readText(source: ModelSource, name: string): Promise<string | undefined> {
   try {
     return new TextDecoder().decode(await source.read(name));
   } catch (error) {
