@@ -10,7 +10,7 @@
  * A corrupt or malformed file is refused with InvalidHead, one made for another model, dtype,
  * dimension, template set or label set with HeadMismatch; messages name the field or label.
  */
-import { MumicError } from '../errors.ts';
+import { MumicError, isRecord } from '../errors.ts';
 import type { EvaluationReport } from '../metrics.ts';
 import { DEFAULT_SCORING, type ScoringParams, type SigmoidParams } from '../score.ts';
 import { DTYPES, type Dtype } from '../types.ts';
@@ -95,9 +95,6 @@ export interface HeadExpectation {
 
 const invalid = (reason: string): MumicError => new MumicError('InvalidHead', reason);
 const mismatch = (reason: string): MumicError => new MumicError('HeadMismatch', reason);
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function scoresOf(report: EvaluationReport): HeadScores {
   return { gapAtK: report.gapAtK, gap: report.gap, macroMAP: report.macroMAP };

@@ -2,7 +2,7 @@
 // thread that decodes beside it, and the worker's counters. Other capabilities ask it for the
 // model (`require`) and run the encoders through it, so every run is counted.
 import { embedImages, type ImageEmbedder } from '../../core/embed-images.ts';
-import { MumicError } from '../../core/errors.ts';
+import { MumicError, hasErrorName } from '../../core/errors.ts';
 import { runBatchSize } from '../../core/model-files.ts';
 import { loadModelFolder, type ModelInfo } from '../../core/model-folder.ts';
 import { createTokenizer } from '../../core/tokenize.ts';
@@ -194,7 +194,7 @@ export async function readText(source: ModelSource, name: string): Promise<strin
   try {
     return new TextDecoder().decode(await source.read(name));
   } catch (error) {
-    if ((error as { name?: unknown }).name === 'ModelFileMissing') return undefined;
+    if (hasErrorName(error, 'ModelFileMissing')) return undefined;
     throw error;
   }
 }
