@@ -219,28 +219,20 @@ export class LabelsPanel {
         )}
       </ul>
       <div class="group-actions">
-        <button
-          type="button"
-          class="link"
-          @click=${() =>
-            void app.labelSet.setEnabled(
-              all.map((l) => l.id),
-              true,
-            )}
-        >
-          All on
-        </button>
-        <button
-          type="button"
-          class="link"
-          @click=${() =>
-            void app.labelSet.setEnabled(
-              all.map((l) => l.id),
-              false,
-            )}
-        >
-          All off
-        </button>
+        ${([true, false] as const).map(
+          (on) =>
+            html`<button
+              type="button"
+              class="link"
+              @click=${() =>
+                void app.labelSet.setEnabled(
+                  all.map((l) => l.id),
+                  on,
+                )}
+            >
+              ${on ? 'All on' : 'All off'}
+            </button>`,
+        )}
       </div>
     </details>`;
   }
