@@ -114,40 +114,39 @@ export class LabelsPanel {
           )}
         </select>
         <div class="buttons">
-          <label class="button">
-            Add labels from a file…
-            <input
-              id="labels-add-file"
-              class="visually-hidden"
-              type="file"
-              accept=".json,.txt,application/json,text/plain"
-              @change=${onFile('add')}
-            />
-          </label>
-          <label class="button">
-            Replace labels with a file…
-            <input
-              id="labels-replace-file"
-              class="visually-hidden"
-              type="file"
-              accept=".json,.txt,application/json,text/plain"
-              @change=${onFile('replace')}
-            />
-          </label>
-          <button
-            type="button"
-            id="labels-export-json"
-            @click=${() => app.labelSet.exportLabels('json')}
-          >
-            Export JSON
-          </button>
-          <button
-            type="button"
-            id="labels-export-text"
-            @click=${() => app.labelSet.exportLabels('text')}
-          >
-            Export text
-          </button>
+          ${(
+            [
+              ['add', 'Add labels from a file…'],
+              ['replace', 'Replace labels with a file…'],
+            ] as const
+          ).map(
+            ([mode, text]) =>
+              html`<label class="button">
+                ${text}
+                <input
+                  id=${`labels-${mode}-file`}
+                  class="visually-hidden"
+                  type="file"
+                  accept=".json,.txt,application/json,text/plain"
+                  @change=${onFile(mode)}
+                />
+              </label>`,
+          )}
+          ${(
+            [
+              ['json', 'Export JSON'],
+              ['text', 'Export text'],
+            ] as const
+          ).map(
+            ([format, text]) =>
+              html`<button
+                type="button"
+                id=${`labels-export-${format}`}
+                @click=${() => app.labelSet.exportLabels(format)}
+              >
+                ${text}
+              </button>`,
+          )}
           <button
             type="button"
             @click=${() => {
