@@ -68,4 +68,9 @@ export default tseslint.config(
   // Install scripts and benchmarks may open ONNX files (to check or time a graph).
   { files: ['scripts/**', 'bench/**'], rules: restrict([idb, comlink]) },
   { files: ['bench/browser/**'], rules: restrict([idb]) },
+  // Worker tests connect comlink over a MessageChannel; store tests make the older databases.
+  {
+    files: ['tests/unit/worker-api.test.ts', 'tests/unit/idb-store.test.ts'],
+    rules: restrict([ort]),
+  },
 );

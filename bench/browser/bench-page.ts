@@ -1,4 +1,4 @@
-import { WorkerBridge } from '../../src/ui/bridge.ts';
+import { startWorker } from '../../src/ui/bridge.ts';
 
 interface Timing {
   images: number;
@@ -26,7 +26,7 @@ async function bare(
 }
 
 async function pipeline(model: string, images: string[], prepareWorker: boolean): Promise<Timing> {
-  const bridge = new WorkerBridge();
+  const bridge = startWorker();
   await bridge.loadModel({
     id: model,
     baseUrl: new URL(`/models/${model}/`, location.href).href,

@@ -53,6 +53,15 @@ export function isErrorName(value: unknown): value is ErrorName {
   return typeof value === 'string' && (ERROR_NAMES as readonly string[]).includes(value);
 }
 
+/** Whether `error` carries the product's error name `name` (a typed name, never a loose string). */
+export function hasErrorName(error: unknown, name: ErrorName): boolean {
+  return typeof error === 'object' && error !== null && (error as { name?: unknown }).name === name;
+}
+
+/** A plain object (parsed JSON, a stored record): fields can be read and checked. */
+export const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
 /** Plain, serialisable form used in CLI JSON lines and the UI. */
 export interface ErrorInfo {
   name: ErrorName | 'Error';

@@ -8,7 +8,7 @@
  * The app loads the rows into its store when model, text dtype, template key and prompt text all
  * match what it needs; anything else it encodes itself.
  */
-import { MumicError } from './errors.ts';
+import { MumicError, isRecord } from './errors.ts';
 import { templateSetKey } from './prompts.ts';
 import { DTYPES, type Dtype } from './types.ts';
 
@@ -42,9 +42,6 @@ export function labelEmbeddingFileName(textDtype: Dtype): string {
 
 const invalid = (reason: string): MumicError =>
   new MumicError('ModelFileInvalid', `label embeddings file: ${reason}`);
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Decodes standard base64 (atob exists in browsers, workers and Node ≥ 16). */
 export function base64ToBytes(text: string): Uint8Array {

@@ -10,6 +10,8 @@ import { MumicError } from './errors.ts';
 export interface StorageContext {
   /** e.g. "onnx/vision_model_quantized.onnx of model clip-vit-base-patch32". */
   what: string;
+  /** What was being done (default "store"), e.g. "read". */
+  action?: string | undefined;
   /** Size of what was being stored, when known. */
   bytes?: number | undefined;
   /** navigator.storage.estimate() at the time, when known. */
@@ -50,9 +52,13 @@ export function storageError(cause: unknown, context: StorageContext): MumicErro
   if (cause instanceof MumicError) return cause;
   const detail = cause instanceof Error ? cause.message : String(cause);
   if (!isQuotaError(cause)) {
-    return new MumicError('StorageFailed', `could not store ${context.what}: ${detail}`, {
-      cause,
-    });
+    return new MumicError(
+      'StorageFailed',
+      `could not ${context.action ?? 'store'} ${context.what}: ${detail}`,
+      {
+        cause,
+      },
+    );
   }
   const size = context.bytes !== undefined ? ` (${formatBytes(context.bytes)})` : '';
   const used =
@@ -61,7 +67,7 @@ export function storageError(cause: unknown, context: StorageContext): MumicErro
       : '';
   return new MumicError(
     'StorageQuotaExceeded',
-    `could not store ${context.what}${size}: the browser's storage for this site is full${used}. ${FREE_SPACE_ADVICE}.`,
+    `could not ${context.action ?? 'store'} ${context.what}${size}: the browser's storage for this site is full${used}. ${FREE_SPACE_ADVICE}.`,
     { cause },
   );
 }

@@ -1,157 +1,37 @@
-// The main thread's only door to the worker: the one comlink wrap. Callbacks go as proxies.
+// The main thread's only door to the worker: comlink's own Remote<WorkerApi>, plus what comlink
+// does not do by itself. Every method comes from WorkerApi (src/shared/worker-api.ts); nothing is
+// re-declared here, so a new worker method needs no change in this file.
 import { proxy, wrap, type Remote } from 'comlink';
-import type {
-  AdaptOutcome,
-  AdaptRequest,
-  BatchSummary,
-  BatchUpdate,
-  FeedbackChange,
-  FeedbackImport,
-  HeadChange,
-  HeadState,
-  ImageOutcome,
-  LabelProgress,
-  LabelRef,
-  LabelsResult,
-  LoadProgress,
-  LocalModelInstallRequest,
-  LocalModelProgress,
-  LocalModelsState,
-  LocalModelSummary,
-  ModelLoadRequest,
-  ModelStatus,
-  PhotoFeedback,
-  PhotoInput,
-  RestoreResult,
-  ScoreTable,
-  TextEmbeddings,
-  WorkerApi,
-} from '../shared/worker-api.ts';
+import type { WorkerApi } from '../shared/worker-api.ts';
 
-export class WorkerBridge {
-  private readonly worker: Worker;
-  private readonly remote: Remote<WorkerApi>;
+/** The worker's API as the page calls it, and the worker's lifecycle. */
+export type WorkerBridge = WorkerApi & {
+  /** Stops the worker at once (its running calls never answer). */
+  terminate(): void;
+};
 
-  constructor() {
-    this.worker = new Worker(new URL('../worker/worker.ts', import.meta.url), {
-      type: 'module',
-      name: 'mumic-clip',
-    });
-    this.remote = wrap<WorkerApi>(this.worker);
-  }
+/**
+ * Wraps a comlink endpoint so a function argument (a progress or update callback) goes as a proxy:
+ * comlink would otherwise try to clone it and fail.
+ */
+export function bridgeTo(remote: Remote<WorkerApi>, terminate: () => void): WorkerBridge {
+  const withProxies = (args: unknown[]): unknown[] =>
+    args.map((a) => (typeof a === 'function' ? proxy(a as (...x: unknown[]) => unknown) : a));
+  return new Proxy({} as WorkerBridge, {
+    get(_, name) {
+      if (name === 'terminate') return terminate;
+      // Not a thenable: awaiting the bridge must not call the worker.
+      if (typeof name !== 'string' || name === 'then') return undefined;
+      const method = remote[name as keyof WorkerApi] as unknown as (...a: unknown[]) => unknown;
+      return (...args: unknown[]) => method(...withProxies(args));
+    },
+  });
+}
 
-  loadModel(
-    request: ModelLoadRequest,
-    onProgress?: (p: LoadProgress) => void,
-  ): Promise<ModelStatus> {
-    return this.remote.loadModel(request, onProgress ? proxy(onProgress) : undefined);
-  }
-
-  status(): Promise<ModelStatus | null> {
-    return this.remote.status();
-  }
-
-  embedImages(files: Blob[]): Promise<ImageOutcome[]> {
-    return this.remote.embedImages(files);
-  }
-
-  embedTexts(texts: string[]): Promise<TextEmbeddings> {
-    return this.remote.embedTexts(texts);
-  }
-
-  setLabels(
-    labels: LabelRef[],
-    templates: string[],
-    onProgress?: (p: LabelProgress) => void,
-  ): Promise<LabelsResult> {
-    return this.remote.setLabels(labels, templates, onProgress ? proxy(onProgress) : undefined);
-  }
-
-  restore(): Promise<RestoreResult> {
-    return this.remote.restore();
-  }
-
-  classify(inputs: PhotoInput[], onUpdate: (u: BatchUpdate) => void): Promise<BatchSummary> {
-    return this.remote.classify(inputs, proxy(onUpdate));
-  }
-
-  cancel(): Promise<void> {
-    return this.remote.cancel();
-  }
-
-  scorePhotos(ids: string[]): Promise<ScoreTable> {
-    return this.remote.scorePhotos(ids);
-  }
-
-  removePhotos(ids: string[]): Promise<void> {
-    return this.remote.removePhotos(ids);
-  }
-
-  clearAll(): Promise<void> {
-    return this.remote.clearAll();
-  }
-
-  getSetting(key: string): Promise<unknown> {
-    return this.remote.getSetting(key);
-  }
-
-  putSetting(key: string, value: unknown): Promise<void> {
-    return this.remote.putSetting(key, value);
-  }
-
-  listFeedback(): Promise<PhotoFeedback[]> {
-    return this.remote.listFeedback();
-  }
-
-  setFeedback(changes: FeedbackChange[]): Promise<void> {
-    return this.remote.setFeedback(changes);
-  }
-
-  exportFeedback(): Promise<string> {
-    return this.remote.exportFeedback();
-  }
-
-  importFeedback(json: string): Promise<FeedbackImport> {
-    return this.remote.importFeedback(json);
-  }
-
-  adapt(request?: AdaptRequest): Promise<AdaptOutcome> {
-    return this.remote.adapt(request);
-  }
-
-  headState(): Promise<HeadState | null> {
-    return this.remote.headState();
-  }
-
-  exportHead(): Promise<string> {
-    return this.remote.exportHead();
-  }
-
-  importHead(json: string): Promise<HeadChange> {
-    return this.remote.importHead(json);
-  }
-
-  clearHead(): Promise<HeadChange> {
-    return this.remote.clearHead();
-  }
-
-  // ---- local model folders (issue 5)
-  installLocalModel(
-    request: LocalModelInstallRequest,
-    onProgress?: (p: LocalModelProgress) => void,
-  ): Promise<LocalModelSummary> {
-    return this.remote.installLocalModel(request, onProgress ? proxy(onProgress) : undefined);
-  }
-
-  localModels(modelsUrl: string): Promise<LocalModelsState> {
-    return this.remote.localModels(modelsUrl);
-  }
-
-  removeLocalModel(modelsUrl: string, id: string): Promise<void> {
-    return this.remote.removeLocalModel(modelsUrl, id);
-  }
-
-  terminate(): void {
-    this.worker.terminate();
-  }
+export function startWorker(): WorkerBridge {
+  const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), {
+    type: 'module',
+    name: 'mumic-clip',
+  });
+  return bridgeTo(wrap<WorkerApi>(worker), () => worker.terminate());
 }

@@ -1,10 +1,7 @@
 /** Numbers as people read them in the page. */
 
-export function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
-  if (n >= 1024) return `${Math.round(n / 1024)} kB`;
-  return `${n} bytes`;
-}
+/** One byte formatter for the whole product: SI units (1 MB = 10^6 bytes), as docs/MODELS.md. */
+export { formatBytes } from '../core/storage-errors.ts';
 
 /** A score p in [0, 1] with two decimals; "1.00" only when it truly rounds there. */
 export function formatScore(p: number): string {

@@ -14,7 +14,7 @@ import type {
 } from '../shared/worker-api.ts';
 import type { WorkerBridge } from './bridge.ts';
 import { downloadText } from './download.ts';
-import { plural } from './format.ts';
+import { formatBytes, plural } from './format.ts';
 
 /** What Learning needs of the App (kept narrow so the two stay apart). */
 export interface LearningHost {
@@ -32,13 +32,13 @@ export interface LearningHost {
 }
 
 /** Head and answer files beyond these sizes are refused before they are read. */
-const MAX_HEAD_FILE = 64 * 1024 * 1024;
-const MAX_FEEDBACK_FILE = 256 * 1024 * 1024;
+const MAX_HEAD_FILE = 64e6;
+const MAX_FEEDBACK_FILE = 256e6;
 
 const tooLarge = (name: 'InvalidHead' | 'InvalidFeedback', file: File, max: number) =>
   new MumicError(
     name,
-    `${file.name} is ${Math.round(file.size / 1024 / 1024)} MB; at most ${max / 1024 / 1024} MB is read`,
+    `${file.name} is ${formatBytes(file.size)}; at most ${formatBytes(max)} is read`,
   );
 
 /** A photo as Learning needs it: feedback is keyed by the content hash. */

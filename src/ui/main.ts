@@ -1,13 +1,13 @@
 import './styles.css';
 import { readAppParams } from './app-params.ts';
 import { App } from './app.ts';
-import { WorkerBridge } from './bridge.ts';
+import { startWorker } from './bridge.ts';
 import { collectDrop, collectPaste } from './collect-files.ts';
 import { ModelPicker, startModelId } from './model-picker-state.ts';
 import { View } from './view.ts';
 
 const params = readAppParams(location.search);
-const bridge = new WorkerBridge();
+const bridge = startWorker();
 const root = document.querySelector<HTMLDivElement>('#app');
 if (!root) throw new Error('#app missing');
 
@@ -46,14 +46,14 @@ document.addEventListener('drop', (e) => {
   depth = 0;
   view.dragging = false;
   collectDrop(e.dataTransfer).then(
-    (collected) => app.add(collected),
-    (error: unknown) => app.notify(error),
+    (collected) => app.library.add(collected),
+    (error: unknown) => app.messages.notify(error),
   );
 });
 document.addEventListener('paste', (e) => {
   if (!e.clipboardData || e.clipboardData.files.length === 0) return;
   e.preventDefault();
-  app.add(collectPaste(e.clipboardData));
+  app.library.add(collectPaste(e.clipboardData));
 });
 
 const DEFAULT_MODEL = 'clip-vit-base-patch32';

@@ -123,7 +123,7 @@ function headSummary(app: App): TemplateResult {
       Scores are zero-shot: no label has been adapted.
     </p>`;
   }
-  const names = head.adapted.map((id) => app.label(id)?.name ?? id);
+  const names = head.adapted.map((id) => app.labelSet.label(id)?.name ?? id);
   const when = new Date(head.trainedAt).toLocaleString();
   return html`<div id="head-state" data-adapted=${String(head.adapted.length)}>
     <p>
@@ -164,7 +164,7 @@ export function learningPanel(app: App, update: () => void): TemplateResult {
   const c = learning.counts();
   const total = c.confirmed + c.rejected;
   const busy = learning.busy !== undefined;
-  const ready = app.modelPhase === 'ready' && app.labelsReady;
+  const ready = app.modelPhase === 'ready' && app.labelSet.labelsReady;
   const onFile = (take: (file: File) => Promise<void>) => (e: Event) => {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];

@@ -15,7 +15,7 @@ import { templateSetKey, validateTemplates } from '../core/prompts.ts';
 import { scoreImages } from '../core/score.ts';
 import type { Dtype } from '../core/types.ts';
 import type { LabelProgress, LabelRef, ScoreTable } from '../shared/worker-api.ts';
-import { getLabelEmbeddings, putLabelEmbeddings } from '../store/index.ts';
+import type { MumicStore } from '../store/types.ts';
 
 export interface LabelContext {
   model: string;
@@ -53,6 +53,10 @@ export interface ZeroShotSet {
 }
 
 export class LabelBank {
+  constructor(
+    private readonly store: Pick<MumicStore, 'getLabelEmbeddings' | 'putLabelEmbeddings'>,
+  ) {}
+
   /** Bumped by every change of what scores mean: the label set or the head. */
   version = 0;
   private ids: string[] = [];
@@ -110,7 +114,7 @@ export class LabelBank {
     let want = missing();
     if (want.length > 0) {
       try {
-        const found = await getLabelEmbeddings(want.map(keyOf));
+        const found = await this.store.getLabelEmbeddings(want.map(keyOf));
         found.forEach((v, i) => {
           const prompt = want[i];
           if (v instanceof Float32Array && v.length === ctx.dim && prompt !== undefined) {
@@ -156,7 +160,7 @@ export class LabelBank {
       );
       for (const [k, v] of entries) this.memory.set(keyString(k), v);
       outcome.encoded += group.length;
-      await putLabelEmbeddings(entries).catch(noteStorage);
+      await this.store.putLabelEmbeddings(entries).catch(noteStorage);
       onProgress?.({ done: Math.min(total, start + group.length), total });
     }
 
@@ -273,7 +277,7 @@ export class LabelBank {
           ],
       );
       for (const [k, v] of entries) this.memory.set(keyString(k), v);
-      await putLabelEmbeddings(entries).catch(noteStorage);
+      await this.store.putLabelEmbeddings(entries).catch(noteStorage);
       return { loaded: table.labels.map((l) => l.prompt), note: undefined };
     } catch (error) {
       return { loaded: [], note: `${name} was not used: ${toErrorInfo(error).message}` };

@@ -13,7 +13,6 @@ import { loadModelFolder } from '../core/model-folder.ts';
 import type { LocalModelManifest } from '../core/model-index.ts';
 import { storageError } from '../core/storage-errors.ts';
 import { createWebEncoder } from '../runtime/web.ts';
-import { deleteModelData } from '../store/index.ts';
 import type {
   LocalModelInstallRequest,
   LocalModelProgress,
@@ -198,8 +197,6 @@ export class LocalModels {
       last: manifest.last === id ? undefined : manifest.last,
     }));
     await this.deleteUnder(cache, new URL(`${encodeURIComponent(id)}/`, modelsUrl).href, new Set());
-    // What was kept of it: photos, embeddings, label vectors and the head of that id.
-    await deleteModelData(id);
   }
 
   private async updateManifest(

@@ -9,18 +9,17 @@ import { expect, test, type Page } from '@playwright/test';
 import type { Label } from '../../src/core/labels/index.ts';
 import { FIXTURE_DIR } from '../fixture.ts';
 import {
-  REPO,
   classifyCli,
   counters,
   detailScores,
   maxDifference,
   openApp,
+  SHOTS,
   waitForPhotos,
   type PhotoScores,
 } from './app-helpers.ts';
 
 const IMAGES = join(FIXTURE_DIR, 'images');
-const SHOTS = join(REPO, 'docs', 'screenshots');
 const names = readdirSync(IMAGES).sort();
 const paths = names.map((n) => join(IMAGES, n));
 /** The canvas premultiplies alpha (docs/UI.md), so this photo's pixels differ from the CLI's. */
@@ -147,9 +146,9 @@ test('answers, adapt with before/after metrics, head kept over a reload and equa
   // The CLI's label set: the defaults plus the typed one (the head names it).
   const { DEFAULT_LABELS, exportLabelSetText } = await import('../../src/core/labels/index.ts');
   const typed = await page.evaluate(() =>
-    (globalThis as unknown as { mumic: { app: { labels: Label[] } } }).mumic.app.labels.map(
-      (l) => ({ ...l }),
-    ),
+    (
+      globalThis as unknown as { mumic: { app: { labelSet: { labels: Label[] } } } }
+    ).mumic.app.labelSet.labels.map((l) => ({ ...l })),
   );
   writeFileSync(labelsFile, exportLabelSetText(typed));
   expect(typed.length).toBe(DEFAULT_LABELS.length + 1);

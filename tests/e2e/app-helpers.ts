@@ -17,6 +17,15 @@ import type { Dtype } from '../../src/core/types.ts';
 const run = promisify(execFile);
 export const REPO = resolve(import.meta.dirname, '..', '..');
 /** The fixture as installed for the app (tests/e2e/prepare.ts). */
+/**
+ * Where the tests' screenshots go: test-results/ (git-ignored), or the README's docs/screenshots
+ * when asked for (`MUMIC_SCREENSHOTS=1 npm run test:e2e`), so a test run never changes the docs.
+ */
+export const SHOTS =
+  process.env['MUMIC_SCREENSHOTS'] === '1'
+    ? join(REPO, 'docs', 'screenshots')
+    : join(REPO, 'test-results', 'screenshots');
+
 export const MODEL_DIR = join(REPO, 'public', 'models', 'clip-tiny');
 
 /** Label name → score (and cosine) of one photo. */

@@ -7,12 +7,12 @@ import { expect, test, type Page } from '@playwright/test';
 import { DEFAULT_LABELS } from '../../src/core/labels/index.ts';
 import { FIXTURE_DIR } from '../fixture.ts';
 import {
-  REPO,
   classifyCli,
   counters,
   detailScores,
   maxDifference,
   openApp,
+  SHOTS,
   serveLabelFile,
   waitForPhotos,
   type PhotoScores,
@@ -21,7 +21,6 @@ import {
 const IMAGES = join(FIXTURE_DIR, 'images');
 const names = readdirSync(IMAGES).sort();
 const paths = names.map((n) => join(IMAGES, n));
-const SHOTS = join(REPO, 'docs', 'screenshots');
 const TOLERANCE = 1e-3;
 
 // These tests drive the page's own code paths; a service worker (the offline cache) would answer

@@ -8,6 +8,12 @@ import { describeHead, trainHead, trainingSet } from '../../src/worker/adaptatio
 import { LabelBank, type ZeroShotSet } from '../../src/worker/label-bank.ts';
 import { errorOf } from '../errors.ts';
 
+/** Label vectors are not read or stored here. */
+const noStore = {
+  getLabelEmbeddings: () => Promise.resolve([]),
+  putLabelEmbeddings: () => Promise.resolve(),
+};
+
 const data = makeSynthetic({ numPhotos: 60, numLabels: 6, dim: 16, prevalence: 0.3, seed: 5 });
 const hashOf = (i: number): string => i.toString(16).padStart(64, '0');
 const embeddings = new Map(
@@ -64,7 +70,7 @@ describe('trainHead', () => {
     expect(used.labels).toBe(data.labelIds.length);
     expect(head.labels.length).toBeGreaterThan(0);
 
-    const bank = new LabelBank();
+    const bank = new LabelBank(noStore);
     // The bank's set, as setLabels leaves it (without encoding anything).
     Object.assign(bank, {
       ids: [...labels.ids],
@@ -97,7 +103,7 @@ describe('a kept head after the label set changes', () => {
       id: 'm',
       visionDtype: 'fp32',
     });
-    const bank = new LabelBank();
+    const bank = new LabelBank(noStore);
     // IndexedDB is missing in Node: the bank notes it and encodes with the fake text encoder.
     const vectorOf = new Map(labels.prompts.map((p, j) => [p, j]));
     const ctx = {

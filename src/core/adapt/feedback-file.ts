@@ -11,7 +11,7 @@
  * would leave a person unsure what they have.
  */
 import { isContentHash, type ContentHash } from '../cache-keys.ts';
-import { MumicError } from '../errors.ts';
+import { MumicError, isRecord } from '../errors.ts';
 import type { FeedbackValue } from './feedback.ts';
 
 export const FEEDBACK_FORMAT = 'mumic-feedback';
@@ -40,9 +40,6 @@ export interface FeedbackFile {
 }
 
 const invalid = (reason: string): MumicError => new MumicError('InvalidFeedback', reason);
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The key of a cell: one answer per (photo content, label). */
 export const feedbackCellKey = (f: Pick<PhotoFeedback, 'hash' | 'label'>): string =>

@@ -10,12 +10,11 @@
  * A corrupt or malformed file is refused with InvalidHead, one made for another model, dtype,
  * dimension, template set or label set with HeadMismatch; messages name the field or label.
  */
-import { MumicError } from '../errors.ts';
+import { MumicError, isRecord } from '../errors.ts';
 import type { EvaluationReport } from '../metrics.ts';
-import { DEFAULT_SCORING, type ScoringParams, type SigmoidParams } from '../score.ts';
 import { DTYPES, type Dtype } from '../types.ts';
 import type { AdaptEvaluation } from './evaluate.ts';
-import type { AdaptedLabel, AdaptResult } from './train.ts';
+import type { AdaptResult } from './train.ts';
 
 export const HEAD_FORMAT = 'mumic-head';
 export const HEAD_VERSION = 1;
@@ -94,10 +93,6 @@ export interface HeadExpectation {
 }
 
 const invalid = (reason: string): MumicError => new MumicError('InvalidHead', reason);
-const mismatch = (reason: string): MumicError => new MumicError('HeadMismatch', reason);
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function scoresOf(report: EvaluationReport): HeadScores {
   return { gapAtK: report.gapAtK, gap: report.gap, macroMAP: report.macroMAP };
@@ -336,64 +331,6 @@ export function validateHeadShape(value: unknown): MumicHead {
   };
 }
 
-function preview(ids: readonly string[]): string {
-  const shown = ids.slice(0, 5).map((id) => `"${id}"`);
-  return ids.length > 5 ? `${shown.join(', ')} and ${ids.length - 5} more` : shown.join(', ');
-}
-
-/** Refuses (HeadMismatch) a well-formed head made for another model or label set. */
-export function checkHeadFits(head: MumicHead, expected: HeadExpectation): MumicHead {
-  const { model } = head;
-  if (model.id !== expected.modelId) {
-    throw mismatch(
-      `it was made for model "${model.id}", the loaded model is "${expected.modelId}"`,
-    );
-  }
-  if (model.dtype !== expected.dtype) {
-    throw mismatch(
-      `it was made with ${model.dtype} embeddings, the loaded model uses ${expected.dtype}`,
-    );
-  }
-  if (model.projectionDim !== expected.projectionDim) {
-    throw mismatch(
-      `it has ${model.projectionDim}-d label vectors, the model embeds in ${expected.projectionDim}-d`,
-    );
-  }
-  if (expected.templates !== undefined && head.templates !== expected.templates) {
-    throw mismatch(
-      `it was made with prompt templates ${head.templates}, the current ones are ${expected.templates}`,
-    );
-  }
-  if (expected.labelIds !== undefined) {
-    const ids = expected.labelIds;
-    const index = new Map(ids.map((id, j) => [id, j]));
-    const missing = head.labels.filter((l) => !index.has(l.id)).map((l) => l.id);
-    if (missing.length > 0) {
-      throw mismatch(
-        `it was made for other labels: ${preview(missing)} ${missing.length === 1 ? 'is' : 'are'} not in the current label set`,
-      );
-    }
-    const texts = expected.labelTexts;
-    if (texts !== undefined) {
-      if (texts.length !== ids.length) {
-        throw new MumicError(
-          'InvalidArgument',
-          `${texts.length} label texts for ${ids.length} labels`,
-        );
-      }
-      for (const l of head.labels) {
-        const current = texts[index.get(l.id) ?? 0];
-        if (current !== l.text) {
-          throw mismatch(
-            `label "${l.id}" was adapted for the text "${l.text}", it now reads "${current}"`,
-          );
-        }
-      }
-    }
-  }
-  return head;
-}
-
 /** `parseHead` on an already parsed value (e.g. a head kept in IndexedDB). */
 export function validateHead(value: unknown, expected: HeadExpectation): MumicHead {
   return checkHeadFits(validateHeadShape(value), expected);
@@ -415,81 +352,7 @@ export function parseHead(json: string, expected: HeadExpectation): MumicHead {
   return validateHead(value, expected);
 }
 
-/** Per-label parameters to apply: a head's labels or an adaptation result's. */
-export type AdaptedParams = Pick<AdaptedLabel, 'id' | 'temperature' | 'bias'> & {
-  readonly residual?: ArrayLike<number> | null;
-};
+import { checkHeadFits } from './head-check.ts';
 
-export interface AppliedHead {
-  /** Base scoring with an override (t, b) for every adapted label: pass to scoreImages. */
-  readonly scoring: ScoringParams;
-  /** [labels × dim]: adapted labels normalise(unit(e) + r), the others unchanged. */
-  readonly labelEmbeddings: Float32Array;
-  /** Ids of the labels the head changed. */
-  readonly adapted: string[];
-}
-
-/**
- * Scoring parameters and label vectors with adapted labels applied; labels the parameters do not
- * mention keep zero-shot scoring. Then `scoreImages(images, labelEmbeddings, dim, labelIds,
- * scoring)` scores as the adapted head does. HeadMismatch for a label not in `labelIds` or a
- * residual of the wrong length.
- */
-export function applyAdapted(
-  adapted: readonly AdaptedParams[],
-  labelIds: readonly string[],
-  labelEmbeddings: Float32Array,
-  dim: number,
-  base: Partial<ScoringParams> = {},
-): AppliedHead {
-  if (labelEmbeddings.length !== labelIds.length * dim) {
-    throw new MumicError(
-      'InvalidArgument',
-      `label embeddings do not match ${labelIds.length} × ${dim}`,
-    );
-  }
-  const index = new Map(labelIds.map((id, j) => [id, j]));
-  const out = Float32Array.from(labelEmbeddings);
-  const overrides: Record<string, Partial<SigmoidParams>> = { ...base.overrides };
-  for (const label of adapted) {
-    const j = index.get(label.id);
-    if (j === undefined) throw mismatch(`label "${label.id}" is not in the current label set`);
-    overrides[label.id] = { temperature: label.temperature, bias: label.bias };
-    const r = label.residual;
-    if (r === undefined || r === null) continue;
-    if (r.length !== dim) {
-      throw mismatch(`label "${label.id}" has a ${r.length}-d residual, the model is ${dim}-d`);
-    }
-    const o = j * dim;
-    let sq = 0;
-    for (let q = 0; q < dim; q++) sq += (labelEmbeddings[o + q] ?? 0) ** 2;
-    const inv = sq > 0 ? 1 / Math.sqrt(sq) : 0;
-    const u = new Float64Array(dim);
-    let norm = 0;
-    for (let q = 0; q < dim; q++) {
-      u[q] = (labelEmbeddings[o + q] ?? 0) * inv + (r[q] ?? 0);
-      norm += (u[q] ?? 0) ** 2;
-    }
-    const scale = norm > 0 ? 1 / Math.sqrt(norm) : 0;
-    for (let q = 0; q < dim; q++) out[o + q] = (u[q] ?? 0) * scale;
-  }
-  return {
-    scoring: { ...DEFAULT_SCORING, ...base, overrides },
-    labelEmbeddings: out,
-    adapted: adapted.map((l) => l.id),
-  };
-}
-
-/** A head applied to the current label set (see `applyAdapted`). */
-export function applyHead(
-  head: MumicHead,
-  labelIds: readonly string[],
-  labelEmbeddings: Float32Array,
-  dim: number,
-  base: Partial<ScoringParams> = {},
-): AppliedHead {
-  if (head.model.projectionDim !== dim) {
-    throw mismatch(`it has ${head.model.projectionDim}-d label vectors, the model is ${dim}-d`);
-  }
-  return applyAdapted(head.labels, labelIds, labelEmbeddings, dim, base);
-}
+export { checkHeadFits };
+export { applyAdapted, applyHead, type AdaptedParams, type AppliedHead } from './head-apply.ts';

@@ -19,7 +19,8 @@ import {
 } from './objective.ts';
 import { createGrams, prepareInput, type AdaptInput, type PreparedInput } from './prepare.ts';
 import { buildProblem, residualVector } from './problem.ts';
-import { createRandom, shuffleInPlace } from './random.ts';
+import { sampleCells, splitValidation } from './sampling.ts';
+import { BETA1, BETA2, adamUpdate, createAdam, type Adam } from './adam.ts';
 
 export type AdaptMode = 'per-label' | 'global';
 export type EarlyStopping = 'loss' | 'map' | 'gap';
@@ -168,113 +169,6 @@ export function resolveAdaptOptions(options: Partial<AdaptOptions> = {}): AdaptO
     if (typeof o[key] !== 'boolean') throw bad(`${key} must be true or false`);
   }
   return o;
-}
-
-/**
- * Caps the cells trained on per label and outcome (see AdaptOptions.maxCellsPerClass): the
- * hardest half by zero-shot cosine (highest for negatives, lowest for positives) and a seeded
- * random sample of the rest, each sampled cell weighted for the ones it stands for.
- */
-function sampleCells(
-  prepared: PreparedInput,
-  entries: Int32Array,
-  options: AdaptOptions,
-): { chosen: Int32Array; weights: Map<number, number> | null } {
-  const cap = options.maxCellsPerClass;
-  const { table, cos0 } = prepared;
-  if (cap === null) return { chosen: entries, weights: null };
-  const groups = new Map<number, number[]>();
-  for (const e of Int32Array.from(entries).sort()) {
-    const key = (table.label[e] ?? 0) * 2 + (table.y[e] === 1 ? 1 : 0);
-    const list = groups.get(key);
-    if (list === undefined) groups.set(key, [e]);
-    else list.push(e);
-  }
-  if (![...groups.values()].some((list) => list.length > cap)) {
-    return { chosen: entries, weights: null };
-  }
-  const random = createRandom(options.seed + 2);
-  const chosen: number[] = [];
-  const weights = new Map<number, number>();
-  for (const [key, list] of groups) {
-    if (list.length <= cap) {
-      chosen.push(...list);
-      continue;
-    }
-    const positive = key % 2 === 1;
-    const hard = [...list].sort(
-      (a, b) => ((cos0[b] ?? 0) - (cos0[a] ?? 0)) * (positive ? -1 : 1) || a - b,
-    );
-    const keep = Math.floor(cap / 2);
-    chosen.push(...hard.slice(0, keep));
-    const rest = Int32Array.from(hard.slice(keep));
-    shuffleInPlace(rest, random);
-    const take = cap - keep;
-    for (const e of rest.subarray(0, take)) {
-      chosen.push(e);
-      weights.set(e, rest.length / take);
-    }
-  }
-  return { chosen: Int32Array.from(chosen).sort(), weights };
-}
-
-/** The photos of `entries` (indices into the table), split by a seeded shuffle. */
-function splitValidation(
-  prepared: PreparedInput,
-  entries: Int32Array,
-  options: AdaptOptions,
-): { train: Int32Array; validation: Int32Array; photos: number } | null {
-  const { table } = prepared;
-  const photos = Int32Array.from(new Set(Array.from(entries, (e) => table.photo[e] ?? 0))).sort();
-  if (photos.length < Math.max(2, options.minValidationPhotos)) return null;
-  shuffleInPlace(photos, createRandom(options.seed));
-  const held = Math.max(1, Math.round(options.validationFraction * photos.length));
-  const isHeld = new Uint8Array(prepared.numPhotos);
-  for (let k = 0; k < held; k++) isHeld[photos[k] ?? 0] = 1;
-  const train = entries.filter((e) => isHeld[table.photo[e] ?? 0] === 0);
-  const validation = entries.filter((e) => isHeld[table.photo[e] ?? 0] === 1);
-  return { train, validation, photos: held };
-}
-
-interface Adam {
-  readonly grad: Params;
-  readonly m1: Params;
-  readonly m2: Params;
-  step: number;
-}
-
-function createAdam(problem: Problem): Adam {
-  return {
-    grad: createParams(problem),
-    m1: createParams(problem),
-    m2: createParams(problem),
-    step: 0,
-  };
-}
-
-const BETA1 = 0.9;
-const BETA2 = 0.95;
-const EPSILON = 1e-8;
-
-function adamUpdate(
-  x: Float64Array,
-  g: Float64Array,
-  m1: Float64Array,
-  m2: Float64Array,
-  lr: number,
-  c1: number,
-  c2: number,
-  from = 0,
-  to = x.length,
-): void {
-  for (let i = from; i < to; i++) {
-    const gi = g[i] ?? 0;
-    const a = BETA1 * (m1[i] ?? 0) + (1 - BETA1) * gi;
-    const b = BETA2 * (m2[i] ?? 0) + (1 - BETA2) * gi * gi;
-    m1[i] = a;
-    m2[i] = b;
-    x[i] = (x[i] ?? 0) - (lr * (a / c1)) / (Math.sqrt(b / c2) + EPSILON);
-  }
 }
 
 /**

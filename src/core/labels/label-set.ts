@@ -2,7 +2,7 @@
  * Labels: the model of a label, validation, the JSON file format and the 120 defaults.
  * Every import path ends in `toLabels`, so the rules (ids, duplicates, lengths) live in one place.
  */
-import { MumicError } from '../errors.ts';
+import { MumicError, isRecord } from '../errors.ts';
 import defaultLabelFile from './default-labels.json' with { type: 'json' };
 
 export interface Label {
@@ -123,9 +123,6 @@ export function appendLabels(current: readonly Label[], added: readonly Label[])
   }
   return [...current, ...added];
 }
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Validates a parsed `{ version: 1, labels: [...] }` value. */
 export function labelsFromJsonValue(value: unknown): Label[] {

@@ -1,0 +1,227 @@
+/**
+ * The app's IndexedDB: ONE database, a store per kind (image and label embeddings, photos,
+ * feedback, heads, settings), so a photo's record and its embedding are written in one
+ * transaction. Keys come from core/cache-keys.ts. Every failure becomes StorageQuotaExceeded or
+ * StorageFailed (core/storage-errors.ts). The IDBFactory is passed in: fake-indexeddb in tests.
+ */
+import { promisifyRequest } from 'idb-keyval';
+import type { PhotoFeedback } from '../core/adapt/feedback-file.ts';
+import { STORE_SCHEMA, photoKey, type PhotoScope } from '../core/cache-keys.ts';
+import { storageError } from '../core/storage-errors.ts';
+import { migrateLegacy } from './legacy.ts';
+import type { MumicStore, StoredHead, StoredPhoto } from './types.ts';
+
+export const DB_NAME = 'mumic';
+/**
+ * The database's schema version. Raise it with a step in `upgrade` for every change of stores or
+ * key shapes; a step either converts the older data or deletes it, never leaves it unread.
+ */
+export const DB_VERSION = 1;
+
+export const STORES = ['images', 'labels', 'photos', 'feedback', 'heads', 'settings'] as const;
+export type StoreName = (typeof STORES)[number];
+
+function upgrade(db: IDBDatabase, oldVersion: number): void {
+  // Version 1: one store per kind (before it, one database per kind: see legacy.ts).
+  if (oldVersion < 1) for (const name of STORES) db.createObjectStore(name);
+}
+
+export async function openDatabase(factory: IDBFactory = indexedDB): Promise<IDBDatabase> {
+  const request = factory.open(DB_NAME, DB_VERSION);
+  request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
+  const db = await promisifyRequest(request);
+  // Another tab upgrading the schema: let it, this one reopens on its next use.
+  db.onversionchange = () => db.close();
+  await migrateLegacy(factory, db);
+  return db;
+}
+
+const mutable = (key: readonly IDBValidKey[]): IDBValidKey[] => [...key];
+
+/**
+ * Feedback is keyed by [content hash, label id]: one answer per cell, whatever the model (it is
+ * about the picture, not about an embedding).
+ */
+const feedbackKey = (f: Pick<PhotoFeedback, 'hash' | 'label'>): IDBValidKey[] => [f.hash, f.label];
+
+/** Every key of a model id: all the stores' keys are arrays with the model id third. */
+const modelRange = (kind: string, model: string): IDBKeyRange =>
+  IDBKeyRange.bound([kind, STORE_SCHEMA, model], [kind, STORE_SCHEMA, model, []]);
+
+type Stores = Record<StoreName, IDBObjectStore>;
+
+export class IdbStore implements MumicStore {
+  private dbPromise: Promise<IDBDatabase> | undefined;
+
+  constructor(private readonly factory: IDBFactory = indexedDB) {}
+
+  private db(): Promise<IDBDatabase> {
+    this.dbPromise ??= openDatabase(this.factory).catch((error: unknown) => {
+      this.dbPromise = undefined;
+      throw error;
+    });
+    return this.dbPromise;
+  }
+
+  /** Runs `job` in one transaction over `names`; resolves when the transaction commits. */
+  private async tx<T>(
+    what: string,
+    mode: IDBTransactionMode,
+    names: readonly StoreName[],
+    job: (stores: Stores) => Promise<T> | T,
+  ): Promise<T> {
+    try {
+      const db = await this.db();
+      const t = db.transaction([...names], mode);
+      const done = new Promise<void>((resolve, reject) => {
+        t.oncomplete = () => resolve();
+        t.onabort = t.onerror = () => reject(t.error ?? new Error('transaction aborted'));
+      });
+      done.catch(() => undefined);
+      const stores = Object.fromEntries(names.map((n) => [n, t.objectStore(n)])) as Stores;
+      let result: T;
+      try {
+        result = await job(stores);
+      } catch (error) {
+        // All or nothing: what the job already put must not commit without the rest.
+        try {
+          t.abort();
+        } catch {
+          // Already finished.
+        }
+        throw error;
+      }
+      await done;
+      return result;
+    } catch (cause) {
+      throw storageError(cause, { what, action: mode === 'readonly' ? 'read' : 'store' });
+    }
+  }
+
+  private getMany(
+    what: string,
+    name: StoreName,
+    keys: readonly (readonly IDBValidKey[])[],
+  ): Promise<(Float32Array | undefined)[]> {
+    if (keys.length === 0) return Promise.resolve([]);
+    return this.tx(what, 'readonly', [name], (s) =>
+      Promise.all(
+        keys.map((k) => promisifyRequest(s[name].get(mutable(k)) as IDBRequest<Float32Array>)),
+      ),
+    );
+  }
+
+  private deleteMany(
+    what: string,
+    name: StoreName,
+    keys: readonly (readonly IDBValidKey[])[],
+  ): Promise<void> {
+    if (keys.length === 0) return Promise.resolve();
+    return this.tx(what, 'readwrite', [name], (s) => {
+      for (const k of keys) s[name].delete(mutable(k));
+    });
+  }
+
+  getImageEmbeddings: MumicStore['getImageEmbeddings'] = (keys) =>
+    this.getMany('image embeddings', 'images', keys);
+
+  deleteImageEmbeddings: MumicStore['deleteImageEmbeddings'] = (keys) =>
+    this.deleteMany('image embeddings', 'images', keys);
+
+  getLabelEmbeddings: MumicStore['getLabelEmbeddings'] = (keys) =>
+    this.getMany('label embeddings', 'labels', keys);
+
+  putLabelEmbeddings: MumicStore['putLabelEmbeddings'] = (entries) => {
+    if (entries.length === 0) return Promise.resolve();
+    return this.tx('label embeddings', 'readwrite', ['labels'], (s) => {
+      for (const [k, v] of entries) s.labels.put(v, mutable(k));
+    });
+  };
+
+  listPhotos(scope: PhotoScope): Promise<StoredPhoto[]> {
+    return this.tx('photos', 'readonly', ['photos'], async (s) => {
+      // Keys are [...scope, id]: a prefix range. Arrays sort after strings, so [...scope, []] is
+      // above every [...scope, id].
+      const range = IDBKeyRange.bound([...scope], [...scope, []]);
+      const all = await promisifyRequest(s.photos.getAll(range) as IDBRequest<StoredPhoto[]>);
+      return all.sort((a, b) => a.seq - b.seq);
+    });
+  }
+
+  putPhotos: MumicStore['putPhotos'] = (scope, photos, embeddings = []) => {
+    if (photos.length === 0 && embeddings.length === 0) return Promise.resolve();
+    return this.tx('photos and their embeddings', 'readwrite', ['photos', 'images'], (s) => {
+      for (const [k, v] of embeddings) s.images.put(v, mutable(k));
+      for (const p of photos) s.photos.put(p, mutable(photoKey(scope, p.id)));
+    });
+  };
+
+  deletePhotos(scope: PhotoScope, ids: readonly string[]): Promise<void> {
+    return this.deleteMany(
+      'photos',
+      'photos',
+      ids.map((id) => photoKey(scope, id)),
+    );
+  }
+
+  listFeedback(): Promise<PhotoFeedback[]> {
+    return this.tx('feedback', 'readonly', ['feedback'], (s) =>
+      promisifyRequest(s.feedback.getAll() as IDBRequest<PhotoFeedback[]>),
+    );
+  }
+
+  putFeedback(entries: readonly PhotoFeedback[]): Promise<void> {
+    if (entries.length === 0) return Promise.resolve();
+    return this.tx('feedback', 'readwrite', ['feedback'], (s) => {
+      for (const f of entries) s.feedback.put(f, feedbackKey(f));
+    });
+  }
+
+  deleteFeedback(cells: readonly Pick<PhotoFeedback, 'hash' | 'label'>[]): Promise<void> {
+    return this.deleteMany('feedback', 'feedback', cells.map(feedbackKey));
+  }
+
+  getHead(scope: PhotoScope): Promise<StoredHead | undefined> {
+    return this.tx('the adapted head', 'readonly', ['heads'], (s) =>
+      promisifyRequest(s.heads.get(mutable(scope)) as IDBRequest<StoredHead | undefined>),
+    );
+  }
+
+  putHead(scope: PhotoScope, head: StoredHead): Promise<void> {
+    return this.tx('the adapted head', 'readwrite', ['heads'], (s) => {
+      s.heads.put(head, mutable(scope));
+    });
+  }
+
+  deleteHead(scope: PhotoScope): Promise<void> {
+    return this.deleteMany('the adapted head', 'heads', [scope]);
+  }
+
+  deleteModelData(model: string): Promise<void> {
+    const names = ['images', 'labels', 'photos', 'heads'] as const;
+    return this.tx("the model's stored data", 'readwrite', names, (s) => {
+      s.images.delete(modelRange('image', model));
+      s.labels.delete(modelRange('label', model));
+      s.photos.delete(modelRange('photo', model));
+      s.heads.delete(modelRange('photo', model));
+    });
+  }
+
+  getSetting(key: string): Promise<unknown> {
+    return this.tx('settings', 'readonly', ['settings'], (s) =>
+      promisifyRequest(s.settings.get(key) as IDBRequest<unknown>),
+    );
+  }
+
+  putSetting(key: string, value: unknown): Promise<void> {
+    return this.tx('settings', 'readwrite', ['settings'], (s) => {
+      s.settings.put(value, key);
+    });
+  }
+
+  clearEverything(): Promise<void> {
+    return this.tx('everything (clearing)', 'readwrite', STORES, (s) => {
+      for (const name of STORES) s[name].clear();
+    });
+  }
+}

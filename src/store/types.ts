@@ -1,0 +1,51 @@
+// What the worker keeps, as one interface: the browser passes its IndexedDB (store/idb-store.ts),
+// tests a store over fake-indexeddb. Every failure is a MumicError (StorageQuotaExceeded or
+// StorageFailed).
+import type { PhotoFeedback } from '../core/adapt/feedback-file.ts';
+import type { MumicHead } from '../core/adapt/head.ts';
+import type { ImageEmbeddingKey, LabelEmbeddingKey, PhotoScope } from '../core/cache-keys.ts';
+import type { PhotoRecord } from '../shared/worker-api.ts';
+
+/** A photo as stored: the worker's record of it, enough to show it and its error after a reload. */
+export type StoredPhoto = PhotoRecord;
+
+/** A head kept for a photo scope, and whether it was trained here or imported from a file. */
+export interface StoredHead {
+  head: MumicHead;
+  source: 'trained' | 'imported';
+}
+
+export type VectorEntry<K> = readonly [K, Float32Array];
+
+export interface MumicStore {
+  getImageEmbeddings(keys: readonly ImageEmbeddingKey[]): Promise<(Float32Array | undefined)[]>;
+  deleteImageEmbeddings(keys: readonly ImageEmbeddingKey[]): Promise<void>;
+  getLabelEmbeddings(keys: readonly LabelEmbeddingKey[]): Promise<(Float32Array | undefined)[]>;
+  putLabelEmbeddings(entries: readonly VectorEntry<LabelEmbeddingKey>[]): Promise<void>;
+
+  /** Every photo of a scope (model id + vision dtype), in the order they were added. */
+  listPhotos(scope: PhotoScope): Promise<StoredPhoto[]>;
+  /** Photo records and their new image embeddings, in one transaction. */
+  putPhotos(
+    scope: PhotoScope,
+    photos: readonly StoredPhoto[],
+    embeddings?: readonly VectorEntry<ImageEmbeddingKey>[],
+  ): Promise<void>;
+  deletePhotos(scope: PhotoScope, ids: readonly string[]): Promise<void>;
+
+  listFeedback(): Promise<PhotoFeedback[]>;
+  putFeedback(entries: readonly PhotoFeedback[]): Promise<void>;
+  deleteFeedback(cells: readonly Pick<PhotoFeedback, 'hash' | 'label'>[]): Promise<void>;
+
+  getHead(scope: PhotoScope): Promise<StoredHead | undefined>;
+  putHead(scope: PhotoScope, head: StoredHead): Promise<void>;
+  deleteHead(scope: PhotoScope): Promise<void>;
+
+  /** Photos (every dtype), image embeddings, label vectors and heads of a model id. */
+  deleteModelData(model: string): Promise<void>;
+
+  getSetting(key: string): Promise<unknown>;
+  putSetting(key: string, value: unknown): Promise<void>;
+  /** Everything: photos, thumbnails, embeddings, feedback, heads, settings. */
+  clearEverything(): Promise<void>;
+}

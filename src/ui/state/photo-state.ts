@@ -1,0 +1,350 @@
+// The photos on the page: taking files in, the batch queue (one classify call at a time, in
+// chunks), results streaming in, removal, and what the grid shows (filtered and sorted).
+import { judgeInputFile } from '../../core/image-files.ts';
+import { toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
+import type {
+  BatchProgress,
+  BatchUpdate,
+  PhotoInput,
+  PhotoRecord,
+  ScoreTable,
+} from '../../shared/worker-api.ts';
+import type { App } from '../app.ts';
+import type { Collected, Picked } from '../collect-files.ts';
+import { plural } from '../format.ts';
+import { ScoreColumns, type LabelScoreView } from './score-columns.ts';
+
+export interface PhotoView {
+  /** The page's handle (ids come from the worker once the file is hashed). */
+  key: number;
+  id: string | undefined;
+  /** SHA-256 of the content (what feedback is keyed by), once the worker has hashed it. */
+  hash: string | undefined;
+  name: string;
+  path: string;
+  size: number;
+  /** The original file, this session only (after a reload only the thumbnail is kept). */
+  file: File | undefined;
+  state: 'queued' | 'done' | 'error';
+  thumbUrl: string | undefined;
+  error: ErrorInfo | undefined;
+  row: { version: number; scores: Float32Array; cosines: Float32Array } | undefined;
+}
+
+export interface SkippedFile {
+  name: string;
+  path: string;
+  reason: string;
+}
+
+export interface BatchView extends BatchProgress {
+  running: boolean;
+  cancelling: boolean;
+  queued: number;
+}
+
+/** Files sent to the worker per classify call (see pump). */
+const INPUT_CHUNK = 24;
+
+const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+
+export class PhotoState {
+  photos: PhotoView[] = [];
+  skipped: SkippedFile[] = [];
+  batch: BatchView | undefined;
+  /** Stored photos are in (new ones wait for them, so a stored photo keeps its place). */
+  restored = false;
+  private nextKey = 1;
+  private readonly byKey = new Map<number, PhotoView>();
+  private readonly byId = new Map<string, PhotoView>();
+  private queue: PhotoView[] = [];
+  private readonly scores = new ScoreColumns();
+  private readonly staleIds = new Set<string>();
+
+  constructor(private readonly app: App) {}
+
+  photo(key: number): PhotoView | undefined {
+    return this.byKey.get(key);
+  }
+
+  restoreFrom(records: PhotoRecord[], table: ScoreTable): void {
+    for (const record of records.sort((a, b) => a.seq - b.seq)) {
+      if (this.byId.has(record.id)) continue;
+      const view = this.newView(record.name, record.path, record.size, undefined);
+      this.photos.push(view);
+      this.applyRecord(view, record);
+    }
+    this.applyTable(table);
+  }
+
+  /** Takes the images of a drop, paste or pick; lists the rest with the reason. */
+  add(collected: Collected): void {
+    for (const u of collected.unreadable) {
+      this.skipped.push({ name: baseName(u.path), path: u.path, reason: u.reason });
+    }
+    if (collected.truncated) {
+      this.app.messages.notifyInfo(`Only the first ${collected.files.length} files were taken.`);
+    }
+    const taken: Picked[] = [];
+    for (const picked of collected.files) {
+      const verdict = judgeInputFile(picked.path, picked.file.type);
+      if (verdict.take) taken.push(picked);
+      else this.skipped.push({ name: picked.file.name, path: picked.path, reason: verdict.reason });
+    }
+    for (const { file, path } of taken) {
+      // Not file.size: for a file on disk that is a file-system look-up on this thread; the
+      // worker reports the size.
+      const view = this.newView(file.name, path, 0, file);
+      this.photos.push(view);
+      this.queue.push(view);
+    }
+    this.app.changed();
+    void this.pump();
+  }
+
+  private newView(name: string, path: string, size: number, file: File | undefined): PhotoView {
+    const view: PhotoView = {
+      key: this.nextKey++,
+      id: undefined,
+      hash: undefined,
+      name,
+      path,
+      size,
+      file,
+      state: 'queued',
+      thumbUrl: undefined,
+      error: undefined,
+      row: undefined,
+    };
+    this.byKey.set(view.key, view);
+    return view;
+  }
+
+  /** Runs queued photos through the worker, one classify call at a time. */
+  async pump(): Promise<void> {
+    const { app } = this;
+    if (app.modelPhase === 'failed') {
+      // Nothing can be tagged: say so on each waiting photo.
+      for (const v of this.queue) {
+        v.state = 'error';
+        v.error = app.modelError ?? { name: 'ModelNotLoaded', message: '' };
+      }
+      this.queue = [];
+      app.changed();
+      return;
+    }
+    if (app.modelPhase !== 'ready' || !this.restored || this.batch?.running) return;
+    if (this.queue.length === 0) return;
+    const started = performance.now();
+    /** Totals of the chunks already finished in this batch. */
+    const before = { done: 0, encoded: 0, fromCache: 0, failed: 0 };
+    let inFlight = 0;
+    let cancelled = 0;
+    const progress = (p?: BatchProgress): BatchView => ({
+      done: before.done + (p?.done ?? 0),
+      total: before.done + inFlight + this.queue.length,
+      encoded: before.encoded + (p?.encoded ?? 0),
+      fromCache: before.fromCache + (p?.fromCache ?? 0),
+      failed: before.failed + (p?.failed ?? 0),
+      elapsedMs: performance.now() - started,
+      running: true,
+      cancelling: this.batch?.cancelling ?? false,
+      queued: this.queue.length,
+    });
+    this.batch = progress();
+    app.changed();
+    while (this.queue.length > 0 && !this.batch.cancelling) {
+      // A chunk per call: posting a File costs the main thread a file-system look-up (~0.5 ms),
+      // so a thousand files at once would freeze the page; chunks spread that out.
+      const views = this.queue
+        .splice(0, INPUT_CHUNK)
+        .filter((v) => v.file && this.byKey.has(v.key));
+      inFlight = views.length;
+      if (views.length === 0) continue;
+      const inputs: PhotoInput[] = views.map((v) => ({
+        key: v.key,
+        file: v.file as File,
+        name: v.name,
+        path: v.path,
+      }));
+      let chunkDone = false;
+      try {
+        const summary = await app.bridge.classify(inputs, (u) => {
+          this.onUpdate(u);
+          // The worker answers after its last update; a late one must not undo the totals.
+          if (!chunkDone) this.batch = progress(u.progress);
+        });
+        chunkDone = true;
+        app.counters = summary.counters;
+        for (const key of summary.cancelled) this.dropView(key);
+        cancelled += summary.cancelled.length;
+        before.done += summary.progress.done;
+        before.encoded += summary.progress.encoded;
+        before.fromCache += summary.progress.fromCache;
+        before.failed += summary.progress.failed;
+      } catch (error) {
+        chunkDone = true;
+        app.messages.notify(error);
+        for (const v of views) {
+          if (v.state === 'queued') {
+            v.state = 'error';
+            v.error = toErrorInfo(error);
+          }
+        }
+      }
+      inFlight = 0;
+      this.batch = progress();
+      app.changed();
+    }
+    if (this.batch.cancelling) {
+      cancelled += this.queue.length;
+      for (const v of this.queue.splice(0)) this.dropView(v.key);
+      app.messages.notifyInfo(
+        `Cancelled: ${plural(cancelled, 'photo was', 'photos were')} not tagged.`,
+      );
+    }
+    this.batch = { ...progress(), running: false, cancelling: false };
+    app.changed();
+  }
+
+  private onUpdate(u: BatchUpdate): void {
+    for (const { key, record } of u.photos) {
+      let view = this.byKey.get(key);
+      if (!view) continue;
+      const existing = this.byId.get(record.id);
+      if (existing && existing !== view) {
+        // The same file again: it keeps its place; the new tile goes.
+        existing.file = view.file;
+        this.dropView(view.key);
+        view = existing;
+      }
+      this.applyRecord(view, record);
+    }
+    this.applyTable(u.table);
+    this.app.counters = u.counters;
+    if (u.storageError) this.app.messages.warnStorage(u.storageError);
+    this.app.changed();
+  }
+
+  private applyRecord(view: PhotoView, record: PhotoRecord): void {
+    if (view.id !== undefined && view.id !== record.id) this.byId.delete(view.id);
+    view.id = record.id;
+    view.hash = record.hash;
+    view.size = record.size;
+    this.byId.set(record.id, view);
+    view.error = record.error;
+    view.state = record.error ? 'error' : 'done';
+    if (record.thumbnail) {
+      if (view.thumbUrl) URL.revokeObjectURL(view.thumbUrl);
+      view.thumbUrl = URL.createObjectURL(record.thumbnail);
+    }
+    if (record.error) view.row = undefined;
+  }
+
+  applyTable(table: ScoreTable): void {
+    const stale = this.scores.apply(table, (id) => this.byId.get(id));
+    if (stale.length > 0) {
+      // Scored just before the labels changed: ask again.
+      for (const id of stale) this.staleIds.add(id);
+      void this.rescoreStale();
+    }
+  }
+
+  private async rescoreStale(): Promise<void> {
+    await Promise.resolve();
+    const ids = [...this.staleIds];
+    this.staleIds.clear();
+    if (ids.length === 0) return;
+    try {
+      this.applyTable(await this.app.bridge.scorePhotos(ids));
+      this.app.changed();
+    } catch (error) {
+      this.app.messages.notify(error);
+    }
+  }
+
+  private dropView(key: number): void {
+    const view = this.byKey.get(key);
+    if (!view) return;
+    this.byKey.delete(key);
+    if (view.id !== undefined && this.byId.get(view.id) === view) this.byId.delete(view.id);
+    if (view.thumbUrl) URL.revokeObjectURL(view.thumbUrl);
+    this.photos = this.photos.filter((p) => p !== view);
+    if (this.app.detailKey === key) this.app.detailKey = undefined;
+  }
+
+  async cancel(): Promise<void> {
+    if (this.batch?.running) {
+      // The running chunk stops at its next photo or batch; pump drops the rest of the queue.
+      this.batch = { ...this.batch, cancelling: true };
+      this.app.changed();
+      await this.app.bridge.cancel();
+    } else {
+      for (const v of this.queue.splice(0)) this.dropView(v.key);
+      this.app.changed();
+    }
+  }
+
+  async removePhoto(key: number): Promise<void> {
+    const view = this.byKey.get(key);
+    if (!view) return;
+    this.queue = this.queue.filter((v) => v !== view);
+    this.dropView(key);
+    this.app.changed();
+    if (view.id !== undefined) {
+      try {
+        await this.app.bridge.removePhotos([view.id]);
+      } catch (error) {
+        this.app.messages.notify(error);
+      }
+    }
+  }
+
+  /** Drops every photo and what was skipped (everything is being cleared). */
+  dropAll(): void {
+    for (const view of [...this.photos]) this.dropView(view.key);
+    this.skipped = [];
+  }
+
+  // ---- what is shown -----------------------------------------------------------------------
+
+  /** Every enabled label's score for a photo, best first (empty before it is scored). */
+  scoresOf(view: PhotoView): LabelScoreView[] {
+    const { labels, disabled } = this.app.labelSet;
+    return this.scores.scoresOf(view, labels, disabled);
+  }
+
+  scoreOf(view: PhotoView, labelId: string): number | undefined {
+    return this.scores.scoreOf(view, labelId);
+  }
+
+  /** How many labels of the current set a photo has no score for yet (a label just added). */
+  missingScores(view: PhotoView): number {
+    return this.scores.missingScores(view, this.app.labelSet.labels);
+  }
+
+  /** The photos to show: filtered by label (above threshold), then sorted. */
+  visiblePhotos(): PhotoView[] {
+    const { filterLabel, threshold, sort, labelSet } = this.app;
+    let list = this.photos;
+    if (filterLabel) {
+      list = list.filter((p) => (this.scoreOf(p, filterLabel) ?? -1) >= threshold);
+    }
+    if (sort === 'name') {
+      list = [...list].sort((a, b) => a.path.localeCompare(b.path));
+    } else if (sort === 'score') {
+      const key = (p: PhotoView): number =>
+        filterLabel
+          ? (this.scoreOf(p, filterLabel) ?? -1)
+          : this.scores.bestScore(p, labelSet.labels, labelSet.disabled);
+      const keys = new Map(list.map((p) => [p, key(p)]));
+      list = [...list].sort((a, b) => (keys.get(b) ?? -1) - (keys.get(a) ?? -1));
+    }
+    return list;
+  }
+
+  /** Per label, how many photos score at or above the threshold. */
+  labelCounts(): Map<string, number> {
+    return this.scores.counts(this.photos, this.app.labelSet.labels, this.app.threshold);
+  }
+}

@@ -1,0 +1,186 @@
+// The results: the toolbar (threshold, filter, sort, exports, clear all) and the grid of tiles,
+// drawn a few tiles per render so a drop of hundreds of photos never blocks a frame.
+import { html, nothing, type TemplateResult } from 'lit-html';
+import { guard } from 'lit-html/directives/guard.js';
+import { live } from 'lit-html/directives/live.js';
+import { repeat } from 'lit-html/directives/repeat.js';
+import { PAGE_SIZE, type App, type SortOrder } from '../app.ts';
+import { exportResults } from '../state/exports.ts';
+import { photoTile } from './tile.ts';
+import type { ViewHost } from './view-host.ts';
+
+/** New tiles drawn per render: a drop of hundreds of photos is drawn over a few frames. */
+const TILES_PER_RENDER = 12;
+
+export class ResultsView {
+  /** How many tiles may be drawn (grows by TILES_PER_RENDER per render). */
+  private tileBudget = TILES_PER_RENDER;
+
+  constructor(
+    private readonly app: App,
+    private readonly host: ViewHost,
+    private readonly openDetail: (key: number) => void,
+  ) {}
+
+  render(): TemplateResult {
+    const { app } = this;
+    const all = app.library.photos;
+    const visible = app.library.visiblePhotos();
+    const page = visible.slice(0, Math.min(app.shown, this.tileBudget));
+    if (page.length < Math.min(app.shown, visible.length)) {
+      // More to draw: the next render draws the next few.
+      this.tileBudget = page.length + TILES_PER_RENDER;
+      queueMicrotask(() => this.host.update());
+    }
+    const failed = all.filter((p) => p.state === 'error').length;
+    const counts = app.library.labelCounts();
+    const filterLabel = app.filterLabel ? app.labelSet.label(app.filterLabel) : undefined;
+    const filterOptions = app.labelSet.enabledLabels
+      .filter((l) => (counts.get(l.id) ?? 0) > 0 || l.id === app.filterLabel)
+      .sort((a, b) => (counts.get(b.id) ?? 0) - (counts.get(a.id) ?? 0));
+    const scored = all.some((p) => p.state !== 'queued');
+    return html`<section class="results" aria-labelledby="photos-title">
+      <div class="results-head">
+        <h2 id="photos-title" tabindex="-1">Photos <span class="count">${all.length}</span></h2>
+        ${failed > 0 ? html`<span class="muted">${failed} could not be read</span>` : nothing}
+      </div>
+      <div class="toolbar">
+        <div class="field threshold">
+          <label for="threshold">Threshold</label>
+          <input
+            id="threshold"
+            type="range"
+            min="0"
+            max="1"
+            step="0.01"
+            .value=${live(String(app.threshold))}
+            aria-describedby="threshold-help"
+            @input=${(e: Event) => {
+              app.setThreshold(Number((e.target as HTMLInputElement).value));
+              this.host.renderNow();
+            }}
+          />
+          <output for="threshold">${app.threshold.toFixed(2)}</output>
+          <span id="threshold-help" class="visually-hidden"
+            >Labels scoring at least this much are shown under each photo.</span
+          >
+        </div>
+        <div class="field">
+          <label for="filter">Show</label>
+          <select
+            id="filter"
+            @change=${(e: Event) => {
+              app.filterLabel = (e.target as HTMLSelectElement).value;
+              app.shown = PAGE_SIZE;
+              this.host.update();
+            }}
+          >
+            <option value="" ?selected=${!app.filterLabel}>All photos</option>
+            ${filterOptions.map(
+              (l) =>
+                html`<option value=${l.id} ?selected=${l.id === app.filterLabel}>
+                  ${l.name} (${counts.get(l.id) ?? 0})
+                </option>`,
+            )}
+          </select>
+        </div>
+        <div class="field">
+          <label for="sort">Sort by</label>
+          <select
+            id="sort"
+            @change=${(e: Event) => {
+              app.sort = (e.target as HTMLSelectElement).value as SortOrder;
+              this.host.update();
+            }}
+          >
+            <option value="added" ?selected=${app.sort === 'added'}>Order added</option>
+            <option value="name" ?selected=${app.sort === 'name'}>Name</option>
+            <option value="score" ?selected=${app.sort === 'score'}>
+              ${filterLabel ? `Score of “${filterLabel.name}”` : 'Best score'}
+            </option>
+          </select>
+        </div>
+        <div class="actions">
+          ${(['csv', 'json'] as const).map(
+            (format) =>
+              html`<button
+                type="button"
+                id=${`export-${format}`}
+                ?disabled=${!scored}
+                @click=${() => exportResults(app, format)}
+              >
+                Export ${format.toUpperCase()}
+              </button>`,
+          )}
+          <button
+            type="button"
+            id="clear-all"
+            class="danger"
+            @click=${() => {
+              if (
+                confirm(
+                  'Delete all photos, results, stored embeddings, your labels, answers and adapted labels from this browser?',
+                )
+              ) {
+                void app.clearAll();
+              }
+            }}
+          >
+            Clear all
+          </button>
+        </div>
+      </div>
+      ${
+        all.length === 0
+          ? html`<div class="empty">
+              <p><strong>No photos yet.</strong></p>
+              <p>
+                Add some above. Each photo is scored against every label on its own, so a photo can
+                be “Bathroom”, “Bathtub” and “Sea view” at once. Labels scoring above the threshold
+                appear under it; click a photo to see all its scores.
+              </p>
+            </div>`
+          : visible.length === 0
+            ? html`<p class="empty">No photo has “${filterLabel?.name}” above the threshold.</p>`
+            : nothing
+      }
+      <ul class="grid" aria-label="Photos">
+        ${repeat(
+          page,
+          (p) => p.key,
+          // A tile is redrawn only when something it shows changed.
+          (p) =>
+            guard(
+              [
+                p.state,
+                p.row,
+                p.thumbUrl,
+                p.error,
+                app.threshold,
+                app.labelSet.labels,
+                app.labelSet.disabledRevision,
+                app.modelPhase,
+                app.learning.revision,
+              ],
+              () => photoTile(app, p, this.openDetail),
+            ),
+        )}
+      </ul>
+      ${
+        visible.length > app.shown
+          ? html`<button
+              type="button"
+              class="more"
+              @click=${() => {
+                app.shown += PAGE_SIZE;
+                this.host.update();
+              }}
+            >
+              Show ${Math.min(PAGE_SIZE, visible.length - app.shown)} more of
+              ${visible.length - app.shown}
+            </button>`
+          : nothing
+      }
+    </section>`;
+  }
+}

@@ -1,0 +1,200 @@
+// Models capability: the one loaded model (folder, tokenizer, encoder sessions), the prepare
+// thread that decodes beside it, and the worker's counters. Other capabilities ask it for the
+// model (`require`) and run the encoders through it, so every run is counted.
+import { embedImages, type ImageEmbedder } from '../../core/embed-images.ts';
+import { MumicError, hasErrorName } from '../../core/errors.ts';
+import { runBatchSize } from '../../core/model-files.ts';
+import { loadModelFolder, type ModelInfo } from '../../core/model-folder.ts';
+import { createTokenizer } from '../../core/tokenize.ts';
+import type { LoadProgress, ModelSource } from '../../core/types.ts';
+import type { ImageProcessorConfig } from '../../core/preprocess-config.ts';
+import type { FallbackEncoder } from '../../runtime/fallback-encoder.ts';
+import { createWebEncoder } from '../../runtime/web.ts';
+import type {
+  Counters,
+  ImageOutcome,
+  ModelLoadRequest,
+  ModelStatus,
+  TextEmbeddings,
+  WorkerApi,
+} from '../../shared/worker-api.ts';
+import { FetchModelSource } from '../model-source-fetch.ts';
+import type { PreparedBlobs } from '../prepare-protocol.ts';
+import { PrepareThread } from '../prepare-thread.ts';
+
+export interface Loaded {
+  request: ModelLoadRequest;
+  info: ModelInfo;
+  encoder: FallbackEncoder;
+  tokenizer: ReturnType<typeof createTokenizer>;
+  source: ModelSource;
+}
+
+/** Opens a model's encoder sessions (injected: tests use a fake encoder). */
+export type EncoderFactory = (
+  source: ModelSource,
+  info: ModelInfo,
+  request: ModelLoadRequest,
+  onProgress: ((progress: LoadProgress) => void) | undefined,
+) => Promise<FallbackEncoder>;
+
+export const webEncoder: EncoderFactory = (source, info, request, onProgress) =>
+  createWebEncoder(source as FetchModelSource, info, {
+    backend: request.backend,
+    dtype: request.dtype,
+    wasmPaths: request.wasmPaths,
+    onProgress,
+  });
+
+/** Images per vision-tower run, and texts per text-tower run. */
+export const IMAGE_BATCH = 8;
+export const TEXT_BATCH = 64;
+
+/** Decodes and preprocesses blobs (PrepareThread: on a nested worker or here). */
+export interface Preparer {
+  enabled: boolean;
+  prepare(
+    blobs: readonly Blob[],
+    start: number,
+    processor: ImageProcessorConfig,
+    thumbnails?: boolean,
+  ): Promise<PreparedBlobs>;
+}
+
+/** What ModelHost opens; tests pass a fake encoder, a Node source and a fake preparer. */
+export interface ModelHostOptions {
+  encoder?: EncoderFactory | undefined;
+  source?: ((baseUrl: string) => ModelSource) | undefined;
+  preparer?: Preparer | undefined;
+}
+
+type ModelMethods = 'loadModel' | 'status' | 'embedImages' | 'embedTexts';
+
+export class ModelHost implements Pick<WorkerApi, ModelMethods> {
+  private loaded: Loaded | undefined;
+  readonly counters: Counters = { imagesEncoded: 0, textsEncoded: 0 };
+  /** Decodes and preprocesses the next batch on a nested worker while this thread runs one. */
+  readonly prepareThread: Preparer;
+  private readonly openEncoder: EncoderFactory;
+  private readonly openSource: (baseUrl: string) => ModelSource;
+  /** Told when a model is loaded (what was kept for the previous one no longer applies). */
+  onLoad: () => void = () => undefined;
+
+  constructor(options: ModelHostOptions = {}) {
+    this.openEncoder = options.encoder ?? webEncoder;
+    this.openSource = options.source ?? ((baseUrl) => new FetchModelSource(baseUrl));
+    this.prepareThread = options.preparer ?? new PrepareThread();
+  }
+
+  async loadModel(
+    request: ModelLoadRequest,
+    onProgress?: (progress: LoadProgress) => void,
+  ): Promise<ModelStatus> {
+    await this.loaded?.encoder.release();
+    this.loaded = undefined;
+    this.onLoad();
+    // With 2 cores, onnxruntime's threads already take both: a prepare worker only contends.
+    this.prepareThread.enabled =
+      request.prepareWorker ?? (globalThis.navigator?.hardwareConcurrency ?? 2) > 2;
+    const source = this.openSource(request.baseUrl);
+    const info = await loadModelFolder(source);
+    const tokenizer = createTokenizer(
+      info.tokenizer.json,
+      info.tokenizer.config,
+      info.contextLength,
+    );
+    const encoder = await this.openEncoder(source, info, request, onProgress);
+    this.loaded = { request, info, encoder, tokenizer, source };
+    return this.describe(this.loaded);
+  }
+
+  status(): Promise<ModelStatus | null> {
+    return Promise.resolve(this.loaded ? this.describe(this.loaded) : null);
+  }
+
+  async embedImages(files: Blob[]): Promise<ImageOutcome[]> {
+    const { info } = this.require();
+    const out: ImageOutcome[] = [];
+    for await (const outcomes of embedImages(files, {
+      prepare: (blobs, start) => this.prepareThread.prepare(blobs, start, info.processor),
+      batchSize: this.imageBatch(),
+      processor: info.processor,
+      embedder: this.imageEmbedder(),
+      dim: info.projectionDim,
+    })) {
+      for (const o of outcomes)
+        out[o.index] = 'error' in o ? { error: o.error } : { embedding: o.embedding };
+    }
+    return out;
+  }
+
+  async embedTexts(texts: string[]): Promise<TextEmbeddings> {
+    const { tokenizer } = this.require();
+    const tokens = tokenizer.encode(texts);
+    const embeddings = texts.length > 0 ? await this.encodeTexts(texts) : new Float32Array();
+    const inputIds = texts.map((_, i) =>
+      Array.from(tokens.inputIds.subarray(i * tokens.length, (i + 1) * tokens.length), Number),
+    );
+    return { inputIds, embeddings };
+  }
+
+  /** Images per vision run for the loaded dtype. */
+  imageBatch(): number {
+    return runBatchSize(this.require().encoder.dtypes.vision, IMAGE_BATCH);
+  }
+
+  /** The vision tower, counting each image it runs. */
+  imageEmbedder(): ImageEmbedder {
+    const { encoder } = this.require();
+    return {
+      embedImages: (pixels, batch) => {
+        this.counters.imagesEncoded += batch;
+        return encoder.embedImages(pixels, batch);
+      },
+    };
+  }
+
+  /** The text tower: [texts × dim], unnormalised. */
+  async encodeTexts(texts: string[]): Promise<Float32Array> {
+    const { encoder, tokenizer } = this.require();
+    const tokens = tokenizer.encode(texts);
+    this.counters.textsEncoded += texts.length;
+    return encoder.embedTexts(tokens);
+  }
+
+  countersNow(): Counters {
+    return { ...this.counters };
+  }
+
+  get current(): Loaded | undefined {
+    return this.loaded;
+  }
+
+  require(): Loaded {
+    if (!this.loaded) throw new MumicError('ModelNotLoaded', 'load a model first');
+    return this.loaded;
+  }
+
+  private describe({ request, info, encoder }: Loaded): ModelStatus {
+    return {
+      id: request.id,
+      backend: encoder.backend,
+      requestedBackend: request.backend ?? 'webgpu',
+      fallbackReason: encoder.reason,
+      dtypes: encoder.dtypes,
+      projectionDim: info.projectionDim,
+      contextLength: info.contextLength,
+      counters: this.countersNow(),
+    };
+  }
+}
+
+/** A model-folder file as text; undefined when the folder has no such file. */
+export async function readText(source: ModelSource, name: string): Promise<string | undefined> {
+  try {
+    return new TextDecoder().decode(await source.read(name));
+  } catch (error) {
+    if (hasErrorName(error, 'ModelFileMissing')) return undefined;
+    throw error;
+  }
+}

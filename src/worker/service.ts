@@ -1,0 +1,91 @@
+// The composition root of the worker: one instance of each capability, wired to one store and
+// one model host. Each capability implements its part of WorkerApi; `satisfies WorkerApi` below
+// checks at compile time that together they implement all of it.
+import type { LocalModelInstallRequest, WorkerApi } from '../shared/worker-api.ts';
+import type { MumicStore } from '../store/types.ts';
+import { Classify } from './classify/classify.ts';
+import { LabelBank } from './label-bank.ts';
+import { Labels } from './labels/labels.ts';
+import { Learning } from './learning/learning.ts';
+import { PhotoLibrary } from './library/library.ts';
+import { LocalModels, type LocalModelsOptions } from './local-model.ts';
+import { ModelHost, type ModelHostOptions } from './models/model-host.ts';
+
+export interface WorkerParts {
+  store: MumicStore;
+  /** Encoder sessions, model files, decoding (defaults: onnxruntime-web, fetch, PrepareThread). */
+  models?: ModelHostOptions | undefined;
+  localModels?: LocalModelsOptions | undefined;
+}
+
+/** The methods `names` of `part`, bound to it. */
+function pick<T, K extends keyof T>(part: T, ...names: K[]): Pick<T, K> {
+  const out = {} as Pick<T, K>;
+  for (const name of names) {
+    const method = part[name];
+    out[name] = (typeof method === 'function' ? method.bind(part) : method) as T[K];
+  }
+  return out;
+}
+
+export function createWorkerApi({ store, models: modelOptions, localModels }: WorkerParts) {
+  const models = new ModelHost(modelOptions);
+  const bank = new LabelBank(store);
+  const library = new PhotoLibrary(store, models, bank);
+  const labels = new Labels(bank, models, library);
+  const learning = new Learning(store, models, bank, labels, library);
+  const classify = new Classify(store, models, bank, library);
+  const folders = new LocalModels(localModels);
+  models.onLoad = () => library.forget();
+
+  /** Cross-capability methods: settings, wiping everything, and models chosen from disk. */
+  const root = {
+    getSetting: (key: string) => store.getSetting(key),
+    putSetting: (key: string, value: unknown) => store.putSetting(key, value),
+    async clearAll(): Promise<void> {
+      await classify.cancel();
+      // Behind any adapt or head import under way, so none of them stores a head after the wipe.
+      await labels.queue.run(() =>
+        learning.feedbackQueue.run(async () => {
+          bank.reset();
+          bank.setHead(undefined);
+          await library.empty();
+          await store.clearEverything();
+        }),
+      );
+    },
+    installLocalModel: (
+      request: LocalModelInstallRequest,
+      onProgress?: Parameters<WorkerApi['installLocalModel']>[1],
+    ) => folders.install(request, onProgress),
+    localModels: (modelsUrl: string) => folders.list(modelsUrl),
+    async removeLocalModel(modelsUrl: string, id: string): Promise<void> {
+      await folders.remove(modelsUrl, id);
+      // What was kept of it: photos, embeddings, label vectors and the head of that id.
+      await store.deleteModelData(id);
+      // Its id may go to another folder later: nothing kept in memory may serve that one.
+      bank.reset();
+      if (models.current?.request.id === id) library.forget();
+    },
+  };
+
+  return {
+    ...pick(models, 'loadModel', 'status', 'embedImages', 'embedTexts'),
+    ...pick(labels, 'setLabels'),
+    ...pick(library, 'restore', 'scorePhotos', 'removePhotos'),
+    ...pick(classify, 'classify', 'cancel'),
+    ...pick(
+      learning,
+      'listFeedback',
+      'setFeedback',
+      'exportFeedback',
+      'importFeedback',
+      'adapt',
+      'headState',
+      'exportHead',
+      'importHead',
+      'clearHead',
+    ),
+    ...root,
+  } satisfies WorkerApi;
+}

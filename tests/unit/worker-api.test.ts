@@ -1,0 +1,229 @@
+// The worker's capabilities without a browser: the composed WorkerApi exposed with comlink on one
+// end of a MessageChannel and wrapped on the other (as comlink's own tests do), over a store on
+// fake-indexeddb, with the real model folder's config and tokenizer (clip-tiny) and a fake image
+// encoder and decoder (the vision tower's numbers are not under test here).
+import 'fake-indexeddb/auto';
+import { expose, wrap, type Remote } from 'comlink';
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { NodeModelSource } from '../../src/cli/model-source-node.ts';
+import { imageEmbeddingKey } from '../../src/core/cache-keys.ts';
+import type { ErrorInfo } from '../../src/core/errors.ts';
+import { storageError } from '../../src/core/storage-errors.ts';
+import type { ClipEncoder } from '../../src/runtime/clip-encoder.ts';
+import { FallbackEncoder } from '../../src/runtime/fallback-encoder.ts';
+import type { BatchUpdate, LabelRef, PhotoInput, WorkerApi } from '../../src/shared/worker-api.ts';
+import { IdbStore } from '../../src/store/idb-store.ts';
+import type { MumicStore } from '../../src/store/types.ts';
+import { bridgeTo, type WorkerBridge } from '../../src/ui/bridge.ts';
+import { forComlink } from '../../src/worker/expose-api.ts';
+import type { Preparer } from '../../src/worker/models/model-host.ts';
+import { createWorkerApi } from '../../src/worker/service.ts';
+import { FIXTURE_DIR } from '../fixture.ts';
+
+const MODEL = FIXTURE_DIR;
+/** Floats per fake "image": what the fake preparer makes and the fake encoder reads. */
+const PIXELS = 16;
+
+/** An image embedding from the bytes: equal files, equal vectors; different files differ. */
+function fakeEncoder(dim: number): ClipEncoder {
+  const fake = {
+    backend: 'wasm',
+    dtypes: { vision: 'fp32', text: 'fp32' },
+    session: () => Promise.resolve(undefined),
+    embedImages: (pixels: Float32Array, batch: number) => {
+      const out = new Float32Array(batch * dim);
+      for (let i = 0; i < batch; i++)
+        for (let k = 0; k < dim; k++)
+          out[i * dim + k] = (pixels[i * PIXELS + (k % PIXELS)] ?? 0) + k / dim;
+      return Promise.resolve(out);
+    },
+    embedTexts: (tokens: { inputIds: BigInt64Array | Int32Array; batch: number }) => {
+      const out = new Float32Array(tokens.batch * dim);
+      const per = tokens.inputIds.length / tokens.batch;
+      for (let i = 0; i < tokens.batch; i++)
+        for (let k = 0; k < dim; k++)
+          out[i * dim + k] = Math.sin(Number(tokens.inputIds[i * per + (k % per)]) + k);
+      return Promise.resolve(out);
+    },
+    release: () => Promise.resolve(),
+  };
+  return fake as unknown as ClipEncoder;
+}
+
+/** Decodes "files" whose text starts with "bad" as failures; others to bytes-derived pixels. */
+const fakePreparer: Preparer = {
+  enabled: false,
+  async prepare(blobs, start) {
+    const pixels: number[] = [];
+    const indices: number[] = [];
+    const failures: { index: number; error: ErrorInfo }[] = [];
+    for (const [i, blob] of blobs.entries()) {
+      const bytes = new Uint8Array(await blob.arrayBuffer());
+      if (new TextDecoder().decode(bytes).startsWith('bad')) {
+        failures.push({ index: start + i, error: { name: 'ImageDecodeFailed', message: 'fake' } });
+        continue;
+      }
+      indices.push(start + i);
+      for (let k = 0; k < PIXELS; k++) pixels.push((bytes[k % bytes.length] ?? 0) / 255);
+    }
+    return {
+      pixels: Float32Array.from(pixels),
+      indices,
+      failures,
+      thumbnails: blobs.map(() => undefined),
+    };
+  },
+};
+
+interface Setup {
+  api: WorkerBridge;
+  store: MumicStore;
+  counted: { encoded: number };
+}
+
+const open: MessagePort[] = [];
+afterEach(() => {
+  for (const port of open.splice(0)) port.close();
+});
+
+function connect(store: MumicStore = new IdbStore(new IDBFactory())): Setup {
+  const counted = { encoded: 0 };
+  const worker = createWorkerApi({
+    store,
+    models: {
+      source: () => new NodeModelSource(MODEL),
+      preparer: fakePreparer,
+      encoder: (_source, info) => {
+        const encoder = fakeEncoder(info.projectionDim);
+        const embed = encoder.embedImages.bind(encoder);
+        encoder.embedImages = (pixels, batch) => {
+          counted.encoded += batch;
+          return embed(pixels, batch);
+        };
+        return Promise.resolve(new FallbackEncoder(encoder, null));
+      },
+    },
+  });
+  const { port1, port2 } = new MessageChannel();
+  open.push(port1, port2);
+  expose(forComlink(worker), port1);
+  const remote = wrap<WorkerApi>(port2) as Remote<WorkerApi>;
+  return { api: bridgeTo(remote, () => port2.close()), store, counted };
+}
+
+const LABELS: LabelRef[] = [
+  { id: 'pool', prompt: 'pool' },
+  { id: 'beach', prompt: 'beach' },
+];
+
+async function ready({ api }: Setup): Promise<void> {
+  await api.loadModel({ id: 'clip-tiny', baseUrl: 'unused/', wasmPaths: 'unused/' });
+  await api.setLabels(LABELS, ['a photo of a {}.']);
+}
+
+const file = (text: string, name: string, key: number): PhotoInput => ({
+  key,
+  file: new Blob([text], { type: 'image/png' }),
+  name,
+  path: `dir/${name}`,
+});
+
+async function classify(api: WorkerBridge, inputs: PhotoInput[]) {
+  const updates: BatchUpdate[] = [];
+  const summary = await api.classify(inputs, (u) => void updates.push(u));
+  return { summary, updates, photos: updates.flatMap((u) => u.photos) };
+}
+
+describe('WorkerApi over a MessageChannel', () => {
+  it('encodes one picture under two names once, and a second run takes it from the store', async () => {
+    const setup = connect();
+    await ready(setup);
+    const run = await classify(setup.api, [
+      file('picture one', 'a.png', 1),
+      file('picture one', 'copy-of-a.png', 2),
+      file('picture two', 'b.png', 3),
+      file('bad bytes', 'broken.png', 4),
+    ]);
+    expect(setup.counted.encoded).toBe(2);
+    expect(run.summary.progress).toMatchObject({ done: 4, encoded: 3, failed: 1, fromCache: 0 });
+    expect(run.photos.find((p) => p.key === 4)?.record.error?.name).toBe('ImageDecodeFailed');
+    const table = run.updates.at(-1)?.table;
+    expect(table?.labelIds).toEqual(['pool', 'beach']);
+
+    // A new worker over the same store: nothing is encoded again.
+    const again = connect(setup.store);
+    await ready(again);
+    const restored = await again.api.restore();
+    expect(restored.photos).toHaveLength(4);
+    expect(restored.table.photoIds).toHaveLength(3);
+    const second = await classify(again.api, [file('picture two', 'b-again.png', 9)]);
+    expect(again.counted.encoded).toBe(0);
+    expect(second.summary.progress.fromCache).toBe(1);
+  });
+
+  it('removing the last photo of a picture removes its embedding; a shared one stays', async () => {
+    const setup = connect();
+    await ready(setup);
+    const run = await classify(setup.api, [
+      file('shared', 'one.png', 1),
+      file('shared', 'two.png', 2),
+      file('alone', 'three.png', 3),
+    ]);
+    const idOf = (key: number) =>
+      run.photos.find((p) => p.key === key)?.record as { id: string; hash: string };
+    const status = await setup.api.status();
+    const keyOf = (key: number) =>
+      imageEmbeddingKey('clip-tiny', status?.dtypes.vision ?? 'fp32', idOf(key).hash);
+    await setup.api.removePhotos([idOf(1).id, idOf(3).id]);
+    const [shared, alone] = await setup.store.getImageEmbeddings([keyOf(2), keyOf(3)]);
+    expect(shared).toBeInstanceOf(Float32Array);
+    expect(alone).toBeUndefined();
+    expect((await setup.api.restore()).photos.map((p) => p.name)).toEqual(['two.png']);
+  });
+
+  it('a failing store: results still come, with the storage error named', async () => {
+    const store = new IdbStore(new IDBFactory());
+    const failing: MumicStore = Object.create(store) as MumicStore;
+    // What the store makes of a full quota (Firefox's name for it as well: core/storage-errors).
+    failing.putPhotos = () =>
+      Promise.reject(
+        storageError(new DOMException('full', 'NS_ERROR_DOM_QUOTA_REACHED'), { what: 'photos' }),
+      );
+    const setup = connect(failing);
+    await ready(setup);
+    const run = await classify(setup.api, [file('picture', 'p.png', 1)]);
+    expect(run.summary.progress.encoded).toBe(1);
+    expect(run.updates[0]?.table.photoIds).toHaveLength(1);
+    expect(run.updates[0]?.storageError?.name).toBe('StorageQuotaExceeded');
+  });
+
+  it('cancel stops a batch at the next boundary and names what was not done', async () => {
+    const setup = connect();
+    await ready(setup);
+    const inputs = Array.from({ length: 40 }, (_, i) => file(`picture ${i}`, `p${i}.png`, i + 1));
+    let cancelled = false;
+    const summary = await setup.api.classify(inputs, () => {
+      if (!cancelled) {
+        cancelled = true;
+        void setup.api.cancel();
+      }
+    });
+    expect(summary.cancelled.length).toBeGreaterThan(0);
+    expect(summary.progress.done + summary.cancelled.length).toBe(40);
+  });
+
+  it('deleteModelData drops what was kept for a model id, and clearAll everything', async () => {
+    const setup = connect();
+    await ready(setup);
+    await classify(setup.api, [file('picture', 'p.png', 1)]);
+    await setup.api.putSetting('view', { threshold: 0.3 });
+    await setup.store.deleteModelData('clip-tiny');
+    const fresh = connect(setup.store);
+    await ready(fresh);
+    expect((await fresh.api.restore()).photos).toEqual([]);
+    expect(await fresh.api.getSetting('view')).toEqual({ threshold: 0.3 });
+    await fresh.api.clearAll();
+    expect(await fresh.api.getSetting('view')).toBeUndefined();
+  });
+});
