@@ -1,0 +1,47 @@
+/**
+ * Synthetic library embeddings shaped like CLIP image embeddings: a shared direction makes
+ * unrelated photos sit at cosine ~0.5 (as CLIP's do, rather than ~0 for isotropic noise), scenes
+ * of ~20 photos at ~0.75, and 3% of photos have one to three near-duplicates at ~0.97.
+ */
+import { unitMatrix, type EmbeddingMatrix } from '../src/core/library/index.ts';
+
+export function gaussian(seed: number): () => number {
+  let a = seed >>> 0;
+  const uniform = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
+  };
+  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+export function syntheticLibrary(n: number, dim = 512, seed = 1): EmbeddingMatrix {
+  const g = gaussian(seed);
+  const noise = (scale: number) =>
+    Float32Array.from({ length: dim }, () => (g() * scale) / Math.sqrt(dim));
+  const shared = noise(1);
+  const rows = new Float32Array(n * dim);
+  let scene = noise(1);
+  let r = 0;
+  while (r < n) {
+    if (r % 20 === 0) scene = noise(1);
+    const own = noise(1);
+    const base = own.map((v, k) => v + (shared[k] ?? 0) * 1.4 + (scene[k] ?? 0) * 1.1);
+    rows.set(base, r * dim);
+    r++;
+    if (g() > 1.88) {
+      // ~3% of photos: one to three re-encodes/crops of it.
+      const copies = 1 + Math.floor(Math.abs(g()));
+      for (let c = 0; c < copies && r < n; c++, r++) {
+        const jitter = noise(0.4);
+        rows.set(
+          base.map((v, k) => v + (jitter[k] ?? 0)),
+          r * dim,
+        );
+      }
+    }
+  }
+  return unitMatrix(rows, dim);
+}
