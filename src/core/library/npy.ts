@@ -12,9 +12,14 @@ const ALIGN = 64;
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export function npyHeader(rows: number, cols: number): Uint8Array {
-  const dict = `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  // numpy leaves room for the row count to grow to 21 digits (GROWTH_AXIS_MAX_DIGITS), so an
+  // appender can rewrite the header in place; doing the same makes the bytes numpy.save's.
+  const dict =
+    `{'descr': '<f4', 'fortran_order': False, 'shape': (${rows}, ${cols}), }` +
+    ' '.repeat(Math.max(0, 21 - String(rows).length));
   const unpadded = MAGIC.length + 4 + dict.length + 1;
-  const padding = (ALIGN - (unpadded % ALIGN)) % ALIGN;
+  // As numpy: a header already aligned still gets a full ALIGN of padding.
+  const padding = ALIGN - (unpadded % ALIGN);
   const text = `${dict}${' '.repeat(padding)}\n`;
   const out = new Uint8Array(MAGIC.length + 4 + text.length);
   out.set(MAGIC, 0);
