@@ -1,7 +1,7 @@
 /**
  * Synthetic library embeddings shaped like CLIP image embeddings: a shared direction makes
  * unrelated photos sit at cosine ~0.5 (as CLIP's do, rather than ~0 for isotropic noise), scenes
- * of ~20 photos at ~0.75, and 3% of photos have one to three near-duplicates at ~0.97.
+ * of ~20 photos at ~0.75, and 3% of photos have one to three near-duplicates at cosine 0.97 to 0.999.
  */
 import { unitMatrix, type EmbeddingMatrix } from '../src/core/library/index.ts';
 
@@ -35,7 +35,8 @@ export function syntheticLibrary(n: number, dim = 512, seed = 1): EmbeddingMatri
       // ~3% of photos: one to three re-encodes/crops of it.
       const copies = 1 + Math.floor(Math.abs(g()));
       for (let c = 0; c < copies && r < n; c++, r++) {
-        const jitter = noise(0.4);
+        // Re-encodes (~0.999) to crops and burst shots (~0.97).
+        const jitter = noise(0.08 + 0.32 * Math.min(1, Math.abs(g())));
         rows.set(
           base.map((v, k) => v + (jitter[k] ?? 0)),
           r * dim,

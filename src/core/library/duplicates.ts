@@ -5,7 +5,7 @@ import { nearPairs } from './near-pairs.ts';
  * Default near-duplicate threshold on the image-image cosine; the reasoning is in
  * docs/LIBRARY.md ("Choosing the duplicate threshold").
  */
-export const DEFAULT_DUPLICATE_COSINE = 0.95;
+export const DEFAULT_DUPLICATE_COSINE = 0.99;
 
 export interface DuplicateMember {
   index: number;
