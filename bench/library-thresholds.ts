@@ -1,7 +1,7 @@
 /**
  * What cosine separates near-duplicates from different photos, measured with a model: twelve base
  * photos (the quadrants of the fixture's astronaut, camera and chelsea photos, each a different
- * view) and nine near-duplicates of each made with sharp (re-encoded, resized, cropped, brightened,
+ * view) and ten near-duplicates of each made with sharp (re-encoded, resized, cropped, brightened,
  * blurred). Prints the cosine of each variant kind with its base and of different bases, then how
  * fp16 and int8 storage change rankings over these real embeddings.
  *
