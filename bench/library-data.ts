@@ -3,18 +3,13 @@
  * unrelated photos sit at cosine ~0.5 (as CLIP's do, rather than ~0 for isotropic noise), scenes
  * of ~20 photos at ~0.75, and 3% of photos have one to three near-duplicates at cosine 0.97 to 0.999.
  */
+import { createRandom } from '../src/core/adapt/random.ts';
 import { unitMatrix, type EmbeddingMatrix } from '../src/core/library/index.ts';
 
+/** Standard normal draws (Box–Muller) from a seeded uniform generator. */
 export function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
+  const uniform = createRandom(seed);
+  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
 }
 
 export function syntheticLibrary(n: number, dim = 512, seed = 1): EmbeddingMatrix {

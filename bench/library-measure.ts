@@ -4,11 +4,9 @@
  */
 import {
   PRECISIONS,
-  dotAll,
   groupDuplicates,
-  kendallTau,
-  overlapAtK,
   rankSimilar,
+  rankingAgreement,
   storeMatrix,
   type Precision,
 } from '../src/core/library/index.ts';
@@ -75,32 +73,10 @@ export function measureRanking(n: number, dim: number, runs: number, clocks: Clo
       stored.data.byteLength + (stored.precision === 'int8' ? stored.scales.byteLength : 0);
     const row: RankingRow = { n, precision, mib: bytes / 2 ** 20, query };
     if (precision !== 'fp32') {
-      const overlaps: number[] = [];
-      const taus: number[] = [];
-      for (let q = 0; q < 20; q++) {
-        const at = (q * 104729) % n;
-        const a = rankSimilar(exact, at, { top: 100 });
-        const b = rankSimilar(stored, at, { top: 10 });
-        overlaps.push(
-          overlapAtK(
-            a.map((x) => x.index),
-            b.map((x) => x.index),
-            10,
-          ),
-        );
-        const approx = dotAll(stored, lib.data.slice(at * dim, (at + 1) * dim));
-        taus.push(
-          kendallTau(
-            a.map((x) => x.score),
-            a.map((x) => approx[x.index] ?? 0),
-          ),
-        );
-      }
-      row.overlapAt10 = {
-        mean: overlaps.reduce((s, x) => s + x, 0) / 20,
-        min: Math.min(...overlaps),
-      };
-      row.tauTop100 = taus.reduce((s, x) => s + x, 0) / 20;
+      const queries = Array.from({ length: 20 }, (_, q) => (q * 104729) % n);
+      const agreement = rankingAgreement(exact, stored, queries, 100);
+      row.overlapAt10 = agreement.overlapAt10;
+      row.tauTop100 = agreement.tau.mean;
     }
     rows.push(row);
   }

@@ -17,9 +17,7 @@ import sharp from 'sharp';
 import {
   PRECISIONS,
   dotAll,
-  kendallTau,
-  overlapAtK,
-  rankSimilar,
+  rankingAgreement,
   storeMatrix,
   unitMatrix,
 } from '../src/core/library/index.ts';
@@ -138,31 +136,9 @@ console.log(`  ${'different sources'.padEnd(22)} ${stats(different)}`);
 console.log(`\nrankings of all ${m.n} embeddings by each one, fp16/int8 storage vs fp32:`);
 const exact = storeMatrix(m);
 for (const precision of PRECISIONS.filter((p) => p !== 'fp32')) {
-  const stored = storeMatrix(m, precision);
-  const overlaps: number[] = [];
-  const taus: number[] = [];
-  let maxError = 0;
-  for (let q = 0; q < m.n; q++) {
-    const a = rankSimilar(exact, q, { top: m.n });
-    const b = rankSimilar(stored, q, { top: 10 });
-    overlaps.push(
-      overlapAtK(
-        a.map((x) => x.index),
-        b.map((x) => x.index),
-        10,
-      ),
-    );
-    const approx = dotAll(stored, m.data.slice(q * m.dim, (q + 1) * m.dim));
-    taus.push(
-      kendallTau(
-        a.map((x) => x.score),
-        a.map((x) => approx[x.index] ?? 0),
-      ),
-    );
-    for (const x of a) maxError = Math.max(maxError, Math.abs((approx[x.index] ?? 0) - x.score));
-  }
-  const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+  const rows = Array.from({ length: m.n }, (_, q) => q);
+  const a = rankingAgreement(exact, storeMatrix(m, precision), rows, m.n);
   console.log(
-    `  ${precision}: overlap@10 mean ${mean(overlaps).toFixed(3)} (min ${Math.min(...overlaps).toFixed(1)}), Kendall tau (all ${m.n - 1}) mean ${mean(taus).toFixed(4)} (min ${Math.min(...taus).toFixed(4)}), largest cosine error ${maxError.toExponential(1)}`,
+    `  ${precision}: overlap@10 mean ${a.overlapAt10.mean.toFixed(3)} (min ${a.overlapAt10.min.toFixed(1)}), Kendall tau (all ${m.n - 1}) mean ${a.tau.mean.toFixed(4)} (min ${a.tau.min.toFixed(4)}), largest cosine error ${a.maxError.toExponential(1)}`,
   );
 }

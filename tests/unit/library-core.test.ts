@@ -7,7 +7,6 @@ import { describe, expect, it } from 'vitest';
 import { gaussian, syntheticLibrary } from '../../bench/library-data.ts';
 import {
   decodeNpy,
-  dotAll,
   encodeNpy,
   groupDuplicates,
   kendallTau,
@@ -15,6 +14,7 @@ import {
   overlapAtK,
   rankByVector,
   rankSimilar,
+  rankingAgreement,
   storeMatrix,
   topK,
   unitMatrix,
@@ -76,27 +76,10 @@ describe('ranking', () => {
       ['fp16', 0.95, 0.99, 1e-3],
       ['int8', 0.8, 0.95, 2e-2],
     ] as const) {
-      const stored = storeMatrix(lib, precision);
-      for (const q of [7, 700, 2100]) {
-        const a = rankSimilar(exact, q, { top: 100 });
-        const b = rankSimilar(stored, q, { top: 100 });
-        expect(
-          overlapAtK(
-            a.map((r) => r.index),
-            b.map((r) => r.index),
-            10,
-          ),
-        ).toBeGreaterThanOrEqual(minOverlap);
-        const approx = dotAll(stored, lib.data.slice(q * 512, (q + 1) * 512));
-        expect(
-          kendallTau(
-            a.map((r) => r.score),
-            a.map((r) => approx[r.index] ?? 0),
-          ),
-        ).toBeGreaterThan(minTau);
-        for (const r of a)
-          expect(Math.abs((approx[r.index] ?? 0) - r.score)).toBeLessThan(maxError);
-      }
+      const a = rankingAgreement(exact, storeMatrix(lib, precision), [7, 700, 2100]);
+      expect(a.overlapAt10.min).toBeGreaterThanOrEqual(minOverlap);
+      expect(a.tau.min).toBeGreaterThan(minTau);
+      expect(a.maxError).toBeLessThan(maxError);
     }
   });
 });

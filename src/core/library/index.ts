@@ -19,4 +19,4 @@ export {
 } from './duplicates.ts';
 export { nearPairs, type NearPairs } from './near-pairs.ts';
 export { encodeNpy, decodeNpy } from './npy.ts';
-export { overlapAtK, kendallTau } from './agreement.ts';
+export { overlapAtK, kendallTau, rankingAgreement, type RankingAgreement } from './agreement.ts';

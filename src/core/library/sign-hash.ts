@@ -1,3 +1,4 @@
+import { createRandom } from '../adapt/random.ts';
 import type { EmbeddingMatrix } from './matrix.ts';
 
 /**
@@ -18,18 +19,6 @@ export const FIRST_WORDS = 4; // unrolled in near-pairs.ts
 /** Standard deviations of slack: a pair at the threshold is missed with p < 1e-6 (two stages). */
 export const SLACK_SD = 5;
 
-/** Mulberry32: a small seeded generator, so signatures (and groups) are reproducible. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function hadamard(v: Float64Array): void {
   for (let h = 1; h < v.length; h *= 2) {
     for (let i = 0; i < v.length; i += 2 * h) {
@@ -48,7 +37,7 @@ export function signatures(m: EmbeddingMatrix, seed = 0x6d756d69): Int32Array {
   let size = 2;
   while (size < m.dim) size *= 2;
   const rotations = Math.ceil(SIGNATURE_BITS / size);
-  const next = random(seed);
+  const next = createRandom(seed);
   // rotations × 3 rounds of ±1.
   const signs = Float64Array.from({ length: rotations * 3 * size }, () => (next() < 0.5 ? -1 : 1));
   const out = new Int32Array(m.n * SIGNATURE_WORDS);

@@ -1,5 +1,6 @@
 import { MumicError } from '../errors.ts';
 import { fromFloat16Bits, toFloat16Bits } from '../float16.ts';
+import { dotEachRow } from './dot-kernel.ts';
 import type { EmbeddingMatrix } from './matrix.ts';
 
 /**
@@ -56,10 +57,7 @@ function halves(): Float32Array {
   return halfTable;
 }
 
-/**
- * The dot product of `query` (length dim, unit) with every stored row: the cosines, [n].
- * Four rows per pass so each query value is loaded once for four products.
- */
+/** The dot product of `query` (length dim, unit) with every stored row: the cosines, [n]. */
 export function dotAll(
   s: StoredMatrix,
   query: Float32Array,
@@ -68,62 +66,28 @@ export function dotAll(
   if (query.length !== s.dim) {
     throw new MumicError('InvalidArgument', `query has ${query.length} numbers, expected ${s.dim}`);
   }
-  if (s.precision === 'fp32') dotRowsOf(s.data, s.n, s.dim, query, out, undefined);
-  else if (s.precision === 'fp16') dotRowsOf(s.data, s.n, s.dim, query, out, halves());
+  if (s.precision === 'fp32') dotEachRow(s.data, s.n, s.dim, query, out);
+  else if (s.precision === 'fp16') dotHalfRows(s.data, s.n, s.dim, query, out, halves());
   else {
-    dotRowsOf(s.data, s.n, s.dim, query, out, undefined);
+    dotEachRow(s.data, s.n, s.dim, query, out);
     for (let r = 0; r < s.n; r++) out[r] = (out[r] ?? 0) * (s.scales[r] ?? 0);
   }
   return out;
 }
 
-type Rows = Float32Array | Uint16Array | Int8Array;
-
-// One generic loop; `table` decodes fp16 bits. V8 compiles a specialised copy per call-site
-// shape, so the fp32 path pays nothing for the fp16 one (measured in bench/library-rank.ts).
-function dotRowsOf(
-  data: Rows,
+/** fp16 rows: each value decoded through the table (not worth unrolling; see PERFORMANCE.md). */
+function dotHalfRows(
+  data: Uint16Array,
   n: number,
   dim: number,
   q: Float32Array,
   out: Float32Array,
-  table: Float32Array | undefined,
+  table: Float32Array,
 ): void {
-  let r = 0;
-  if (table) {
-    for (; r < n; r++) {
-      const o = r * dim;
-      let s = 0;
-      for (let k = 0; k < dim; k++) s += (q[k] ?? 0) * (table[data[o + k] ?? 0] ?? 0);
-      out[r] = s;
-    }
-    return;
-  }
-  for (; r + 4 <= n; r += 4) {
-    const o0 = r * dim;
-    const o1 = o0 + dim;
-    const o2 = o1 + dim;
-    const o3 = o2 + dim;
-    let s0 = 0;
-    let s1 = 0;
-    let s2 = 0;
-    let s3 = 0;
-    for (let k = 0; k < dim; k++) {
-      const x = q[k] ?? 0;
-      s0 += x * (data[o0 + k] ?? 0);
-      s1 += x * (data[o1 + k] ?? 0);
-      s2 += x * (data[o2 + k] ?? 0);
-      s3 += x * (data[o3 + k] ?? 0);
-    }
-    out[r] = s0;
-    out[r + 1] = s1;
-    out[r + 2] = s2;
-    out[r + 3] = s3;
-  }
-  for (; r < n; r++) {
+  for (let r = 0; r < n; r++) {
     const o = r * dim;
     let s = 0;
-    for (let k = 0; k < dim; k++) s += (q[k] ?? 0) * (data[o + k] ?? 0);
+    for (let k = 0; k < dim; k++) s += (q[k] ?? 0) * (table[data[o + k] ?? 0] ?? 0);
     out[r] = s;
   }
 }
