@@ -14,9 +14,7 @@ import type { EmbeddingMatrix } from './matrix.ts';
  */
 export const SIGNATURE_BITS = 512;
 export const SIGNATURE_WORDS = SIGNATURE_BITS / 32;
-/** Words compared before deciding whether to compare the rest. */
-export const FIRST_WORDS = 4; // unrolled in near-pairs.ts
-/** Standard deviations of slack: a pair at the threshold is missed with p < 1e-6 (two stages). */
+/** Standard deviations of slack: a pair at the threshold is missed with p < 1e-6 (three stages). */
 export const SLACK_SD = 5;
 
 function hadamard(v: Float64Array): void {
