@@ -20,7 +20,10 @@ export interface Clocks {
 }
 
 export interface Timing {
+  /** Median wall-clock ms. */
   wall: number;
+  /** Fastest run: on a contended machine, the closest to the uncontended cost. */
+  wallMin: number;
   cpu: number | undefined;
 }
 
@@ -54,7 +57,11 @@ function time(clocks: Clocks, runs: number, f: (run: number) => void): Timing {
     wall.push(clocks.wall() - t0);
     cpu.push((clocks.cpu?.() ?? 0) - c0);
   }
-  return { wall: median(wall), cpu: clocks.cpu ? median(cpu) : undefined };
+  return {
+    wall: median(wall),
+    wallMin: Math.min(...wall),
+    cpu: clocks.cpu ? median(cpu) : undefined,
+  };
 }
 
 /** One query (dot with every row + top 50) per precision, median of `runs` distinct queries. */
@@ -115,4 +122,4 @@ export function formatDuplicates(d: DuplicatesRow): string {
 }
 
 export const formatTiming = (t: Timing): string =>
-  `${t.wall.toFixed(1).padStart(7)} ms wall${t.cpu === undefined ? '' : `, ${t.cpu.toFixed(1).padStart(7)} ms CPU`}`;
+  `${t.wall.toFixed(1).padStart(7)} ms wall (min ${t.wallMin.toFixed(1)})${t.cpu === undefined ? '' : `, ${t.cpu.toFixed(1).padStart(7)} ms CPU`}`;
