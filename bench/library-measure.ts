@@ -72,7 +72,8 @@ export function measureRanking(n: number, dim: number, runs: number, clocks: Clo
   for (const precision of PRECISIONS) {
     const stored = storeMatrix(lib, precision);
     const scratch = new Float32Array(n);
-    rankSimilar(stored, 0, { top: 50, scratch }); // JIT warm-up on this shape
+    // JIT warm-up on this shape (Chromium tiers up later than Node: one call is not enough).
+    for (let w = 0; w < 5; w++) rankSimilar(stored, w, { top: 50, scratch });
     const query = time(clocks, runs, (r) =>
       rankSimilar(stored, (r * 7919) % n, { top: 50, scratch }),
     );
