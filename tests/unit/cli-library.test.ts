@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { beforeAll, expect, it } from 'vitest';
-import { decodeNpy } from '../../src/core/library/npy.ts';
+import { decodeNpy, encodeNpy } from '../../src/core/library/npy.ts';
 import { FIXTURE_DIR, cosine, fixtureImage } from '../fixture.ts';
 
 const exec = promisify(execFile);
@@ -211,3 +211,19 @@ it('indexes, searches, finds similar photos and duplicates, then re-indexes incr
   expect(other.code).toBe(2);
   expect(other.stderr).toMatch(/IndexMismatch/);
 }, 300_000);
+
+it('refuses a damaged library by name, and needs --index', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mumic-lib-bad-'));
+  writeFileSync(
+    join(dir, 'model.json'),
+    JSON.stringify({ model: 'm', dtype: 'fp32', dim: 2, config_sha256: 'x' }),
+  );
+  writeFileSync(join(dir, 'photos.jsonl'), '{"file":"/a.jpg","sha256":"s","size":1,"mtime":1}\n');
+  writeFileSync(join(dir, 'embeddings.npy'), encodeNpy(new Float32Array(4), 2, 2));
+  const mismatch = await mumic('duplicates', '--index', dir);
+  expect(mismatch.code).toBe(2);
+  expect(mismatch.stderr).toMatch(/InvalidIndex: .*2 rows, photos.jsonl 1 lines/);
+  writeFileSync(join(dir, 'embeddings.npy'), 'not numpy');
+  expect((await mumic('similar', '--index', dir, '/a.jpg')).stderr).toMatch(/InvalidIndex/);
+  expect((await mumic('duplicates')).stderr).toMatch(/InvalidArgument: --index LIB is required/);
+}, 60_000);
