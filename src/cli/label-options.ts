@@ -25,10 +25,10 @@ export async function readLabels(file: string | undefined): Promise<Label[]> {
 export const templatesOf = (template: string | undefined): readonly string[] =>
   template === undefined ? DEFAULT_TEMPLATES : resolveTemplates(template);
 
-/** The label matrix [labels × dim] (unit rows) for a label set under a template set. */
+/** The label matrix [labels × dim] (unit rows) for a label set (or queries) under a template set. */
 export async function labelMatrix(
   model: LoadedModel,
-  labels: readonly Label[],
+  labels: readonly Pick<Label, 'prompt'>[],
   templates: readonly string[],
 ): Promise<Float32Array> {
   const { json, config } = model.info.tokenizer;

@@ -1,4 +1,5 @@
 import { adaptCommand } from './commands/adapt.ts';
+import { LIBRARY_COMMANDS } from './library/library-commands.ts';
 import { classifyCommand } from './commands/classify.ts';
 import { embedTextCommand } from './commands/embed-text.ts';
 import { evalCommand } from './commands/eval.ts';
@@ -22,6 +23,7 @@ const COMMANDS: Record<string, Command> = {
   },
   eval: { summary: 'GAP@10, GAP and macro mAP against a ground-truth CSV', run: evalCommand },
   adapt: { summary: 'learn label parameters (a head) from a ground-truth CSV', run: adaptCommand },
+  ...LIBRARY_COMMANDS,
 };
 
 const HELP = `mumic: private multi-label photo tagging with CLIP (MuMIC), on this machine.

@@ -35,6 +35,9 @@ export const ERROR_NAMES = [
   'HeadMismatch',
   'InvalidFeedback',
   'InvalidArgument',
+  // photo library (CLI index)
+  'InvalidIndex',
+  'IndexMismatch',
 ] as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[number];
@@ -109,6 +112,8 @@ const HINTS: Record<ErrorName, string> = {
   HeadMismatch: 'The head file was made for another model or label set.',
   InvalidFeedback: 'The feedback file is damaged or not a feedback file.',
   InvalidArgument: 'An argument is not valid.',
+  InvalidIndex: 'The library index is damaged or not a library index.',
+  IndexMismatch: 'The library index was made with another model or precision.',
 };
 
 /** A one-line message for a person: what happened, then the detail. */

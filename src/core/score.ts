@@ -3,6 +3,7 @@
  * labels, so a photo can be "bathroom", "bathtub" and "sea view" at once. Defaults and what they
  * mean: docs/SCORING.md.
  */
+import { dotEachRow } from './library/dot-kernel.ts';
 import { MumicError } from './errors.ts';
 
 /** CLIP's learned logit scale is 100, i.e. t = 1/100: the scale CLIP separates matches at. */
@@ -116,36 +117,7 @@ export function cosineMatrix(images: Float32Array, labels: Float32Array, d: numb
   const b = normalizeRows(labels, d);
   const out = new Float32Array(n * m);
   for (let i = 0; i < n; i++) {
-    const ai = i * d;
-    let j = 0;
-    // Four labels per pass: each image value is loaded once for four products (~2x faster).
-    for (; j + 4 <= m; j += 4) {
-      const b0 = j * d;
-      const b1 = b0 + d;
-      const b2 = b1 + d;
-      const b3 = b2 + d;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let k = 0; k < d; k++) {
-        const x = a[ai + k] ?? 0;
-        s0 += x * (b[b0 + k] ?? 0);
-        s1 += x * (b[b1 + k] ?? 0);
-        s2 += x * (b[b2 + k] ?? 0);
-        s3 += x * (b[b3 + k] ?? 0);
-      }
-      out[i * m + j] = s0;
-      out[i * m + j + 1] = s1;
-      out[i * m + j + 2] = s2;
-      out[i * m + j + 3] = s3;
-    }
-    for (; j < m; j++) {
-      const bj = j * d;
-      let dot = 0;
-      for (let k = 0; k < d; k++) dot += (a[ai + k] ?? 0) * (b[bj + k] ?? 0);
-      out[i * m + j] = dot;
-    }
+    dotEachRow(b, m, d, a.subarray(i * d, (i + 1) * d), out.subarray(i * m, (i + 1) * m));
   }
   return out;
 }
