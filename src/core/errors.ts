@@ -31,6 +31,11 @@ export const ERROR_NAMES = [
   'HeadMismatch',
   'InvalidFeedback',
   'InvalidArgument',
+  // sidecars and keywords
+  'SidecarMalformed',
+  'SidecarUnwritable',
+  'SidecarNameClash',
+  'MetadataUnreadable',
 ] as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[number];
@@ -92,6 +97,10 @@ const HINTS: Record<ErrorName, string> = {
   HeadMismatch: 'The head file was made for another model or label set.',
   InvalidFeedback: 'The feedback file is damaged or not a feedback file.',
   InvalidArgument: 'An argument is not valid.',
+  SidecarMalformed: 'The XMP sidecar is not valid XMP; it was left untouched.',
+  SidecarUnwritable: 'The XMP sidecar could not be written; the file was left as it was.',
+  SidecarNameClash: 'Two photos would share one XMP sidecar; this one was not written.',
+  MetadataUnreadable: "The photo's embedded metadata could not be read.",
 };
 
 /** A one-line message for a person: what happened, then the detail. */
