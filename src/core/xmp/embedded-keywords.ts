@@ -59,7 +59,7 @@ export async function readEmbeddedKeywords(
     subject: strings(out?.['dc']?.['subject']),
     hierarchicalSubject: strings(out?.['lr']?.['hierarchicalSubject']),
     tagsList: strings(out?.['digiKam']?.['TagsList']),
-    iptc: strings(out?.['iptc']?.['Keywords']),
+    iptc: strings(out?.['iptc']?.['Keywords']).map(utf8IfEncoded),
     exif: strings(out?.['ifd0']?.['XPKeywords']).flatMap((k) =>
       k
         .split(';')
@@ -67,4 +67,21 @@ export async function readEmbeddedKeywords(
         .filter((s) => s),
     ),
   };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * exifr decodes IPTC text as Latin-1, but most tools write UTF-8 (exiftool, Lightroom, digiKam).
+ * Text whose Latin-1 bytes are valid UTF-8 with a multi-byte sequence is taken as UTF-8: real
+ * Latin-1 text almost never is ("Ã©" for "é" would need two unlikely letters in a row).
+ */
+function utf8IfEncoded(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/[\u0080-\u00ff]/.test(text) || /[^\u0000-\u00ff]/.test(text)) return text;
+  try {
+    return utf8.decode(Uint8Array.from(text, (c) => c.charCodeAt(0)));
+  } catch {
+    return text;
+  }
 }

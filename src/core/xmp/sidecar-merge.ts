@@ -32,7 +32,7 @@ import { leadingSpaceStart, type XmlElement } from './xml-tree.ts';
 
 /** What writing `wanted` into a sidecar means. */
 export interface SidecarPlan {
-  /** The sidecar's new text. */
+  /** The sidecar's new text ('' when there was none and none is needed). */
   readonly text: string;
   /** No sidecar existed. */
   readonly created: boolean;
@@ -60,6 +60,10 @@ export function planSidecar(
   wanted: KeywordLists,
   fileName: string,
 ): SidecarPlan {
+  if (existing === null && KEYWORD_FIELDS.every((f) => wanted[f].length === 0)) {
+    // Nothing to say: no sidecar is created.
+    return { text: '', created: false, changed: false, added: emptyLists(), removed: emptyLists() };
+  }
   const doc = readSidecarDocument(existing ?? EMPTY_SIDECAR, fileName);
   const added = emptyLists();
   const removed = emptyLists();
