@@ -104,6 +104,14 @@ describe('planSidecar', () => {
     expect(readSidecarKeywords(plan.text, 'a.xmp').mumic.subject).toEqual(['Kitchen']);
   });
 
+  it('keeps a byte-order mark and CRLF line endings', () => {
+    const text = `\uFEFF${LIGHTROOM.replaceAll('\n', '\r\n')}`;
+    const plan = planSidecar(text, want('Kitchen', 'Sofa'), 'a.xmp');
+    expect(plan.text.startsWith('\uFEFF<x:xmpmeta')).toBe(true);
+    expect(plan.text.replaceAll('\r\n', '')).not.toContain('\n');
+    expect(planSidecar(plan.text, want(), 'a.xmp').text).toBe(text);
+  });
+
   it('names the file of a malformed sidecar', () => {
     const cases = [
       '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF>',

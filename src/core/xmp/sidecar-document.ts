@@ -36,11 +36,14 @@ export interface SidecarDocument {
 }
 
 const CONTAINERS = new Set(['Bag', 'Seq', 'Alt']);
+/** Far above any real sidecar (a few KB); bounds the work a hostile file can cause. */
+export const MAX_SIDECAR_CHARS = 16 * 1024 * 1024;
 
 /** Parses sidecar text; a fault is a SidecarMalformed error naming `fileName`. */
 export function readSidecarDocument(text: string, fileName: string): SidecarDocument {
   const malformed = (why: string, cause?: unknown) =>
     new MumicError('SidecarMalformed', `${fileName}: ${why}`, { cause });
+  if (text.length > MAX_SIDECAR_CHARS) throw malformed('too large for an XMP sidecar');
   let root: XmlElement;
   try {
     root = parseXmlTree(text);

@@ -108,7 +108,12 @@ export function planSidecar(
     } else newProperties.push({ spec, values });
   }
   if (newProperties.length > 0) edits.push(newDescription(doc, newProperties));
-  const text = applyEdits(doc.text, [...edits, ...inserts]);
+  // New parts follow the file's line endings (the builder writes \n).
+  const crlf = doc.text.includes('\r\n');
+  const all = [...edits, ...inserts].map((e) =>
+    crlf ? { ...e, text: e.text.replace(/\r?\n/g, '\r\n') } : e,
+  );
+  const text = applyEdits(doc.text, all);
   return {
     text,
     created: existing === null,
