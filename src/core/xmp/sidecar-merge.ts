@@ -13,7 +13,9 @@ import {
   KEYWORD_FIELDS,
   KEYWORD_PROPERTIES,
   RECORD_PROPERTIES,
+  RDF_NS,
   emptyLists,
+  type KeywordField,
   type KeywordLists,
   type PropertySpec,
 } from './namespaces.ts';
@@ -70,7 +72,7 @@ export function planSidecar(
   const dropItems = new Set<XmlElement>();
   const inserts: Edit[] = [];
   const newProperties: { spec: PropertySpec; values: string[] }[] = [];
-  const records = new Map<PropertySpec, string[]>();
+  const records = new Map<KeywordField, string[]>();
   for (const field of KEYWORD_FIELDS) {
     const list = doc.lists[field];
     const recorded = doc.records[field].items.map((i) => i.value);
@@ -88,15 +90,16 @@ export function planSidecar(
     removed[field] = drop.map((i) => i.value);
     added[field] = add;
     const record = want.filter((w) => writtenKeys.has(keywordKey(w)) || add.includes(w));
-    if (!sameList(record, recorded)) records.set(RECORD_PROPERTIES[field], record);
+    if (!sameList(record, recorded)) records.set(field, record);
     if (add.length === 0) continue;
     const first = list.properties[0];
     if (first) inserts.push(insertItems(doc.text, first.container, add, dropItems));
     else newProperties.push({ spec: KEYWORD_PROPERTIES[field], values: add });
   }
   const edits = removals(doc, dropItems, records, inserts);
-  for (const [spec, values] of records) {
-    const first = doc.records[fieldOf(spec)].properties[0];
+  for (const [field, values] of records) {
+    const spec = RECORD_PROPERTIES[field];
+    const first = doc.records[field].properties[0];
     if (values.length === 0) continue;
     if (first) {
       const indent = indentOf(doc.text, first.property.start);
@@ -122,9 +125,6 @@ export function planSidecar(
     removed,
   };
 }
-
-const fieldOf = (spec: PropertySpec) =>
-  KEYWORD_FIELDS.find((f) => RECORD_PROPERTIES[f] === spec) ?? 'subject';
 
 const sameList = (a: readonly string[], b: readonly string[]) =>
   a.length === b.length && a.every((v, i) => v === b[i]);
@@ -162,7 +162,7 @@ function insertItems(
 function removals(
   doc: SidecarDocument,
   dropItems: ReadonlySet<XmlElement>,
-  records: ReadonlyMap<PropertySpec, string[]>,
+  records: ReadonlyMap<KeywordField, string[]>,
   inserts: readonly Edit[],
 ): Edit[] {
   const gone = new Set<XmlElement>();
@@ -174,8 +174,7 @@ function removals(
         gone.add(property);
       }
     }
-    const spec = RECORD_PROPERTIES[field];
-    const rewritten = records.get(spec);
+    const rewritten = records.get(field);
     doc.records[field].properties.forEach(({ property }, i) => {
       // The first record list is rewritten in place when it still has values.
       if (rewritten && (i > 0 || rewritten.length === 0)) gone.add(property);
@@ -185,7 +184,7 @@ function removals(
   const remove = (e: XmlElement) =>
     edits.push({ start: leadingSpaceStart(doc.text, e.start), end: e.end, text: '' });
   for (const d of doc.descriptions) {
-    const onlyAbout = d.attributes.every((a) => a.qname.endsWith(':about'));
+    const onlyAbout = d.attributes.every((a) => a.uri === RDF_NS && a.local === 'about');
     const emptied = d.children.length > 0 && d.children.every((c) => gone.has(c));
     if (emptied && onlyAbout && d.text.trim() === '') {
       remove(d);
