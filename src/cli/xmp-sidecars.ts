@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { access, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { access, open, readFile, realpath, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { MumicError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
 import type { Label } from '../core/labels/index.ts';
@@ -110,7 +110,9 @@ async function readExisting(file: string): Promise<string | null> {
 }
 
 /** Temporary file in the same folder (so rename is atomic), synced, then renamed over `file`. */
-export async function writeAtomically(file: string, text: string): Promise<void> {
+export async function writeAtomically(path: string, text: string): Promise<void> {
+  // A symlinked sidecar stays a link: its target is what gets replaced.
+  const file = await realpath(path).catch(() => path);
   const temp = join(dirname(file), `.${basename(file)}.${randomBytes(6).toString('hex')}.tmp`);
   try {
     // Keep the permissions of an existing sidecar; refuse one the person made read-only.
@@ -127,6 +129,6 @@ export async function writeAtomically(file: string, text: string): Promise<void>
     await rename(temp, file);
   } catch (cause) {
     await rm(temp, { force: true }).catch(() => undefined);
-    throw new MumicError('SidecarUnwritable', `${file}: ${(cause as Error).message}`, { cause });
+    throw new MumicError('SidecarUnwritable', `${path}: ${(cause as Error).message}`, { cause });
   }
 }

@@ -40,11 +40,11 @@ const strings = (value: unknown): string[] =>
     : (Array.isArray(value) ? value : [value]).map((v) => String(v).trim()).filter((v) => v);
 
 /**
- * Reads the keywords of a photo's bytes. A file exifr cannot parse at all (not JPEG, PNG, TIFF,
+ * Reads the keywords of a photo's bytes (or a Blob/File: exifr then reads only the chunks it needs). A file exifr cannot parse at all (not JPEG, PNG, TIFF,
  * HEIC, AVIF, WebP…) has none; a damaged metadata block is a MetadataUnreadable error.
  */
 export async function readEmbeddedKeywords(
-  bytes: ArrayBuffer | Uint8Array,
+  bytes: ArrayBuffer | Uint8Array | Blob,
   fileName: string,
 ): Promise<EmbeddedKeywords> {
   let out: Record<string, Block> | undefined;
