@@ -5,7 +5,6 @@ import { MumicError } from '../core/errors.ts';
 import { labelId, type Label } from '../core/labels/index.ts';
 import { parseTruthCsv } from '../core/truth-csv.ts';
 import { readOptionFile } from './args.ts';
-import { keywordTruth } from './keyword-truth.ts';
 import { embedFiles, type LoadedModel } from './load-model.ts';
 
 /** The photos of a truth set that could be embedded, with their label ids. */
@@ -61,6 +60,8 @@ export async function embedTruth(
     source.complete === null || source.complete === 'all'
       ? source.complete
       : await readOptionFile(source.complete, 'InvalidArgument');
+  // Loaded when used: exifr and the XML parser cost every other command a second of start-up.
+  const { keywordTruth } = await import('./keyword-truth.ts');
   const truth = await keywordTruth(source.paths, labels, spec);
   const set = await embedLabelled(model, truth.files, truth.files, truth.photoLabels, 'the PATHs');
   return {

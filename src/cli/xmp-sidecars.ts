@@ -10,14 +10,8 @@ import { access, open, readFile, realpath, rename, rm, stat } from 'node:fs/prom
 import { basename, dirname, join, resolve } from 'node:path';
 import { MumicError, toErrorInfo, type ErrorInfo } from '../core/errors.ts';
 import type { Label } from '../core/labels/index.ts';
-import {
-  DEFAULT_KEYWORD_ROOT,
-  SIDECAR_NAMINGS,
-  labelKeywords,
-  planSidecar,
-  sidecarName,
-  type SidecarNaming,
-} from '../core/xmp/index.ts';
+import { DEFAULT_KEYWORD_ROOT, labelKeywords } from '../core/xmp/keyword-paths.ts';
+import { SIDECAR_NAMINGS, sidecarName, type SidecarNaming } from '../core/xmp/sidecar-names.ts';
 import type { Options } from './args.ts';
 
 export const XMP_OPTIONS = {
@@ -79,6 +73,8 @@ export function sidecarWriter(values: {
         }
         owners.set(resolve(file), photo);
         const existing = await readExisting(file);
+        // Loaded when used: the XML parser costs every other command start-up time.
+        const { planSidecar } = await import('../core/xmp/sidecar-merge.ts');
         const plan = planSidecar(existing, labelKeywords(labels, root), file);
         if (plan.changed && !dryRun) await writeAtomically(file, plan.text);
         return {

@@ -7,7 +7,7 @@ import {
   type AdaptOptions,
 } from '../../core/adapt/index.ts';
 import { templateSetKey } from '../../core/prompts.ts';
-import { keywordFeedback } from '../../core/xmp/index.ts';
+import { keywordFeedback } from '../../core/xmp/keyword-truth.ts';
 import {
   DTYPE_HELP,
   MODEL_HELP,

@@ -1,5 +1,5 @@
 import { DEFAULT_THRESHOLD, cosineMatrix, scoreCosines } from '../../core/score.ts';
-import { isSidecarName } from '../../core/xmp/index.ts';
+import { isSidecarName } from '../../core/xmp/sidecar-names.ts';
 import { photoLabelScores, selectLabels } from '../../core/score-rank.ts';
 import { DTYPE_HELP, MODEL_HELP, optionalNumber, parseCommand } from '../args.ts';
 import { collectFiles } from '../files.ts';
@@ -25,7 +25,7 @@ ${MODEL_HELP}
 ${DTYPE_HELP}
 ${LABEL_HELP}
 ${HEAD_HELP}
-  --threshold X   keep labels with score >= X (0..1; default: all labels)
+  --threshold X   keep labels with score >= X (0..1; default: all labels; 0.5 with --xmp)
   --top K         keep at most K labels per photo (default: all)
   --batch N       images per model run (default 8; q8 models run one at a time, see
                   docs/PERFORMANCE.md)

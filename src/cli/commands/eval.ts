@@ -1,6 +1,6 @@
 import { evaluateKnownCells } from '../../core/adapt/index.ts';
 import { evaluate, truthMatrix } from '../../core/metrics.ts';
-import { keywordFeedback } from '../../core/xmp/index.ts';
+import { keywordFeedback } from '../../core/xmp/keyword-truth.ts';
 import { cosineMatrix, scoreCosines } from '../../core/score.ts';
 import { DTYPE_HELP, MODEL_HELP, TRUTH_HELP, TRUTH_OPTIONS, parseCommand } from '../args.ts';
 import { openModel } from '../load-model.ts';
