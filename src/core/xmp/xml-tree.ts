@@ -44,7 +44,9 @@ const TOKEN = new RegExp(
   String.raw`<!--[\s\S]*?-->|<!\[CDATA\[([\s\S]*?)\]\]>|<\?[\s\S]*?\?>|<!|<\/(${NAME})\s*>|<(${NAME})((?:\s+${NAME}\s*=\s*(?:"[^"]*"|'[^']*'))*)\s*(\/?)>`,
   'y',
 );
-const XML_NS = 'http://www.w3.org/XML/1998/namespace';
+const ROOT_SCOPE: ReadonlyMap<string, string> = new Map([
+  ['xml', 'http://www.w3.org/XML/1998/namespace'],
+]);
 
 /** The root element of `text`; throws XmlSyntaxError when it is not well-formed XML. */
 export function parseXmlTree(text: string): XmlElement {
@@ -52,7 +54,7 @@ export function parseXmlTree(text: string): XmlElement {
   if (check !== true) {
     throw new XmlSyntaxError(`line ${check.err.line}, column ${check.err.col}: ${check.err.msg}`);
   }
-  const stack: { element: XmlElement; scope: Map<string, string> }[] = [];
+  const stack: { element: XmlElement; scope: ReadonlyMap<string, string> }[] = [];
   let root: XmlElement | undefined;
   let pos = 0;
   while (pos < text.length) {
@@ -77,19 +79,23 @@ export function parseXmlTree(text: string): XmlElement {
       top.element.end = pos;
       stack.pop();
     } else if (openName !== undefined) {
-      const scope = new Map(top?.scope ?? [['xml', XML_NS]]);
-      const raw = [...rawAttributes.matchAll(ATTR)].map((a) => ({
-        qname: a[1] ?? '',
-        value: decodeXML(a[2] ?? a[3] ?? ''),
-      }));
-      for (const a of raw) {
-        if (a.qname === 'xmlns') scope.set('', a.value);
-        else if (a.qname.startsWith('xmlns:')) scope.set(a.qname.slice(6), a.value);
+      const raw = attributesOf(rawAttributes);
+      const declares = raw.filter((a) => a.qname === 'xmlns' || a.qname.startsWith('xmlns:'));
+      // Elements share their parent's scope unless they declare namespaces.
+      let scope = top?.scope ?? ROOT_SCOPE;
+      if (declares.length > 0) {
+        const own = new Map(scope);
+        for (const a of declares) own.set(a.qname === 'xmlns' ? '' : a.qname.slice(6), a.value);
+        scope = own;
       }
+      const name = resolve(openName, scope, true);
       const element: XmlElement = {
-        ...resolve(openName, scope, true),
+        qname: openName,
+        prefix: name.prefix,
+        uri: name.uri,
+        local: name.local,
         attributes: raw
-          .filter((a) => a.qname !== 'xmlns' && !a.qname.startsWith('xmlns:'))
+          .filter((a) => !declares.includes(a))
           .map((a) => ({ ...resolve(a.qname, scope, false), value: a.value })),
         children: [],
         start: lt,
@@ -109,7 +115,17 @@ export function parseXmlTree(text: string): XmlElement {
   return root;
 }
 
-function resolve(qname: string, scope: Map<string, string>, isElement: boolean) {
+function attributesOf(raw: string): { qname: string; value: string }[] {
+  const out: { qname: string; value: string }[] = [];
+  if (raw === '') return out;
+  ATTR.lastIndex = 0;
+  for (let a = ATTR.exec(raw); a; a = ATTR.exec(raw)) {
+    out.push({ qname: a[1] ?? '', value: decodeXML(a[2] ?? a[3] ?? '') });
+  }
+  return out;
+}
+
+function resolve(qname: string, scope: ReadonlyMap<string, string>, isElement: boolean) {
   const colon = qname.indexOf(':');
   const prefix = colon === -1 ? '' : qname.slice(0, colon);
   const local = colon === -1 ? qname : qname.slice(colon + 1);
