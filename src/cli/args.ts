@@ -15,9 +15,22 @@ export const MODEL_OPTIONS = {
 // Help lines of the options several commands share (classify, eval, adapt).
 export const MODEL_HELP = `  --model DIR     a CLIP model folder in the Hugging Face layout`;
 export const DTYPE_HELP = `  --dtype D       fp32 | fp16 | q8 | q4 | q4f16 (default: q8 when present, else fp32)`;
-export const TRUTH_HELP = `  --truth FILE    the ground-truth CSV`;
 
-export const TRUTH_OPTIONS = { truth: { type: 'string' } } as const satisfies Options;
+export const TRUTH_HELP = `  --truth FILE    the ground-truth CSV
+  --truth-from keywords
+                  instead of --truth: the keywords of the photos PATH... (files or folders):
+                  embedded XMP, IPTC and EXIF keywords and their sidecars (NAME.EXT.xmp,
+                  NAME.xmp), matched to label names (case-insensitive, the leaf of a hierarchy);
+                  a keyword is a "yes"; photos without any keyword are left out
+  --complete-labels FILE|all
+                  with --truth-from keywords: labels your keywording is complete for (one name per
+                  line, or all); only for them does a missing keyword count as "no"`;
+
+export const TRUTH_OPTIONS = {
+  truth: { type: 'string' },
+  'truth-from': { type: 'string' },
+  'complete-labels': { type: 'string' },
+} as const satisfies Options;
 
 export function parse<O extends Options>(argv: string[], options: O) {
   try {
@@ -41,11 +54,6 @@ export function parseCommand<O extends Options>(argv: string[], help: string, op
 
 export function requireModel(value: string | undefined): string {
   if (!value) throw new MumicError('InvalidArgument', '--model DIR is required');
-  return value;
-}
-
-export function requireTruth(value: string | undefined): string {
-  if (!value) throw new MumicError('InvalidArgument', '--truth FILE.csv is required');
   return value;
 }
 

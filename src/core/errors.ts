@@ -38,6 +38,11 @@ export const ERROR_NAMES = [
   // photo library (CLI index)
   'InvalidIndex',
   'IndexMismatch',
+  // sidecars and keywords
+  'SidecarMalformed',
+  'SidecarUnwritable',
+  'SidecarNameClash',
+  'MetadataUnreadable',
 ] as const;
 
 export type ErrorName = (typeof ERROR_NAMES)[number];
@@ -114,6 +119,10 @@ const HINTS: Record<ErrorName, string> = {
   InvalidArgument: 'An argument is not valid.',
   InvalidIndex: 'The library index is damaged or not a library index.',
   IndexMismatch: 'The library index was made with another model or precision.',
+  SidecarMalformed: 'The XMP sidecar is not valid XMP; it was left untouched.',
+  SidecarUnwritable: 'The XMP sidecar could not be written; the file was left as it was.',
+  SidecarNameClash: 'Two photos would share one XMP sidecar; this one was not written.',
+  MetadataUnreadable: "The photo's embedded metadata could not be read.",
 };
 
 /** A one-line message for a person: what happened, then the detail. */

@@ -5,9 +5,9 @@ import {
   evaluateAdaptation,
   serializeHead,
   type AdaptOptions,
-  type FeedbackEntry,
 } from '../../core/adapt/index.ts';
 import { templateSetKey } from '../../core/prompts.ts';
+import { keywordFeedback } from '../../core/xmp/keyword-truth.ts';
 import {
   DTYPE_HELP,
   MODEL_HELP,
@@ -15,7 +15,6 @@ import {
   TRUTH_OPTIONS,
   optionalNumber,
   parseCommand,
-  requireTruth,
 } from '../args.ts';
 import { openModel } from '../load-model.ts';
 import { modelIdOf } from '../head-option.ts';
@@ -27,10 +26,11 @@ import {
   templatesOf,
 } from '../label-options.ts';
 import { writeLine } from '../output.ts';
-import { embedTruthSet } from '../truth-set.ts';
+import { embedTruth, truthSource } from '../truth-set.ts';
 
 export const ADAPT_HELP = `Usage: mumic adapt --model DIR --truth FILE.csv [--labels FILE] [--template T]
                    [--out HEAD.json] [--gamma G] [--no-residual] [--seed N] [--dtype D]
+       mumic adapt --model DIR --truth-from keywords [--complete-labels FILE|all] [...] PATH...
 
 Learns each label's temperature and bias (and a residual on its text embedding) from a truth CSV
 (rows "file,label;label;..."; every other label of a listed photo counts as absent), with
@@ -59,7 +59,7 @@ export async function adaptCommand(argv: string[]): Promise<number> {
   });
   if (!args) return 0;
   const { values } = args;
-  const truth = requireTruth(values.truth);
+  const truth = truthSource(values, args.positionals);
   const options: Partial<AdaptOptions> = {
     residual: !values['no-residual'],
     ...(values.gamma !== undefined
@@ -74,13 +74,9 @@ export async function adaptCommand(argv: string[]): Promise<number> {
   const model = await openModel(values);
   try {
     const dim = model.info.projectionDim;
-    const set = await embedTruthSet(model, truth, labels);
+    const set = await embedTruth(model, truth, labels);
     const labelIds = labels.map((l) => l.id);
-    const feedback: FeedbackEntry[] = [];
-    set.photoLabels.forEach((present, photo) => {
-      const yes = new Set(present);
-      for (const label of labelIds) feedback.push({ photo, label, value: yes.has(label) ? 1 : -1 });
-    });
+    const feedback = keywordFeedback(set.photoLabels, set.complete);
     const input = {
       images: set.embeddings,
       dim,
@@ -106,6 +102,7 @@ export async function adaptCommand(argv: string[]): Promise<number> {
         after: pick(evaluation.after),
       },
       errors: set.errors,
+      ...set.notes,
     };
     if (values.out) {
       await writeFile(values.out, serializeHead(head));
