@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { embedFiles, loadModel } from '../src/cli/load-model.ts';
-import { endPrepareThread } from '../src/cli/prepare-thread.ts';
+import { endPreparePool } from '../src/cli/prepare-thread.ts';
 import { NodeModelSource } from '../src/cli/model-source-node.ts';
 import { onnxPath, runBatchSize } from '../src/core/model-files.ts';
 import { loadModelFolder } from '../src/core/model-folder.ts';
@@ -82,7 +82,7 @@ export async function benchNode(
   const steady = rate(done - first, (end - tFirst) / 1000);
   await model.encoder.release();
   // Each round starts its decode thread with its model, as one `mumic` run does.
-  await endPrepareThread();
+  await endPreparePool();
   return {
     runSize,
     bare,

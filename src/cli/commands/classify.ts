@@ -4,7 +4,7 @@ import { DTYPE_HELP, MODEL_HELP, optionalNumber, parseCommand } from '../args.ts
 import { collectFiles } from '../files.ts';
 import { HEAD_HELP, HEAD_OPTIONS, scoringLabels } from '../head-option.ts';
 import { LABEL_HELP, LABEL_OPTIONS, readLabels, templatesOf } from '../label-options.ts';
-import { embedFiles, openModel } from '../load-model.ts';
+import { embedFiles, openModel, PREPARE_HELP, PREPARE_OPTIONS } from '../load-model.ts';
 import { writeLine } from '../output.ts';
 
 export const CLASSIFY_HELP = `Usage: mumic classify --model DIR [--dtype D] [--labels FILE] [--template T]
@@ -21,6 +21,7 @@ ${MODEL_HELP}
 ${DTYPE_HELP}
 ${LABEL_HELP}
 ${HEAD_HELP}
+${PREPARE_HELP}
   --threshold X   keep labels with score >= X (0..1; default: all labels)
   --top K         keep at most K labels per photo (default: all)
   --batch N       images per model run (default 8; q8 models run one at a time, see
@@ -34,6 +35,7 @@ export async function classifyCommand(argv: string[]): Promise<number> {
     threshold: { type: 'string' },
     top: { type: 'string' },
     batch: { type: 'string' },
+    ...PREPARE_OPTIONS,
   });
   if (!args) return 0;
   const { values, positionals } = args;
