@@ -53,8 +53,12 @@ export async function benchNode(
   dtype: 'q8' | 'fp32',
   batch: number,
   count: number,
+  photos?: readonly string[],
 ) {
-  const files = benchImages(count);
+  // The photos cycled to `count` images (default: the fixture photos).
+  const files = photos
+    ? Array.from({ length: count }, (_, i) => photos[i % photos.length] as string)
+    : benchImages(count);
   const bytes = await readFile(join(modelDir, onnxPath('vision', dtype)));
   // The input size the pipeline feeds: the processor's crop (checked against config.json).
   const { processor } = await loadModelFolder(new NodeModelSource(modelDir));

@@ -72,7 +72,8 @@ import { makeThumbnail, sha256Hex } from './image-tools.ts';
 import { LabelBank } from './label-bank.ts';
 import { LocalModels } from './local-model.ts';
 import { FetchModelSource } from './model-source-fetch.ts';
-import { PrepareThread } from './prepare-thread.ts';
+import { PreparePool } from './prepare-thread.ts';
+import { IdlePreload } from './text-preload.ts';
 
 interface Loaded {
   request: ModelLoadRequest;
@@ -129,19 +130,20 @@ export class ClipService implements WorkerApi {
   private readonly feedbackQueue = new SerialQueue();
   private libraryPromise: Promise<Library> | undefined;
   private readonly jobs = new Set<AbortController>();
-  /** Decodes and preprocesses the next batch on a nested worker while this thread runs one. */
-  private readonly prepareThread = new PrepareThread();
+  /** Decodes and preprocesses the next batches on nested workers while this thread runs one. */
+  private readonly prepareThread = new PreparePool();
+  /** The text tower, loaded while no image runs, so that the first typed label is quick. */
+  private readonly textPreload = new IdlePreload();
 
   async loadModel(
     request: ModelLoadRequest,
     onProgress?: (progress: LoadProgress) => void,
   ): Promise<ModelStatus> {
+    this.textPreload.cancel();
     await this.loaded?.encoder.release();
     this.loaded = undefined;
     this.libraryPromise = undefined;
-    // With 2 cores, onnxruntime's threads already take both: a prepare worker only contends.
-    this.prepareThread.enabled =
-      request.prepareWorker ?? (globalThis.navigator?.hardwareConcurrency ?? 2) > 2;
+    this.prepareThread.configure(request.prepareWorker, request.backend);
     const source = new FetchModelSource(request.baseUrl);
     const info = await loadModelFolder(source);
     const tokenizer = createTokenizer(
@@ -156,6 +158,7 @@ export class ClipService implements WorkerApi {
       onProgress,
     });
     this.loaded = { request, info, encoder, tokenizer, source };
+    this.textPreload.schedule(() => encoder.load('text'));
     return this.describe(this.loaded);
   }
 
@@ -168,6 +171,7 @@ export class ClipService implements WorkerApi {
     const out: ImageOutcome[] = [];
     for await (const outcomes of embedImages(files, {
       prepare: (blobs, start) => this.prepareThread.prepare(blobs, start, info.processor),
+      prefetch: this.prepareThread.depth,
       batchSize: runBatchSize(this.require().encoder.dtypes.vision, IMAGE_BATCH),
       processor: info.processor,
       embedder: this.imageEmbedder(),
@@ -566,6 +570,7 @@ export class ClipService implements WorkerApi {
           batch.forEach((job, i) => (job.thumbnail = prepared.thumbnails[i]));
           return prepared;
         },
+        prefetch: this.prepareThread.depth,
         processor: info.processor,
         embedder: this.imageEmbedder(),
         dim: info.projectionDim,
@@ -598,7 +603,7 @@ export class ClipService implements WorkerApi {
     return {
       embedImages: (pixels, batch) => {
         this.counters.imagesEncoded += batch;
-        return encoder.embedImages(pixels, batch);
+        return this.textPreload.busyWhile(() => encoder.embedImages(pixels, batch));
       },
     };
   }
