@@ -25,7 +25,7 @@ export const rate = (images: number, seconds: number): Rate => ({
 });
 
 /** A bare loop of `session.run` on random pixels, `batch` images per run; timed runs only. */
-async function bareRuns(
+export async function bareRuns(
   model: Uint8Array,
   [h, w]: readonly [number, number],
   batch: number,
