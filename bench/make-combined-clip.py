@@ -27,6 +27,11 @@ def tower(name, prefix, embeds):
     output.name = embeds
     for i in m.graph.input:
         i.name = i.name[len(prefix):]
+    # Each tower's own symbolic sizes: both call theirs batch_size, and one name is one size.
+    for v in list(m.graph.input) + list(m.graph.output) + list(m.graph.value_info):
+        for d in v.type.tensor_type.shape.dim:
+            if d.dim_param:
+                d.dim_param = prefix + d.dim_param
     return m, links, output
 
 

@@ -9,7 +9,7 @@
 // encodes the labels with every photo); mumic runs as `mumic classify` does: label vectors once
 // (from the model folder's precomputed file when present), then the photos.
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -63,8 +63,15 @@ const tjsEntry = join(
 const tjs = (await import(pathToFileURL(tjsEntry).href)) as {
   env: { localModelPath: string; allowRemoteModels: boolean; allowLocalModels: boolean };
   pipeline: (task: string, model: string, options: object) => Promise<Classifier>;
-  version?: string;
 };
+const tjsVersion = (
+  JSON.parse(
+    readFileSync(
+      join(resolve(values.tjs), 'node_modules', '@huggingface', 'transformers', 'package.json'),
+      'utf8',
+    ),
+  ) as { version: string }
+).version;
 tjs.env.localModelPath = resolve(BENCH_MODEL, '..');
 tjs.env.allowRemoteModels = false;
 tjs.env.allowLocalModels = true;
@@ -112,7 +119,7 @@ await endPreparePool();
 
 console.log(`${photos.length} photos of 12 MP, 120 labels, q8, Node ${process.version}`);
 console.log(
-  `transformers.js ${tjs.version ?? ''} zero-shot pipeline: ${tjsPerPhoto.toFixed(0)} ms/photo (median call ${median(tjsMs).toFixed(0)} ms)`,
+  `transformers.js ${tjsVersion} zero-shot pipeline: ${tjsPerPhoto.toFixed(0)} ms/photo (median call ${median(tjsMs).toFixed(0)} ms)`,
 );
 console.log(
   `mumic (labels ${encoded === 0 ? 'from the precomputed file' : `encoded: ${encoded}`}): ${mumicPerPhoto.toFixed(0)} ms/photo`,
