@@ -15,14 +15,23 @@ export interface Rate {
   seconds: number;
   imagesPerSecond: number;
   msPerImage: number;
+  /** CPU time per image, all threads: what the machine's load does not inflate as much. */
+  cpuMsPerImage?: number;
 }
 
-export const rate = (images: number, seconds: number): Rate => ({
+export const rate = (images: number, seconds: number, cpuMs?: number): Rate => ({
   images,
   seconds,
   imagesPerSecond: images / seconds,
   msPerImage: (seconds * 1000) / images,
+  ...(cpuMs === undefined ? {} : { cpuMsPerImage: cpuMs / images }),
 });
+
+/** CPU ms of this process (every thread: onnxruntime's, the prepare threads', libvips') since. */
+const cpuSince = (since: NodeJS.CpuUsage): number => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+};
 
 /** A bare loop of `session.run` on random pixels, `batch` images per run; timed runs only. */
 export async function bareRuns(
@@ -41,9 +50,10 @@ export async function bareRuns(
   const feeds = { pixel_values: new ort.Tensor('float32', pixels, [batch, 3, h, w]) };
   await session.run(feeds);
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const runs = Math.ceil(count / batch);
   for (let i = 0; i < runs; i++) await session.run(feeds);
-  const r = rate(runs * batch, (performance.now() - t) / 1000);
+  const r = rate(runs * batch, (performance.now() - t) / 1000, cpuSince(cpu));
   await session.release();
   return r;
 }
@@ -74,6 +84,7 @@ export async function benchNode(
   const model = await loadModel(modelDir, dtype);
   await model.encoder.session('vision');
   const t = performance.now();
+  const cpu = process.cpuUsage();
   let tFirst = 0;
   let first = 0;
   let done = 0;
@@ -82,7 +93,7 @@ export async function benchNode(
     if (!first) [first, tFirst] = [done, performance.now()];
   }
   const end = performance.now();
-  const pipeline = rate(done, (end - t) / 1000);
+  const pipeline = rate(done, (end - t) / 1000, cpuSince(cpu));
   const steady = rate(done - first, (end - tFirst) / 1000);
   await model.encoder.release();
   // Each round starts its decode thread with its model, as one `mumic` run does.

@@ -28,8 +28,9 @@ const rounds = Math.max(1, Number(values.rounds));
 const batch = Number(values.batch);
 const count = Number(values.images);
 const model = ensureBenchModel();
-const fmt = (r: { imagesPerSecond: number; msPerImage: number }) =>
-  `${r.imagesPerSecond.toFixed(1)} images/s, ${r.msPerImage.toFixed(1)} ms/image`;
+const fmt = (r: { imagesPerSecond: number; msPerImage: number; cpuMsPerImage?: number }) =>
+  `${r.imagesPerSecond.toFixed(1)} images/s, ${r.msPerImage.toFixed(1)} ms/image` +
+  (r.cpuMsPerImage === undefined ? '' : `, ${r.cpuMsPerImage.toFixed(0)} CPU ms/image`);
 
 console.log(
   `machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
