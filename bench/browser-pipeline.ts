@@ -21,8 +21,17 @@ const rate = (images: number, seconds: number) => ({
 const fmtRate = (r: { imagesPerSecond: number; msPerImage: number }) =>
   `${r.imagesPerSecond.toFixed(1)} images/s, ${r.msPerImage.toFixed(1)} ms/image`;
 
-export async function benchBrowser(modelDir: string, batch: number, count: number) {
-  const server = await createServer(benchConfig(dirname(modelDir), FIXTURE_IMAGES));
+/** Pipeline runs: null is the app's default pool size; a number, that many prepare workers. */
+export type PrepareSetting = number | null;
+
+export async function benchBrowser(
+  modelDir: string,
+  batch: number,
+  count: number,
+  imagesDir = FIXTURE_IMAGES,
+  prepares: readonly PrepareSetting[] = [null, 0],
+) {
+  const server = await createServer(benchConfig(dirname(modelDir), imagesDir));
   await server.listen();
   const url = server.resolvedUrls?.local[0];
   if (!url) throw new Error('the benchmark server did not start');
@@ -35,7 +44,7 @@ export async function benchBrowser(modelDir: string, batch: number, count: numbe
     await page.goto(url);
     await page.waitForFunction(() => 'bench' in globalThis);
     const model = basename(modelDir);
-    const names = readdirSync(FIXTURE_IMAGES).sort();
+    const names = readdirSync(imagesDir).sort();
     const images = Array.from({ length: count }, (_, i) => names[i % names.length] ?? '');
     type Bench = {
       bare(
@@ -43,7 +52,11 @@ export async function benchBrowser(modelDir: string, batch: number, count: numbe
         b: number,
         r: number,
       ): Promise<{ images: number; seconds: number; threads: number }>;
-      pipeline(m: string, i: string[], w: boolean): Promise<{ images: number; seconds: number }>;
+      pipeline(
+        m: string,
+        i: string[],
+        w: PrepareSetting,
+      ): Promise<{ images: number; seconds: number }>;
     };
     const bareAt = (size: number) =>
       page.evaluate(
@@ -56,35 +69,35 @@ export async function benchBrowser(modelDir: string, batch: number, count: numbe
     const b = await bareAt(runSize);
     const bb = runSize === batch ? b : await bareAt(batch);
     // Traced: per-thread busy and idle time, which the machine's load does not blur.
-    const traced = async (nested: boolean) => {
+    const traced = async (prepare: PrepareSetting) => {
       const traceDir = mkdtempSync(join(tmpdir(), 'mumic-bench-'));
       const tracePath = join(traceDir, 'pipeline-trace.json');
-      // Without the nested prepare worker (prepareWorker: false), the CLIP worker prepares each
-      // batch itself: the same run, for comparison.
       await browser.startTracing(page, {
         path: tracePath,
         categories: ['toplevel', 'blink.user_timing', '__metadata'],
       });
       const run = await page.evaluate(
         ([m, i, w]) => (globalThis as unknown as { bench: Bench }).bench.pipeline(m, i, w),
-        [model, images, nested] as const,
+        [model, images, prepare] as const,
       );
       await browser.stopTracing();
       const trace = readPipelineTrace(tracePath);
       rmSync(traceDir, { recursive: true, force: true });
       // Printed here: bench/run.ts prints the rates.
-      const what = nested ? 'nested prepare worker' : 'prepared in the CLIP worker (as before)';
+      const what =
+        prepare === null
+          ? "the app's default prepare pool"
+          : prepare === 0
+            ? 'prepared in the CLIP worker'
+            : `${prepare} prepare worker(s)`;
       console.log(`Chromium pipeline, ${what}: ${fmtRate(rate(run.images, run.seconds))}`);
       for (const line of describeTrace(trace, run.images)) console.log(line);
-      return { run, trace };
+      return { prepare, rate: rate(run.images, run.seconds), trace };
     };
-    const { run: p, trace } = await traced(true);
-    const { run: q, trace: traceInThread } = await traced(false);
+    const runs = [];
+    for (const prepare of prepares) runs.push(await traced(prepare));
     const bare = rate(b.images, b.seconds);
-    // The ratio is of what the app does on this machine: a prepare worker only with > 2 cores.
-    const cores = await page.evaluate(() => navigator.hardwareConcurrency);
-    const chosen = cores > 2 ? p : q;
-    const pipeline = rate(chosen.images, chosen.seconds);
+    const pipeline = (runs[0] as (typeof runs)[number]).rate;
     return {
       browserVersion: browser.version(),
       threads: b.threads,
@@ -92,8 +105,7 @@ export async function benchBrowser(modelDir: string, batch: number, count: numbe
       bare,
       bareBatched: rate(bb.images, bb.seconds),
       pipeline,
-      trace,
-      inThread: { ...rate(q.images, q.seconds), trace: traceInThread },
+      runs,
       ratio: pipeline.imagesPerSecond / bare.imagesPerSecond,
     };
   } finally {

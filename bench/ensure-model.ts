@@ -31,3 +31,15 @@ export function ensureBenchModel(): string {
   }
   return BENCH_MODEL;
 }
+
+/**
+ * The bench model's precomputed default label vectors for its q8 text tower (as
+ * `npm run models` writes them for an installed model), so that classify reads them.
+ */
+export async function ensureBenchLabelFile(): Promise<void> {
+  const { labelEmbeddingFileName } = await import('../src/core/label-embedding-file.ts');
+  if (existsSync(join(BENCH_MODEL, labelEmbeddingFileName('q8')))) return;
+  const { precomputeLabelEmbeddings } = await import('../scripts/precompute-labels.ts');
+  console.log('Precomputing the default label vectors of the bench model…');
+  await precomputeLabelEmbeddings(BENCH_MODEL, 'clip-b32-random');
+}

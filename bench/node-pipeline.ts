@@ -4,7 +4,7 @@ import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { embedFiles, loadModel } from '../src/cli/load-model.ts';
-import { endPrepareThread } from '../src/cli/prepare-thread.ts';
+import { endPreparePool } from '../src/cli/prepare-thread.ts';
 import { NodeModelSource } from '../src/cli/model-source-node.ts';
 import { onnxPath, runBatchSize } from '../src/core/model-files.ts';
 import { loadModelFolder } from '../src/core/model-folder.ts';
@@ -15,17 +15,26 @@ export interface Rate {
   seconds: number;
   imagesPerSecond: number;
   msPerImage: number;
+  /** CPU time per image, all threads: what the machine's load does not inflate as much. */
+  cpuMsPerImage?: number;
 }
 
-export const rate = (images: number, seconds: number): Rate => ({
+export const rate = (images: number, seconds: number, cpuMs?: number): Rate => ({
   images,
   seconds,
   imagesPerSecond: images / seconds,
   msPerImage: (seconds * 1000) / images,
+  ...(cpuMs === undefined ? {} : { cpuMsPerImage: cpuMs / images }),
 });
 
+/** CPU ms of this process (every thread: onnxruntime's, the prepare threads', libvips') since. */
+const cpuSince = (since: NodeJS.CpuUsage): number => {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+};
+
 /** A bare loop of `session.run` on random pixels, `batch` images per run; timed runs only. */
-async function bareRuns(
+export async function bareRuns(
   model: Uint8Array,
   [h, w]: readonly [number, number],
   batch: number,
@@ -41,9 +50,10 @@ async function bareRuns(
   const feeds = { pixel_values: new ort.Tensor('float32', pixels, [batch, 3, h, w]) };
   await session.run(feeds);
   const t = performance.now();
+  const cpu = process.cpuUsage();
   const runs = Math.ceil(count / batch);
   for (let i = 0; i < runs; i++) await session.run(feeds);
-  const r = rate(runs * batch, (performance.now() - t) / 1000);
+  const r = rate(runs * batch, (performance.now() - t) / 1000, cpuSince(cpu));
   await session.release();
   return r;
 }
@@ -53,8 +63,12 @@ export async function benchNode(
   dtype: 'q8' | 'fp32',
   batch: number,
   count: number,
+  photos?: readonly string[],
 ) {
-  const files = benchImages(count);
+  // The photos cycled to `count` images (default: the fixture photos).
+  const files = photos
+    ? Array.from({ length: count }, (_, i) => photos[i % photos.length] as string)
+    : benchImages(count);
   const bytes = await readFile(join(modelDir, onnxPath('vision', dtype)));
   // The input size the pipeline feeds: the processor's crop (checked against config.json).
   const { processor } = await loadModelFolder(new NodeModelSource(modelDir));
@@ -70,6 +84,7 @@ export async function benchNode(
   const model = await loadModel(modelDir, dtype);
   await model.encoder.session('vision');
   const t = performance.now();
+  const cpu = process.cpuUsage();
   let tFirst = 0;
   let first = 0;
   let done = 0;
@@ -78,11 +93,11 @@ export async function benchNode(
     if (!first) [first, tFirst] = [done, performance.now()];
   }
   const end = performance.now();
-  const pipeline = rate(done, (end - t) / 1000);
+  const pipeline = rate(done, (end - t) / 1000, cpuSince(cpu));
   const steady = rate(done - first, (end - tFirst) / 1000);
   await model.encoder.release();
   // Each round starts its decode thread with its model, as one `mumic` run does.
-  await endPrepareThread();
+  await endPreparePool();
   return {
     runSize,
     bare,

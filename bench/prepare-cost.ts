@@ -1,20 +1,26 @@
-// CPU cost of the preparation stage alone (decode, then preprocess), per image, in this thread.
-// process.cpuUsage counts every thread of the process (libvips' too), so this is the CPU the
-// stage takes away from onnxruntime, which wall-clock throughput on a shared machine hides.
-//   npx tsx bench/prepare-cost.ts [--rounds N] [--model DIR]
+// CPU cost per photo of each preparation stage, in this thread: reading the file, decoding it
+// (sharp) alone, PIL-exact preprocessing (WebAssembly SIMD passes, and the JS passes for
+// comparison), SHA-256 of the bytes (what the app hashes), and the whole preparation the CLI's
+// prepare threads do (read + decode + preprocess). process.cpuUsage counts every thread of the
+// process (libvips' too), so this is the CPU the stage takes away from onnxruntime.
+//   npx tsx bench/prepare-cost.ts [--photos 12mp|fixture] [--rounds N] [--model DIR]
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { decodeImage } from '../src/cli/decode-node.ts';
-import { preprocess, preprocessOutputSize } from '../src/core/preprocess.ts';
+import { readImageFile } from '../src/cli/read-image.ts';
+import { preprocess } from '../src/core/preprocess.ts';
 import { parseImageProcessorConfig } from '../src/core/preprocess-config.ts';
-import type { DecodedImage } from '../src/core/types.ts';
+import { resize } from '../src/core/resize.ts';
 import { BENCH_MODEL } from './ensure-model.ts';
-import { FIXTURE_IMAGES, benchImages } from './bench-images.ts';
+import { benchImages } from './bench-images.ts';
+import { photos12mp } from './photos-12mp.ts';
 
 const { values } = parseArgs({
   options: {
-    rounds: { type: 'string', default: '20' },
+    photos: { type: 'string', default: '12mp' },
+    rounds: { type: 'string', default: '5' },
     model: { type: 'string', default: BENCH_MODEL },
   },
 });
@@ -22,48 +28,62 @@ const rounds = Number(values.rounds);
 const config = parseImageProcessorConfig(
   JSON.parse(await readFile(join(values.model, 'preprocessor_config.json'), 'utf8')) as unknown,
 );
-const files = benchImages(7);
-const bytes = await Promise.all(files.map(async (f) => new Uint8Array(await readFile(f))));
+const files = values.photos === 'fixture' ? benchImages(7) : await photos12mp();
 
-const cpuMs = (since: NodeJS.CpuUsage): number => {
-  const u = process.cpuUsage(since);
+const cpu = async (f: () => unknown): Promise<number> => {
+  const t = process.cpuUsage();
+  await f();
+  const u = process.cpuUsage(t);
   return (u.user + u.system) / 1000;
 };
+const median = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1] ?? NaN;
 
-// Warm-up: JIT the resample loops and let sharp load its codecs before anything is counted.
-const decoded: DecodedImage[] = [];
-for (const b of bytes) decoded.push(await decodeImage(b));
-for (const img of decoded) preprocess(img, config);
+/** The JS passes, for comparison: preprocess with resize forced to its JS engine. */
+function preprocessJs(img: Awaited<ReturnType<typeof decodeImage>>): void {
+  const s = config.shortestEdge;
+  const [w, h] =
+    img.width <= img.height
+      ? [s, Math.trunc((s * img.height) / img.width)]
+      : [Math.trunc((s * img.width) / img.height), s];
+  resize(img, w, h, { filter: config.resample, channels: Math.min(img.channels, 3), engine: 'js' });
+}
 
-const decodeMs = new Float64Array(files.length);
-const prepMs = new Float64Array(files.length);
+const stages = ['read', 'decode', 'preprocess', 'preprocess (JS)', 'sha256', 'prepare'] as const;
+const times = new Map(files.map((f) => [f, new Map(stages.map((s) => [s, [] as number[]]))]));
+for (const f of files) await readImageFile(f).then((img) => preprocess(img, config)); // warm-up
 for (let r = 0; r < rounds; r++) {
-  for (const [i, b] of bytes.entries()) {
-    let t = process.cpuUsage();
-    const img = await decodeImage(b);
-    decodeMs[i] = (decodeMs[i] ?? 0) + cpuMs(t);
-    const os = preprocessOutputSize(img.width, img.height, config);
-    const out = new Float32Array(3 * os.width * os.height);
-    t = process.cpuUsage();
-    preprocess(img, config, out);
-    prepMs[i] = (prepMs[i] ?? 0) + cpuMs(t);
+  for (const f of files) {
+    const t = times.get(f);
+    let bytes = new Uint8Array();
+    t?.get('read')?.push(await cpu(async () => (bytes = new Uint8Array(await readFile(f)))));
+    let img = await decodeImage(bytes);
+    t?.get('decode')?.push(await cpu(async () => (img = await decodeImage(bytes))));
+    t?.get('preprocess')?.push(await cpu(() => preprocess(img, config)));
+    if (r < 2) t?.get('preprocess (JS)')?.push(await cpu(() => preprocessJs(img)));
+    t?.get('sha256')?.push(await cpu(() => createHash('sha256').update(bytes).digest()));
+    t?.get('prepare')?.push(await cpu(async () => preprocess(await readImageFile(f), config)));
   }
 }
 
-console.log(`CPU ms per image, mean of ${rounds} rounds (${FIXTURE_IMAGES})`);
-console.log('image                     decode  preprocess');
-let d = 0;
-let p = 0;
-for (const [i, f] of files.entries()) {
-  const di = (decodeMs[i] ?? 0) / rounds;
-  const pi = (prepMs[i] ?? 0) / rounds;
-  d += di;
-  p += pi;
+console.log(
+  `CPU ms per photo, median of ${rounds} rounds (${files.length} photos, ${values.photos})`,
+);
+console.log(`${'photo'.padEnd(26)}${stages.map((s) => s.padStart(16)).join('')}  prepare/decode`);
+const sums = new Map(stages.map((s) => [s, 0]));
+for (const f of files) {
+  const row = stages.map((s) => median(times.get(f)?.get(s) ?? []));
+  row.forEach((v, i) =>
+    sums.set(
+      stages[i] as (typeof stages)[number],
+      (sums.get(stages[i] as (typeof stages)[number]) ?? 0) + v,
+    ),
+  );
+  const ratio = (row[5] ?? NaN) / (row[1] ?? NaN);
   console.log(
-    `${basename(f).padEnd(24)} ${di.toFixed(2).padStart(7)} ${pi.toFixed(2).padStart(11)}`,
+    `${basename(f).padEnd(26)}${row.map((v) => v.toFixed(1).padStart(16)).join('')}  ${ratio.toFixed(2)}x`,
   );
 }
-const n = files.length;
+const mean = stages.map((s) => (sums.get(s) ?? 0) / files.length);
 console.log(
-  `${'mean'.padEnd(24)} ${(d / n).toFixed(2).padStart(7)} ${(p / n).toFixed(2).padStart(11)}`,
+  `${'mean'.padEnd(26)}${mean.map((v) => v.toFixed(1).padStart(16)).join('')}  ${((mean[5] ?? NaN) / (mean[1] ?? NaN)).toFixed(2)}x`,
 );

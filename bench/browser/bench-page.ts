@@ -25,7 +25,7 @@ async function bare(
   return result;
 }
 
-async function pipeline(model: string, images: string[], prepareWorker: boolean): Promise<Timing> {
+async function pipeline(model: string, images: string[], prepare: number | null): Promise<Timing> {
   const bridge = startWorker();
   await bridge.loadModel({
     id: model,
@@ -33,7 +33,7 @@ async function pipeline(model: string, images: string[], prepareWorker: boolean)
     wasmPaths: new URL('/ort/', location.href).href,
     dtype: 'q8',
     backend: 'wasm',
-    prepareWorker,
+    prepareWorker: prepare ?? undefined, // null: the app's default pool size
   });
   const blobs = await Promise.all(
     images.map(async (name) => (await fetch(`/images/${name}`)).blob()),

@@ -41,7 +41,8 @@ async function decodeWithSharp(bytes: Uint8Array, maxPixels: number): Promise<De
       ignoreIcc: true,
     });
   const meta = await open().metadata();
-  let img = open().rotate().removeAlpha();
+  // Auto-orientation only where EXIF asks for it: libvips' rotate step is not free even at 1.
+  let img = (meta.orientation ?? 1) > 1 ? open().rotate().removeAlpha() : open().removeAlpha();
   const cmyk = meta.space === 'cmyk';
   if (cmyk) {
     // Keep the ink values and convert as PIL does, not through sharp's CMYK profile.

@@ -3,7 +3,7 @@ import { applyHead, parseHead, type AppliedHead } from '../core/adapt/index.ts';
 import type { Label } from '../core/labels/index.ts';
 import { templateSetKey } from '../core/prompts.ts';
 import { readOptionFile, type Options } from './args.ts';
-import { labelMatrix } from './label-options.ts';
+import { folderLabelMatrix } from './label-vectors.ts';
 import type { LoadedModel } from './load-model.ts';
 
 export const HEAD_OPTIONS = { head: { type: 'string' } } as const satisfies Options;
@@ -15,8 +15,9 @@ export const HEAD_HELP = `  --head FILE     apply a head made by "mumic adapt" (
 export const modelIdOf = (model: LoadedModel): string => basename(resolve(model.dir));
 
 /**
- * The label matrix of `labels` under `templates` (see labelMatrix), with the head of --head
- * applied when one is given; `head` gives its scoring parameters.
+ * The label matrix of `labels` under `templates` (see labelMatrix; rows the model folder ships
+ * precomputed are read, not encoded), with the head of --head applied when one is given; `head`
+ * gives its scoring parameters.
  */
 export async function scoringLabels(
   headFile: string | undefined,
@@ -24,7 +25,7 @@ export async function scoringLabels(
   labels: readonly Label[],
   templates: readonly string[],
 ): Promise<{ labelVectors: Float32Array; head: AppliedHead | null }> {
-  const zeroShot = await labelMatrix(model, labels, templates);
+  const { matrix: zeroShot } = await folderLabelMatrix(model, modelIdOf(model), labels, templates);
   const head = await withHead(headFile, model, labels, zeroShot, templateSetKey(templates));
   return { labelVectors: head?.labelEmbeddings ?? zeroShot, head };
 }

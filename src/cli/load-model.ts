@@ -5,9 +5,10 @@ import { loadModelFolder, type ModelInfo } from '../core/model-folder.ts';
 import type { Dtype } from '../core/types.ts';
 import type { ClipEncoder } from '../runtime/clip-encoder.ts';
 import { createNodeEncoder } from '../runtime/node.ts';
-import { parseDtype, requireModel } from './args.ts';
+import { MumicError } from '../core/errors.ts';
+import { optionalNumber, parseDtype, requireModel } from './args.ts';
 import { NodeModelSource } from './model-source-node.ts';
-import { prepareThread } from './prepare-thread.ts';
+import { preparePool, setPrepareWorkers } from './prepare-thread.ts';
 import { readImageFile } from './read-image.ts';
 
 export interface LoadedModel {
@@ -26,23 +27,36 @@ export async function loadModel(
   dtype: Dtype | undefined,
   { images = true }: LoadOptions = {},
 ): Promise<LoadedModel> {
-  // Started now, the decode thread boots (about half a second) while the model loads.
-  if (images) prepareThread();
+  // Started now, the prepare threads boot (about half a second) while the model loads.
+  if (images) preparePool();
   const source = new NodeModelSource(resolve(dir));
   const info = await loadModelFolder(source);
   return { dir, info, encoder: createNodeEncoder(source, info, { dtype }) };
 }
 
-/** The model that --model and --dtype name (--model is required). */
-export const openModel = (
-  values: { model?: string; dtype?: string },
+export const PREPARE_OPTIONS = { 'prepare-workers': { type: 'string' } } as const;
+
+export const PREPARE_HELP = `  --prepare-workers N
+                  threads that decode and preprocess photos (default: the cores onnxruntime
+                  leaves free, at least 1; see docs/PERFORMANCE.md)`;
+
+/** The model that --model and --dtype name (--model is required), and --prepare-workers. */
+export function openModel(
+  values: { model?: string; dtype?: string; 'prepare-workers'?: string },
   options?: LoadOptions,
-): Promise<LoadedModel> => loadModel(requireModel(values.model), parseDtype(values.dtype), options);
+): Promise<LoadedModel> {
+  const workers = optionalNumber(values['prepare-workers'], '--prepare-workers', 1, 256);
+  if (workers !== undefined && !Number.isInteger(workers)) {
+    throw new MumicError('InvalidArgument', '--prepare-workers must be a whole number');
+  }
+  setPrepareWorkers(workers);
+  return loadModel(requireModel(values.model), parseDtype(values.dtype), options);
+}
 
 /**
  * Embeds image files with a loaded model, batch by batch (see core/embed-images). Batches are
- * prepared on the process's prepare thread; until it has booted (about half a second after
- * loadModel started it), in this thread, so that inference never waits for the worker.
+ * prepared on the process's prepare threads; until one has booted (about half a second after
+ * loadModel started them), in this thread, so that inference never waits for a worker.
  */
 export function embedFiles(
   model: LoadedModel,
@@ -50,16 +64,18 @@ export function embedFiles(
   batchSize = 8,
 ): AsyncGenerator<EmbedOutcome[]> {
   const processor = model.info.processor;
-  const thread = prepareThread();
+  const pool = preparePool();
   return embedImages(files, {
     decode: readImageFile,
     processor,
     embedder: model.encoder,
     dim: model.info.projectionDim,
     batchSize: runBatchSize(model.encoder.dtypes.vision, batchSize),
+    // Enough batches in flight to keep every prepare thread busy while the model runs.
+    prefetch: pool.size + 1,
     prepare: (items, start) =>
-      thread.ready && !thread.ended
-        ? thread.prepare(items, start, processor)
+      pool.ready
+        ? pool.prepare(items, start, processor)
         : prepareBatch(items, start, { decode: readImageFile, processor }),
   });
 }

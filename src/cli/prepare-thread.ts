@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { PreparedBatch } from '../core/embed-images.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
@@ -22,6 +23,11 @@ export class PrepareThread {
   ready = false;
   /** Ended (idle, failed or terminated): a new one is needed. */
   ended = false;
+
+  /** Batches sent and not yet returned. */
+  get owed(): number {
+    return this.pending.size;
+  }
 
   constructor() {
     this.worker = new Worker(new URL('./prepare-worker-boot.js', import.meta.url));
@@ -79,20 +85,71 @@ export class PrepareThread {
   }
 }
 
-let shared: PrepareThread | undefined;
+/**
+ * Threads to prepare on by default: the cores onnxruntime leaves free. Its intra-op pool takes
+ * the physical cores (half the logical ones where cores are hyper-threaded, as on this machine's
+ * 2 vCPUs), so the other half prepares; at least one, so the model never waits on this thread.
+ */
+export function defaultPrepareWorkers(): number {
+  const cores = availableParallelism();
+  return Math.max(1, cores - Math.ceil(cores / 2));
+}
+
+/** Several prepare threads; each batch goes to the ready one that owes the fewest. */
+export class PreparePool {
+  readonly threads: PrepareThread[];
+
+  constructor(readonly size: number) {
+    this.threads = Array.from({ length: size }, () => new PrepareThread());
+  }
+
+  /** Some thread has booted and can take a batch. */
+  get ready(): boolean {
+    return this.threads.some((t) => t.ready && !t.ended);
+  }
+
+  /** Every thread has ended: a new pool is needed. */
+  get ended(): boolean {
+    return this.threads.every((t) => t.ended);
+  }
+
+  prepare(
+    files: readonly string[],
+    start: number,
+    processor: ImageProcessorConfig,
+  ): Promise<PreparedBatch> {
+    const live = this.threads.filter((t) => t.ready && !t.ended);
+    const least = live.reduce((a, b) => (b.owed < a.owed ? b : a));
+    return least.prepare(files, start, processor);
+  }
+
+  async terminate(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.terminate()));
+  }
+}
+
+let shared: PreparePool | undefined;
+let wanted: number | undefined;
+
+/** Sets the pool's size (--prepare-workers); the next `preparePool()` uses it. */
+export function setPrepareWorkers(size: number | undefined): void {
+  wanted = size;
+}
 
 /**
- * The process's prepare thread, started on first call. `loadModel` calls it, so the thread boots
- * while the model's session is created, and is ready when the first images come.
+ * The process's prepare threads, started on first call. `loadModel` calls it, so the threads
+ * boot while the model's session is created, and are ready when the first images come.
  */
-export function prepareThread(): PrepareThread {
-  if (!shared || shared.ended) shared = new PrepareThread();
+export function preparePool(): PreparePool {
+  const size = wanted ?? defaultPrepareWorkers();
+  if (shared && !shared.ended && shared.size !== size) void shared.terminate();
+  if (!shared || shared.ended || shared.size !== size) shared = new PreparePool(size);
   return shared;
 }
 
-/** Ends the process's prepare thread (the next `prepareThread()` starts a new one). */
-export async function endPrepareThread(): Promise<void> {
-  const thread = shared;
+/** Ends the process's prepare threads (the next `preparePool()` starts new ones). */
+export async function endPreparePool(): Promise<void> {
+  const pool = shared;
   shared = undefined;
-  await thread?.terminate();
+  await pool?.terminate();
 }

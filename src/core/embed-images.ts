@@ -16,6 +16,8 @@ interface EmbedImagesCommon {
   embedder: ImageEmbedder;
   dim: number;
   batchSize?: number;
+  /** Batches prepared ahead of the one the model runs (default 1): one per preparing thread. */
+  prefetch?: number;
   signal?: AbortSignal | undefined;
 }
 
@@ -58,18 +60,26 @@ export async function* embedImages<I>(
     prepareItems(inputs.slice(start, start + batchSize), start);
 
   // A prefetched batch that fails while the current one runs must not be an unhandled rejection:
-  // it is observed at once, and its failure still reaches the `await next` below.
+  // it is observed at once, and its failure still reaches the `await` of its turn below.
   const prefetch = (start: number): Promise<PreparedBatch> => {
     const batch = prepare(start);
     batch.catch(() => undefined);
     return batch;
   };
-  let next = starts.length > 0 ? prefetch(starts[0] ?? 0) : undefined;
-  for (let b = 0; b < starts.length && next; b++) {
+  // Batches in preparation, in order; topped up before each run so preparation overlaps it.
+  const depth = Math.max(1, options.prefetch ?? 1);
+  const queue: Promise<PreparedBatch>[] = [];
+  let queued = 0;
+  const topUp = (): void => {
+    while (queued < starts.length && queue.length < depth) {
+      queue.push(prefetch(starts[queued++] ?? 0));
+    }
+  };
+  topUp();
+  for (let b = 0; b < starts.length; b++) {
     options.signal?.throwIfAborted();
-    const batch = await next;
-    const following = starts[b + 1];
-    next = following === undefined ? undefined : prefetch(following);
+    const batch = await (queue.shift() as Promise<PreparedBatch>);
+    topUp();
     const outcomes: EmbedOutcome[] = [...batch.failures];
     if (batch.indices.length > 0) {
       try {

@@ -6,6 +6,8 @@
  */
 
 /** Pillow's filter numbers (`Image.Resampling`). NEAREST (0) uses other code and is not here. */
+import { resizeKernels, resizeRgbWasm } from './resize-wasm.ts';
+
 export const RESAMPLE = { LANCZOS: 1, BILINEAR: 2, BICUBIC: 3, BOX: 4, HAMMING: 5 } as const;
 
 interface Filter {
@@ -152,6 +154,8 @@ export interface ResizeOptions {
    * its own coefficients, so this equals resizing fully and cropping, without the waste.
    */
   region?: Region;
+  /** 'js' skips the WebAssembly SIMD passes (tests and benchmarks compare the two). */
+  engine?: 'auto' | 'js';
 }
 
 const clip8 = (ss: number): number => {
@@ -204,6 +208,11 @@ export function resize(
   let mid: Uint8Array;
   if (needH) {
     const horiz = computeCoefficients(src.width, width, filter, region.left, region.width);
+    const kernels = options.engine === 'js' ? null : resizeKernels();
+    if (vert && kernels && outC === 3 && (inC === 3 || inC === 4) && region.width > 0) {
+      const out = resizeRgbWasm(kernels, data, src.width, inC, rowFirst, rows, horiz, vert);
+      return { width: region.width, height: region.height, channels: 3, data: out };
+    }
     mid = new Uint8Array(region.width * rows * outC);
     horizontalPass(data, src.width, inC, rowFirst, rows, horiz, outC, mid);
   } else {

@@ -19,10 +19,11 @@ export interface ModelLoadRequest {
   dtype?: Dtype | undefined;
   backend?: BackendChoice | undefined;
   /**
-   * Decode and preprocess on a nested worker, overlapping inference (default: when the device
-   * has more than 2 logical cores; on 2, measured slower, docs/PERFORMANCE.md).
+   * Nested workers that decode and preprocess, overlapping inference: a number, false for none
+   * (the CLIP worker prepares), true or undefined for the cores onnxruntime leaves free, at
+   * least one (src/worker/prepare-thread.ts, docs/PERFORMANCE.md).
    */
-  prepareWorker?: boolean | undefined;
+  prepareWorker?: boolean | number | undefined;
 }
 
 /** How much model work the worker has done since it started (test hooks and the status line). */

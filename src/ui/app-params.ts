@@ -5,12 +5,12 @@ export interface AppParams {
   model: string | undefined;
   dtype: Dtype | undefined;
   backend: BackendChoice | undefined;
-  /** Decode on a nested worker (true), in the CLIP worker (false), or by core count. */
-  prepareWorker: boolean | undefined;
+  /** Nested prepare workers: a count, none (false), or by core count (true, undefined). */
+  prepareWorker: boolean | number | undefined;
 }
 
 /**
- * ?model=<id>&dtype=<fp32|fp16|q8|q4|q4f16>&backend=<webgpu|wasm>&prepare=<worker|inline>;
+ * ?model=<id>&dtype=<fp32|fp16|q8|q4|q4f16>&backend=<webgpu|wasm>&prepare=<worker|inline|N>;
  * unknown values are ignored.
  */
 export function readAppParams(search: string): AppParams {
@@ -22,6 +22,13 @@ export function readAppParams(search: string): AppParams {
     model: params.get('model') ?? undefined,
     dtype: (DTYPES as readonly string[]).includes(dtype ?? '') ? (dtype as Dtype) : undefined,
     backend: backend === 'webgpu' || backend === 'wasm' ? backend : undefined,
-    prepareWorker: prepare === 'worker' ? true : prepare === 'inline' ? false : undefined,
+    prepareWorker:
+      prepare === 'worker'
+        ? true
+        : prepare === 'inline'
+          ? false
+          : /^\d{1,2}$/.test(prepare ?? '')
+            ? Number(prepare)
+            : undefined,
   };
 }

@@ -18,6 +18,8 @@ const HEAD_BYTES = 256 * 1024;
 
 export interface BrowserDecodeOptions {
   limits?: Partial<ImageLimits>;
+  /** Called with the decoded (upright) bitmap before it is closed, e.g. to scale a thumbnail. */
+  onBitmap?: (bitmap: ImageBitmap) => void;
 }
 
 export async function decodeImageBlob(
@@ -48,6 +50,7 @@ export async function decodeImageBlob(
     if (width * height > limits.maxPixels) {
       throw new MumicError('ImageTooLarge', `The image is ${width}x${height}.`);
     }
+    options.onBitmap?.(bitmap);
     const canvas = new OffscreenCanvas(width, height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     if (!ctx) throw new MumicError('ImageDecodeFailed', 'No 2D canvas is available.');

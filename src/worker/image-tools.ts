@@ -10,13 +10,46 @@ export async function sha256Hex(blob: Blob): Promise<ContentHash> {
 /** Longest edge of a thumbnail, in pixels (2x the grid's tile for sharp high-DPI display). */
 export const THUMBNAIL_EDGE = 320;
 
+/** The thumbnail's size for an image: longest edge THUMBNAIL_EDGE, never enlarged. */
+function thumbnailSize(width: number, height: number): { w: number; h: number } {
+  const scale = Math.min(1, THUMBNAIL_EDGE / Math.max(width, height));
+  return {
+    w: Math.max(1, Math.round(width * scale)),
+    h: Math.max(1, Math.round(height * scale)),
+  };
+}
+
+/** Encodes a bitmap (already at thumbnail size) as WebP, and closes it. */
+async function encodeThumbnail(bitmap: ImageBitmap): Promise<Blob | undefined> {
+  try {
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d');
+    if (!ctx) return undefined;
+    ctx.drawImage(bitmap, 0, 0);
+    return await canvas.convertToBlob({ type: 'image/webp', quality: 0.8 });
+  } finally {
+    bitmap.close();
+  }
+}
+
+/**
+ * A thumbnail straight from the decoded bitmap (before it is read back as bytes): the scaling
+ * reads it where it is, instead of uploading a copy of the full-size RGBA (48 MB at 12 MP).
+ * Call it before the bitmap is closed; the scaled copy is taken at once.
+ */
+export function thumbnailOfBitmap(bitmap: ImageBitmap): Promise<Blob | undefined> {
+  if (bitmap.width === 0 || bitmap.height === 0) return Promise.resolve(undefined);
+  const { w, h } = thumbnailSize(bitmap.width, bitmap.height);
+  return createImageBitmap(bitmap, { resizeWidth: w, resizeHeight: h, resizeQuality: 'medium' })
+    .then(encodeThumbnail)
+    .catch(() => undefined);
+}
+
 /** A small WebP of a decoded (upright) image; undefined if the browser cannot make one. */
 export async function makeThumbnail(image: DecodedImage): Promise<Blob | undefined> {
   const { width, height } = image;
   if (width === 0 || height === 0) return undefined;
-  const scale = Math.min(1, THUMBNAIL_EDGE / Math.max(width, height));
-  const w = Math.max(1, Math.round(width * scale));
-  const h = Math.max(1, Math.round(height * scale));
+  const { w, h } = thumbnailSize(width, height);
   let rgba: Uint8ClampedArray<ArrayBuffer>;
   if (image.channels === 4) {
     rgba = new Uint8ClampedArray(
@@ -40,13 +73,5 @@ export async function makeThumbnail(image: DecodedImage): Promise<Blob | undefin
     resizeQuality: 'medium',
     premultiplyAlpha: 'none',
   });
-  try {
-    const canvas = new OffscreenCanvas(w, h);
-    const ctx = canvas.getContext('2d');
-    if (!ctx) return undefined;
-    ctx.drawImage(bitmap, 0, 0);
-    return await canvas.convertToBlob({ type: 'image/webp', quality: 0.8 });
-  } finally {
-    bitmap.close();
-  }
+  return encodeThumbnail(bitmap);
 }

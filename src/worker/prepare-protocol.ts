@@ -3,7 +3,7 @@
 import { prepareBatch, type PreparedBatch } from '../core/embed-images.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
 import { decodeImageBlob } from './decode-browser.ts';
-import { makeThumbnail } from './image-tools.ts';
+import { thumbnailOfBitmap } from './image-tools.ts';
 
 export interface PrepareRequest {
   type: 'prepare';
@@ -34,20 +34,20 @@ export async function prepareBlobs(
   processor: ImageProcessorConfig,
   thumbnails: boolean,
 ): Promise<PreparedBlobs> {
-  const made: (Blob | undefined)[] = blobs.map(() => undefined);
+  const made: Promise<Blob | undefined>[] = blobs.map(() => Promise.resolve(undefined));
   const batch = await prepareBatch(
     blobs.map((blob, i) => ({ blob, i })),
     start,
     {
       processor,
-      decode: async ({ blob, i }) => {
-        const image = await decodeImageBlob(blob);
-        if (thumbnails) made[i] = await makeThumbnail(image).catch(() => undefined);
-        return image;
-      },
+      decode: ({ blob, i }) =>
+        decodeImageBlob(blob, {
+          // Scaled from the bitmap while the pixels are read back and preprocessed.
+          onBitmap: thumbnails ? (bitmap) => (made[i] = thumbnailOfBitmap(bitmap)) : undefined,
+        }),
     },
   );
-  return { ...batch, thumbnails: made };
+  return { ...batch, thumbnails: await Promise.all(made) };
 }
 
 /**

@@ -1,6 +1,6 @@
-// The CLIP worker's side of the nested prepare worker: the next batch is decoded and preprocessed
-// there, off the thread that drives onnxruntime-web, so it can overlap inference where a core is
-// free (used only with more than 2 cores: on 2 it measured no better, docs/PERFORMANCE.md).
+// The CLIP worker's pool of nested prepare workers: the next batches are decoded and preprocessed
+// there, off the thread that drives onnxruntime-web, so that preparation overlaps inference and
+// uses the cores onnxruntime leaves free (docs/PERFORMANCE.md).
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
 import {
   prepareTimed,
@@ -10,7 +10,7 @@ import {
 } from './prepare-protocol.ts';
 
 /**
- * With batches owed and no reply for this long, the worker is taken as hung: it is ended and its
+ * With batches owed and no reply for this long, a worker is taken as hung: it is ended and its
  * batches are prepared here. Generous: a batch of huge photos can take seconds to decode.
  */
 const WATCHDOG_MS = 120_000;
@@ -20,18 +20,60 @@ interface Waiting {
   resolve: (batch: PreparedBlobs | Promise<PreparedBlobs>) => void;
 }
 
+/** One nested worker and the batches it owes. */
+interface Nested {
+  worker: Worker;
+  state: 'starting' | 'ready' | 'dead';
+  owed: Map<number, Waiting>;
+  watchdog: ReturnType<typeof setTimeout> | undefined;
+}
+
 /**
- * Prepares batches on one nested worker, started on first use. Until it reports ready, and for
- * good if it cannot start or dies, batches are prepared in this thread: none is ever lost.
+ * The workers to use when not told: the logical cores onnxruntime-web's WASM threads leave free
+ * (it takes min(cores, 4), src/runtime/web.ts; with WebGPU the model runs in the GPU process and
+ * only this thread is taken), and at least one, so that a batch is always being prepared while
+ * the model runs one.
  */
-export class PrepareThread {
-  /** Off: every batch is prepared in this thread (see ModelLoadRequest.prepareWorker). */
-  enabled = true;
-  private worker: Worker | undefined;
-  private state: 'idle' | 'starting' | 'ready' | 'dead' = 'idle';
-  private readonly waiting = new Map<number, Waiting>();
+export function defaultPrepareWorkers(cores: number, backend: string | undefined): number {
+  const taken = backend === 'webgpu' ? 1 : Math.min(cores, 4);
+  return Math.max(1, cores - taken);
+}
+
+/**
+ * Prepares batches on nested workers, started on first use. Until one reports ready, and for
+ * good if none can start or all die, batches are prepared in this thread: none is ever lost.
+ */
+export class PreparePool {
+  /** Nested workers wanted; 0: every batch is prepared in this thread. */
+  size = 1;
+  private workers: Nested[] = [];
+  private booted = false;
   private nextId = 0;
-  private watchdog: ReturnType<typeof setTimeout> | undefined;
+
+  /**
+   * Sets the pool's size (ModelLoadRequest.prepareWorker): a number, false for none, true or
+   * undefined for `defaultPrepareWorkers`. Workers of another size are ended (their batches are
+   * prepared here).
+   */
+  configure(want: boolean | number | undefined, backend?: string): void {
+    const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
+    const size =
+      want === false
+        ? 0
+        : typeof want === 'number'
+          ? Math.max(0, Math.floor(want))
+          : defaultPrepareWorkers(cores, backend);
+    if (size === this.size) return;
+    for (const nested of this.workers) this.die(nested);
+    this.workers = [];
+    this.booted = false;
+    this.size = size;
+  }
+
+  /** Batches to have in preparation ahead of the one the model runs: one per worker, plus one. */
+  get depth(): number {
+    return this.size + 1;
+  }
 
   prepare(
     blobs: readonly Blob[],
@@ -47,73 +89,71 @@ export class PrepareThread {
       processor,
       thumbnails,
     };
-    if (!this.enabled) return prepareHere(request);
     this.boot();
-    const worker = this.worker;
-    if (this.state !== 'ready' || !worker) return prepareHere(request);
+    const ready = this.workers.filter((n) => n.state === 'ready');
+    if (ready.length === 0) return prepareHere(request);
+    const nested = ready.reduce((a, b) => (b.owed.size < a.owed.size ? b : a));
     return new Promise((resolve) => {
-      this.waiting.set(request.id, { request, resolve });
+      nested.owed.set(request.id, { request, resolve });
       // Started by the first owed batch; only replies restart it (a hung worker gets no more time).
-      this.watchdog ??= setTimeout(() => this.die(), WATCHDOG_MS);
+      nested.watchdog ??= setTimeout(() => this.die(nested), WATCHDOG_MS);
       try {
-        worker.postMessage(request);
+        nested.worker.postMessage(request);
       } catch {
-        this.waiting.delete(request.id);
+        nested.owed.delete(request.id);
         resolve(prepareHere(request));
       }
     });
   }
 
   private boot(): void {
-    if (this.state !== 'idle') return;
-    this.state = 'dead';
+    if (this.booted) return;
+    this.booted = true;
     if (typeof Worker === 'undefined') return; // a worker without nested workers, or Node
-    try {
-      // This exact form lets Vite bundle the worker as its own chunk (build and dev server).
-      const worker = new Worker(new URL('./prepare-worker.ts', import.meta.url), {
-        type: 'module',
-        name: 'mumic-prepare',
-      });
-      worker.onmessage = (event: MessageEvent<PrepareReply>) => this.receive(event.data);
-      // A script that cannot load (CSP, offline without it, a 404) or a crash: prepare here.
-      worker.onerror = (event) => {
-        event.preventDefault();
-        this.die();
-      };
-      worker.onmessageerror = () => this.die();
-      this.worker = worker;
-      this.state = 'starting';
-    } catch {
-      // SecurityError or no module workers: stay 'dead', every batch is prepared here.
+    for (let i = 0; i < this.size; i++) {
+      try {
+        // This exact form lets Vite bundle the worker as its own chunk (build and dev server).
+        const worker = new Worker(new URL('./prepare-worker.ts', import.meta.url), {
+          type: 'module',
+          name: `mumic-prepare-${i + 1}`,
+        });
+        const nested: Nested = { worker, state: 'starting', owed: new Map(), watchdog: undefined };
+        worker.onmessage = (event: MessageEvent<PrepareReply>) => this.receive(nested, event.data);
+        // A script that cannot load (CSP, offline without it, a 404) or a crash: prepare here.
+        worker.onerror = (event) => {
+          event.preventDefault();
+          this.die(nested);
+        };
+        worker.onmessageerror = () => this.die(nested);
+        this.workers.push(nested);
+      } catch {
+        return; // SecurityError or no module workers: every batch is prepared here.
+      }
     }
   }
 
-  private receive(reply: PrepareReply): void {
+  private receive(nested: Nested, reply: PrepareReply): void {
     if (reply.type === 'ready') {
-      if (this.state === 'starting') this.state = 'ready';
+      if (nested.state === 'starting') nested.state = 'ready';
       return;
     }
-    const waiting = this.waiting.get(reply.id);
+    const waiting = nested.owed.get(reply.id);
     if (!waiting) return;
-    this.waiting.delete(reply.id);
-    this.watch();
+    nested.owed.delete(reply.id);
+    // Every reply counts as a sign of life: the hang timer restarts while batches are owed.
+    clearTimeout(nested.watchdog);
+    nested.watchdog =
+      nested.owed.size > 0 ? setTimeout(() => this.die(nested), WATCHDOG_MS) : undefined;
     if (reply.type === 'failed') console.warn(`prepare worker: ${reply.message}; preparing here`);
     waiting.resolve(reply.type === 'prepared' ? reply.batch : prepareHere(waiting.request));
   }
 
-  /** (Re)starts the hang timer while batches are owed; every reply counts as a sign of life. */
-  private watch(): void {
-    clearTimeout(this.watchdog);
-    this.watchdog = this.waiting.size > 0 ? setTimeout(() => this.die(), WATCHDOG_MS) : undefined;
-  }
-
-  private die(): void {
-    clearTimeout(this.watchdog);
-    this.state = 'dead';
-    this.worker?.terminate();
-    this.worker = undefined;
-    for (const { request, resolve } of this.waiting.values()) resolve(prepareHere(request));
-    this.waiting.clear();
+  private die(nested: Nested): void {
+    clearTimeout(nested.watchdog);
+    nested.state = 'dead';
+    nested.worker.terminate();
+    for (const { request, resolve } of nested.owed.values()) resolve(prepareHere(request));
+    nested.owed.clear();
   }
 }
 

@@ -120,26 +120,4 @@ describe('resize (Pillow ImagingResample)', () => {
       /region/,
     );
   });
-
-  test('a 4000x3000 photo resizes (shortest edge 224) well under a second', () => {
-    const data = new Uint8Array(4000 * 3000 * 3);
-    for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
-    const src: Pixels8 = { width: 4000, height: 3000, channels: 3, data };
-    resize(
-      img(400, 300, 3, () => 1),
-      298,
-      224,
-    ); // warm-up
-    const t0 = performance.now();
-    const out = resize(src, 298, 224);
-    const ms = performance.now() - t0;
-    const t1 = performance.now();
-    resize(src, 298, 224, { region: { left: 37, top: 0, width: 224, height: 224 } });
-    const cropMs = performance.now() - t1;
-    console.log(
-      `4000x3000 -> 298x224: ${ms.toFixed(0)} ms; cropped 224x224 only: ${cropMs.toFixed(0)} ms`,
-    );
-    expect(out.data.length).toBe(298 * 224 * 3);
-    expect(ms).toBeLessThan(1000);
-  });
 });

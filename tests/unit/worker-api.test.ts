@@ -53,7 +53,8 @@ function fakeEncoder(dim: number): ClipEncoder {
 
 /** Decodes "files" whose text starts with "bad" as failures; others to bytes-derived pixels. */
 const fakePreparer: Preparer = {
-  enabled: false,
+  configure: () => undefined,
+  depth: 1,
   async prepare(blobs, start) {
     const pixels: number[] = [];
     const indices: number[] = [];

@@ -5,7 +5,7 @@ import { DTYPE_HELP, MODEL_HELP, optionalNumber, parseCommand } from '../args.ts
 import { collectFiles } from '../files.ts';
 import { HEAD_HELP, HEAD_OPTIONS, scoringLabels } from '../head-option.ts';
 import { LABEL_HELP, LABEL_OPTIONS, readLabels, templatesOf } from '../label-options.ts';
-import { embedFiles, openModel } from '../load-model.ts';
+import { embedFiles, openModel, PREPARE_HELP, PREPARE_OPTIONS } from '../load-model.ts';
 import { writeLine } from '../output.ts';
 import { XMP_HELP, XMP_OPTIONS, sidecarWriter } from '../xmp-sidecars.ts';
 
@@ -25,6 +25,7 @@ ${MODEL_HELP}
 ${DTYPE_HELP}
 ${LABEL_HELP}
 ${HEAD_HELP}
+${PREPARE_HELP}
   --threshold X   keep labels with score >= X (0..1; default: all labels; 0.5 with --xmp)
   --top K         keep at most K labels per photo (default: all)
   --batch N       images per model run (default 8; q8 models run one at a time, see
@@ -40,6 +41,7 @@ export async function classifyCommand(argv: string[]): Promise<number> {
     top: { type: 'string' },
     batch: { type: 'string' },
     ...XMP_OPTIONS,
+    ...PREPARE_OPTIONS,
   });
   if (!args) return 0;
   const { values, positionals } = args;

@@ -1,6 +1,6 @@
 import { optionalNumber, parseCommand } from '../args.ts';
 import { collectFiles } from '../files.ts';
-import { embedFiles, openModel } from '../load-model.ts';
+import { embedFiles, openModel, PREPARE_HELP, PREPARE_OPTIONS } from '../load-model.ts';
 import { toJsonNumbers, writeLine } from '../output.ts';
 
 export const EMBED_HELP = `Usage: mumic embed --model DIR [--dtype D] [--batch N] IMAGE|FOLDER...
@@ -14,10 +14,11 @@ Options:
   --model DIR   a CLIP model folder in the Hugging Face layout (config.json, onnx/...)
   --dtype D     fp32 | fp16 | q8 | q4 | q4f16 (default: q8 when present, else fp32)
   --batch N     images per model run (default 8; q8 models run one at a time)
+${PREPARE_HELP}
   -h, --help    this help`;
 
 export async function embedCommand(argv: string[]): Promise<number> {
-  const args = parseCommand(argv, EMBED_HELP, { batch: { type: 'string' } });
+  const args = parseCommand(argv, EMBED_HELP, { batch: { type: 'string' }, ...PREPARE_OPTIONS });
   if (!args) return 0;
   const { values, positionals } = args;
   const batch = optionalNumber(values.batch, '--batch', 1, 1024) ?? 8;

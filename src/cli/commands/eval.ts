@@ -3,7 +3,7 @@ import { evaluate, truthMatrix } from '../../core/metrics.ts';
 import { keywordFeedback } from '../../core/xmp/keyword-truth.ts';
 import { cosineMatrix, scoreCosines } from '../../core/score.ts';
 import { DTYPE_HELP, MODEL_HELP, TRUTH_HELP, TRUTH_OPTIONS, parseCommand } from '../args.ts';
-import { openModel } from '../load-model.ts';
+import { openModel, PREPARE_HELP, PREPARE_OPTIONS } from '../load-model.ts';
 import { HEAD_HELP, HEAD_OPTIONS, scoringLabels } from '../head-option.ts';
 import { LABEL_HELP, LABEL_OPTIONS, readLabels, templatesOf } from '../label-options.ts';
 import { writeLine } from '../output.ts';
@@ -24,6 +24,7 @@ ${TRUTH_HELP}
 ${DTYPE_HELP}
 ${LABEL_HELP}
 ${HEAD_HELP}
+${PREPARE_HELP}
   -h, --help      this help`;
 
 export async function evalCommand(argv: string[]): Promise<number> {
@@ -31,6 +32,7 @@ export async function evalCommand(argv: string[]): Promise<number> {
     ...TRUTH_OPTIONS,
     ...LABEL_OPTIONS,
     ...HEAD_OPTIONS,
+    ...PREPARE_OPTIONS,
   });
   if (!args) return 0;
   const { values } = args;

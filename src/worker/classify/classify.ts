@@ -208,6 +208,7 @@ class Run {
         batch.forEach((job, i) => (job.thumbnail = prepared.thumbnails[i]));
         return prepared;
       },
+      prefetch: models.prepareThread.depth,
       processor: info.processor,
       embedder: models.imageEmbedder(),
       dim: info.projectionDim,

@@ -20,7 +20,8 @@ import type {
 } from '../../shared/worker-api.ts';
 import { FetchModelSource } from '../model-source-fetch.ts';
 import type { PreparedBlobs } from '../prepare-protocol.ts';
-import { PrepareThread } from '../prepare-thread.ts';
+import { PreparePool } from '../prepare-thread.ts';
+import { IdlePreload } from '../text-preload.ts';
 
 export interface Loaded {
   request: ModelLoadRequest;
@@ -50,9 +51,12 @@ export const webEncoder: EncoderFactory = (source, info, request, onProgress) =>
 export const IMAGE_BATCH = 8;
 export const TEXT_BATCH = 64;
 
-/** Decodes and preprocesses blobs (PrepareThread: on a nested worker or here). */
+/** Decodes and preprocesses blobs (PreparePool: on nested workers or here). */
 export interface Preparer {
-  enabled: boolean;
+  /** Sets the pool size (ModelLoadRequest.prepareWorker) for a backend. */
+  configure(want: boolean | number | undefined, backend?: string): void;
+  /** Batches to have in preparation ahead of the one the model runs. */
+  readonly depth: number;
   prepare(
     blobs: readonly Blob[],
     start: number,
@@ -73,8 +77,10 @@ type ModelMethods = 'loadModel' | 'status' | 'embedImages' | 'embedTexts';
 export class ModelHost implements Pick<WorkerApi, ModelMethods> {
   private loaded: Loaded | undefined;
   readonly counters: Counters = { imagesEncoded: 0, textsEncoded: 0 };
-  /** Decodes and preprocesses the next batch on a nested worker while this thread runs one. */
+  /** Decodes and preprocesses the next batches on nested workers while this thread runs one. */
   readonly prepareThread: Preparer;
+  /** The text tower, loaded while no image runs, so that the first typed label is quick. */
+  private readonly textPreload = new IdlePreload();
   private readonly openEncoder: EncoderFactory;
   private readonly openSource: (baseUrl: string) => ModelSource;
   /** Told when a model is loaded (what was kept for the previous one no longer applies). */
@@ -83,19 +89,18 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
   constructor(options: ModelHostOptions = {}) {
     this.openEncoder = options.encoder ?? webEncoder;
     this.openSource = options.source ?? ((baseUrl) => new FetchModelSource(baseUrl));
-    this.prepareThread = options.preparer ?? new PrepareThread();
+    this.prepareThread = options.preparer ?? new PreparePool();
   }
 
   async loadModel(
     request: ModelLoadRequest,
     onProgress?: (progress: LoadProgress) => void,
   ): Promise<ModelStatus> {
+    this.textPreload.cancel();
     await this.loaded?.encoder.release();
     this.loaded = undefined;
     this.onLoad();
-    // With 2 cores, onnxruntime's threads already take both: a prepare worker only contends.
-    this.prepareThread.enabled =
-      request.prepareWorker ?? (globalThis.navigator?.hardwareConcurrency ?? 2) > 2;
+    this.prepareThread.configure(request.prepareWorker, request.backend);
     const source = this.openSource(request.baseUrl);
     const info = await loadModelFolder(source);
     const tokenizer = createTokenizer(
@@ -105,6 +110,7 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
     );
     const encoder = await this.openEncoder(source, info, request, onProgress);
     this.loaded = { request, info, encoder, tokenizer, source };
+    this.textPreload.schedule(() => encoder.load('text'));
     return this.describe(this.loaded);
   }
 
@@ -117,6 +123,7 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
     const out: ImageOutcome[] = [];
     for await (const outcomes of embedImages(files, {
       prepare: (blobs, start) => this.prepareThread.prepare(blobs, start, info.processor),
+      prefetch: this.prepareThread.depth,
       batchSize: this.imageBatch(),
       processor: info.processor,
       embedder: this.imageEmbedder(),
@@ -149,7 +156,7 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
     return {
       embedImages: (pixels, batch) => {
         this.counters.imagesEncoded += batch;
-        return encoder.embedImages(pixels, batch);
+        return this.textPreload.busyWhile(() => encoder.embedImages(pixels, batch));
       },
     };
   }
