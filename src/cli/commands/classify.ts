@@ -43,7 +43,7 @@ export async function classifyCommand(argv: string[]): Promise<number> {
   const model = await openModel(values);
   const dim = model.info.projectionDim;
   const templates = templatesOf(values.template);
-  const { labelVectors, head } = await scoringLabels(values.head, model, labels, templates);
+  const { labelVectors, scoring } = await scoringLabels(values.head, model, labels, templates);
   const ids = labels.map((l) => l.id);
   const names = new Map(labels.map((l) => [l.id, l.name]));
   const files = await collectFiles(positionals);
@@ -60,11 +60,7 @@ export async function classifyCommand(argv: string[]): Promise<number> {
         await writeLine({ file, error: outcome.error });
         continue;
       }
-      const scored = scoreCosines(
-        cosineMatrix(outcome.embedding, labelVectors, dim),
-        ids,
-        head?.scoring,
-      );
+      const scored = scoreCosines(cosineMatrix(outcome.embedding, labelVectors, dim), ids, scoring);
       const chosen = selectLabels(photoLabelScores(scored, 0), { threshold, top });
       await writeLine({
         file,

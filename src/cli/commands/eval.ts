@@ -45,13 +45,9 @@ export async function evalCommand(argv: string[]): Promise<number> {
   try {
     const dim = model.info.projectionDim;
     const set = await embedTruthSet(model, truth, labels);
-    const { labelVectors, head } = await scoringLabels(values.head, model, labels, templates);
+    const { labelVectors, scoring } = await scoringLabels(values.head, model, labels, templates);
     const ids = labels.map((l) => l.id);
-    const scored = scoreCosines(
-      cosineMatrix(set.embeddings, labelVectors, dim),
-      ids,
-      head?.scoring,
-    );
+    const scored = scoreCosines(cosineMatrix(set.embeddings, labelVectors, dim), ids, scoring);
     // Logits, not probabilities: p saturates to 1.0 in float32 and would create false ties.
     const report = evaluate(scored.logits, truthMatrix(set.photoLabels, ids), ids.length, {
       k: 10,
