@@ -1,5 +1,11 @@
 import { MumicError } from './errors.ts';
-import { familyOfConfig, type Calibration, type FamilyId } from './families/index.ts';
+import {
+  calibrationFromLogits,
+  familyOfConfig,
+  type Calibration,
+  type FamilyId,
+} from './families/index.ts';
+import { MODEL_NOTES_FILE, parseModelNotes, type ModelNotes } from './model-notes.ts';
 import { isRecord } from './families/family.ts';
 import { onnxPath } from './model-files.ts';
 import { parseImageProcessorConfig, type ImageProcessorConfig } from './preprocess-config.ts';
@@ -24,6 +30,10 @@ export interface ModelInfo {
   tokenizer: { json: unknown; config: TokenizerConfig };
   /** Weight files present per tower, in DTYPES order. */
   dtypes: { vision: Dtype[]; text: Dtype[] };
+  /** Per backend and tower, the dtypes this model should load, best first (mumic-model.json). */
+  dtypeOrder?: ModelNotes['dtypes'];
+  /** One line on what the model is for (mumic-model.json). */
+  purpose?: string;
 }
 
 export interface LoadModelFolderOptions {
@@ -137,10 +147,16 @@ export async function loadModelFolder(
     return r.value;
   });
 
-  const calibration = await family.calibrate(
-    { exists: hasFile, read: (file) => readBytes(file), readJson },
-    invalid,
-  );
+  const notes = (await hasFile(MODEL_NOTES_FILE))
+    ? parseModelNotes(await readJson(MODEL_NOTES_FILE), `${MODEL_NOTES_FILE} in ${where}`)
+    : {};
+  const calibration = notes.calibration
+    ? calibrationFromLogits(
+        notes.calibration.logitScale,
+        notes.calibration.logitBias,
+        notes.calibration.source,
+      )
+    : await family.calibrate({ exists: hasFile, read: readBytes, readJson }, invalid);
 
   const info: ModelInfo = {
     family: family.id,
@@ -150,6 +166,8 @@ export async function loadModelFolder(
     tokenizer: { json: tokenizerJson, config: tokenizerConfig },
     dtypes: { vision: vision ?? [], text: text ?? [] },
   };
+  if (notes.dtypes) info.dtypeOrder = notes.dtypes;
+  if (notes.purpose !== undefined) info.purpose = notes.purpose;
   const id = opts.id ?? nameOrPath(configJson);
   if (id !== undefined) info.id = id;
   return info;

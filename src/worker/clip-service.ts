@@ -206,6 +206,7 @@ export class ClipService implements WorkerApi {
           encode: (texts) => this.encodeTexts(texts),
           batchSize: runBatchSize(loaded.encoder.dtypes.text, TEXT_BATCH),
           readModelFile: (name) => readText(loaded.source, name),
+          scoring: loaded.info.calibration,
         },
         onProgress,
       );

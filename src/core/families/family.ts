@@ -110,3 +110,13 @@ export function sizeAt(
   }
   return v;
 }
+
+/** The tempered sigmoid equal to sigmoid(cos * exp(logitScale) + logitBias). */
+export function calibrationFromLogits(
+  logitScale: number,
+  logitBias: number,
+  source: string,
+): Calibration {
+  const scale = Math.exp(logitScale);
+  return { temperature: 1 / scale, bias: -logitBias / scale, source, logitScale, logitBias };
+}

@@ -2,6 +2,7 @@
 import { CLIP } from './clip.ts';
 import type { FamilyId, ModelFamily, TokenizerScheme } from './family.ts';
 import { isRecord } from './family.ts';
+export { calibrationFromLogits } from './family.ts';
 import { SIGLIP } from './siglip.ts';
 
 export type {

@@ -4,8 +4,9 @@
  * (no projection), the text tower pools at the last position and takes `input_ids` only.
  */
 import { MumicError } from '../errors.ts';
+import { MODEL_NOTES_FILE } from '../model-notes.ts';
 import { readScalarInitializers } from '../onnx-initializers.ts';
-import { isRecord, sizeAt, subConfig, type Calibration, type ModelFamily } from './family.ts';
+import { calibrationFromLogits, sizeAt, subConfig, type ModelFamily } from './family.ts';
 
 /** Python's string.punctuation. */
 const PUNCTUATION = /[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/g;
@@ -19,9 +20,6 @@ export function canonicalizeSiglipText(text: string): string {
   return text.toLowerCase().replace(PUNCTUATION, '').replace(/\s+/g, ' ').trim();
 }
 
-/** Written by `npm run models` beside the towers, since the split towers lack the two scalars. */
-export const CALIBRATION_FILE = 'mumic-calibration.json';
-
 /** Combined graphs that carry logit_scale and logit_bias; the smallest likely first. */
 const COMBINED = [
   'onnx/model_quantized.onnx',
@@ -29,16 +27,6 @@ const COMBINED = [
   'onnx/model_fp16.onnx',
   'onnx/model.onnx',
 ];
-
-/** The tempered sigmoid equal to sigmoid(cos * exp(scale) + bias). */
-export function calibrationFromLogits(
-  logitScale: number,
-  logitBias: number,
-  source: string,
-): Calibration {
-  const scale = Math.exp(logitScale);
-  return { temperature: 1 / scale, bias: -logitBias / scale, source, logitScale, logitBias };
-}
 
 export const SIGLIP: ModelFamily = {
   id: 'siglip',
@@ -87,28 +75,6 @@ export const SIGLIP: ModelFamily = {
     };
   },
   async calibrate(folder, invalid) {
-    if (await folder.exists(CALIBRATION_FILE)) {
-      const json = await folder.readJson(CALIBRATION_FILE);
-      const scale = isRecord(json) ? json['logit_scale'] : undefined;
-      const bias = isRecord(json) ? json['logit_bias'] : undefined;
-      const source = isRecord(json) ? json['source'] : undefined;
-      if (
-        typeof scale !== 'number' ||
-        !Number.isFinite(scale) ||
-        typeof bias !== 'number' ||
-        !Number.isFinite(bias)
-      ) {
-        throw invalid(
-          CALIBRATION_FILE,
-          'needs finite numbers "logit_scale" (raw, before exp) and "logit_bias"',
-        );
-      }
-      return calibrationFromLogits(
-        scale,
-        bias,
-        typeof source === 'string' ? source : CALIBRATION_FILE,
-      );
-    }
     for (const file of COMBINED) {
       if (!(await folder.exists(file))) continue;
       let values: Map<string, number>;
@@ -130,7 +96,7 @@ export const SIGLIP: ModelFamily = {
     }
     throw new MumicError(
       'ModelFileMissing',
-      `a SigLIP model scores with its own logit_scale and logit_bias, which the split towers lack: add ${CALIBRATION_FILE} or the combined graph onnx/model.onnx (npm run models writes the file)`,
+      `a SigLIP model scores with its own logit_scale and logit_bias, which the split towers lack: add the combined graph onnx/model.onnx, or a ${MODEL_NOTES_FILE} with its calibration (npm run models writes one)`,
     );
   },
 };
