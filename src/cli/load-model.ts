@@ -6,6 +6,7 @@ import type { Dtype } from '../core/types.ts';
 import type { ClipEncoder } from '../runtime/clip-encoder.ts';
 import { createNodeEncoder } from '../runtime/node.ts';
 import { parseDtype, requireModel } from './args.ts';
+import { resolveModelDir } from './model-dir.ts';
 import { NodeModelSource } from './model-source-node.ts';
 import { prepareThread } from './prepare-thread.ts';
 import { readImageFile } from './read-image.ts';
@@ -33,11 +34,12 @@ export async function loadModel(
   return { dir, info, encoder: createNodeEncoder(source, info, { dtype }) };
 }
 
-/** The model that --model and --dtype name (--model is required). */
+/** The model that --model (a folder or an installed id) and --dtype name (--model is required). */
 export const openModel = (
   values: { model?: string; dtype?: string },
   options?: LoadOptions,
-): Promise<LoadedModel> => loadModel(requireModel(values.model), parseDtype(values.dtype), options);
+): Promise<LoadedModel> =>
+  loadModel(resolveModelDir(requireModel(values.model)), parseDtype(values.dtype), options);
 
 /**
  * Embeds image files with a loaded model, batch by batch (see core/embed-images). Batches are

@@ -49,6 +49,25 @@ describe('mumic-model.json', () => {
     expect(info.purpose).toBe('test');
   });
 
+  it('--from keeps a SigLIP calibration that only the uncopied combined graph had', async () => {
+    const { installLocalModel } = await import('../../scripts/install-local-model.ts');
+    const root = mkdtempSync(join(tmpdir(), 'mumic-from-'));
+    temps.push(root);
+    const modelsDir = join(root, 'models');
+    await installLocalModel({
+      from: SIGLIP_DIR,
+      id: 'siglip-tiny',
+      dtypes: ['q8'],
+      modelsDir,
+      cacheDir: join(root, 'cache'),
+    });
+    const copy = await loadModelFolder(new NodeModelSource(join(modelsDir, 'siglip-tiny')));
+    const original = await loadModelFolder(new NodeModelSource(SIGLIP_DIR));
+    expect(copy.calibration.temperature).toBe(original.calibration.temperature);
+    expect(copy.calibration.bias).toBe(original.calibration.bias);
+    expect(copy.calibration.source).toMatch(/^onnx\/model\.onnx initializers .* in \//);
+  });
+
   it('refuses malformed notes, naming the file', () => {
     expect(() => parseModelNotes({ calibration: { logit_scale: 'x' } })).toThrow(/calibration/);
     expect(() => parseModelNotes({ dtypes: { cpu: { vision: ['int3'] } } })).toThrow(/dtypes/);
