@@ -2,29 +2,38 @@
 // the runtime (src/runtime/clip-encoder.ts) feeds and reads.
 import * as ort from 'onnxruntime-node';
 import { MumicError } from '../src/core/errors.ts';
+import { familyById, type FamilyId } from '../src/core/families/index.ts';
 import type { Tower } from '../src/core/types.ts';
 import { readGraphIo, type GraphIo } from './onnx-graph-io.ts';
 
-const EXPECTED: Record<Tower, { inputs: string[]; optional: string[]; output: string }> = {
-  vision: { inputs: ['pixel_values'], optional: [], output: 'image_embeds' },
-  // attention_mask is fed when the graph has it; exports that pool at the first eos drop it.
-  text: { inputs: ['input_ids'], optional: ['attention_mask'], output: 'text_embeds' },
-};
+/** What the runtime feeds and reads for this family's tower (core/families). */
+function expected(family: FamilyId, tower: Tower) {
+  const f = familyById(family);
+  const io = f.towers[tower];
+  // attention_mask is fed when the graph has it; CLIP exports that pool at the first eos drop it.
+  const optional = tower === 'text' && f.attentionMask ? ['attention_mask'] : [];
+  return { name: f.name, inputs: [io.input], optional, output: io.output };
+}
 
 /** A missing kernel on the CPU build, not a broken file (fp16 graphs meant for WebGPU). */
 const NO_CPU_KERNEL = /NOT_IMPLEMENTED|Could not find an implementation/i;
 
 /** `label` names the file in errors, e.g. `onnx/text_model.onnx in /models/x`. */
-export async function checkOnnxTower(file: string, tower: Tower, label: string): Promise<void> {
+export async function checkOnnxTower(
+  file: string,
+  tower: Tower,
+  label: string,
+  family: FamilyId = 'clip',
+): Promise<void> {
   const io = await readInterface(file, label);
-  const want = EXPECTED[tower];
+  const want = expected(family, tower);
   const missing = want.inputs.filter((n) => !io.inputs.includes(n));
   const extra = io.inputs.filter((n) => !want.inputs.includes(n) && !want.optional.includes(n));
   if (missing.length > 0 || extra.length > 0 || !io.outputs.includes(want.output)) {
     const accepted = [...want.inputs, ...want.optional.map((n) => `optional ${n}`)].join(', ');
     throw new MumicError(
       'ModelFileInvalid',
-      `${label} is not a CLIP ${tower} tower: expected inputs ${accepted} and output ${want.output}, found inputs [${io.inputs.join(', ')}] and outputs [${io.outputs.join(', ')}]`,
+      `${label} is not a ${want.name} ${tower} tower: expected inputs ${accepted} and output ${want.output}, found inputs [${io.inputs.join(', ')}] and outputs [${io.outputs.join(', ')}]`,
     );
   }
 }

@@ -1,10 +1,11 @@
 // `npm run models`: fetches a manifest's files from a Hugging Face endpoint into a download cache,
 // verifies every one, and only then moves the model into the models directory.
-import { copyFile, link, mkdir, rm } from 'node:fs/promises';
+import { copyFile, link, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { MumicError } from '../src/core/errors.ts';
 import { onnxPath } from '../src/core/model-files.ts';
 import { loadModelFolder } from '../src/core/model-folder.ts';
+import { MODEL_NOTES_FILE } from '../src/core/model-notes.ts';
 import type { Dtype } from '../src/core/types.ts';
 import { NodeModelSource } from '../src/cli/model-source-node.ts';
 import { commitInstall, dtypesOf } from './commit-install.ts';
@@ -49,11 +50,23 @@ export async function installHubModel(opts: HubInstallOptions): Promise<ModelEnt
   const { manifest, report } = opts;
   const dtypes = opts.dtypes ?? manifest.defaultDtypes;
   const files = filesFor(manifest, dtypes);
-  const unpinned = files.filter((f) => f.sha256 === null || f.size === null);
+  // The SHA-256 is the check; a size, when known, only fails a wrong download earlier.
+  const unpinned = files.filter((f) => f.sha256 === null);
+  if (!manifest.revisionPinned && !opts.trustOnFirstUse) {
+    throw new MumicError(
+      'InvalidArgument',
+      `${manifest.source}: no public source established a commit of ${manifest.repo} to pin, so its files would come from the moving branch "main". Pass --trust-on-first-use to accept what the server sends now and record its hashes in index.json`,
+    );
+  }
   if (unpinned.length > 0 && !opts.trustOnFirstUse) {
     throw new MumicError(
       'InvalidArgument',
-      `${unpinned.map((f) => f.path).join(', ')}: no SHA-256 and size pinned in ${manifest.source}, so the download could not be verified. Pin them there, or pass --trust-on-first-use to accept what the server sends and record its hash in index.json`,
+      `${unpinned.map((f) => f.path).join(', ')}: no SHA-256 pinned in ${manifest.source}, so the download could not be verified. Pin them there, or pass --trust-on-first-use to accept what the server sends and record its hash in index.json`,
+    );
+  }
+  if (opts.trustOnFirstUse && (unpinned.length > 0 || !manifest.revisionPinned)) {
+    report?.info(
+      `--trust-on-first-use: ${manifest.revisionPinned ? '' : `"${manifest.revision}" is not a pinned commit; `}${unpinned.length} file(s) will be accepted unverified and their SHA-256 recorded as received.`,
     );
   }
 
@@ -95,6 +108,13 @@ export async function installHubModel(opts: HubInstallOptions): Promise<ModelEnt
       await mkdir(dirname(join(ready, file.path)), { recursive: true });
       await linkOrCopy(join(staging, file.path), join(ready, file.path));
     }
+    if (manifest.notes) {
+      // What the split towers do not say (a SigLIP calibration, dtypes per backend).
+      const notesPath = join(ready, MODEL_NOTES_FILE);
+      await writeFile(notesPath, `${JSON.stringify(manifest.notes, null, 2)}\n`);
+      const digest = await digestFile(notesPath);
+      installed.push({ path: MODEL_NOTES_FILE, size: digest.size, sha256: digest.sha256 });
+    }
     try {
       await validate(ready, files);
     } catch (error) {
@@ -111,6 +131,7 @@ export async function installHubModel(opts: HubInstallOptions): Promise<ModelEnt
       files: installed,
       repo: manifest.repo,
       revision: manifest.revision,
+      purpose: manifest.purpose,
     };
     await commitInstall(ready, opts.modelsDir, entry);
     await rm(staging, { recursive: true, force: true });
@@ -185,14 +206,14 @@ async function verified(path: string, file: ManifestFile): Promise<FileDigest | 
  * wrong files fails here. Unpinned weights are opened, as a local folder's are.
  */
 async function validate(dir: string, files: readonly ManifestFile[]): Promise<void> {
-  await loadModelFolder(new NodeModelSource(dir));
+  const { family } = await loadModelFolder(new NodeModelSource(dir));
   const trusted = new Set(files.filter((f) => f.sha256 === null).map((f) => f.path));
   if (trusted.size === 0) return;
   const { checkOnnxTower } = await import('./check-onnx-tower.ts');
   for (const tower of TOWERS) {
     for (const file of files) {
       if (!trusted.has(file.path) || !isWeightOf(file.path, tower)) continue;
-      await checkOnnxTower(join(dir, file.path), tower, `${file.path} (downloaded)`);
+      await checkOnnxTower(join(dir, file.path), tower, `${file.path} (downloaded)`, family);
     }
   }
 }

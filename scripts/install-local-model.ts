@@ -1,10 +1,12 @@
 // `npm run models -- --from DIR --id ID`: validates a model folder in the Hugging Face layout and
 // installs the files the app uses.
-import { chmod, copyFile, mkdir, rm } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { MumicError } from '../src/core/errors.ts';
 import { onnxPath } from '../src/core/model-files.ts';
-import { loadModelFolder } from '../src/core/model-folder.ts';
+import { familyById } from '../src/core/families/index.ts';
+import { loadModelFolder, type ModelInfo } from '../src/core/model-folder.ts';
+import { MODEL_NOTES_FILE } from '../src/core/model-notes.ts';
 import type { Dtype, Tower } from '../src/core/types.ts';
 import { NodeModelSource } from '../src/cli/model-source-node.ts';
 import { probeTokenizerInThread } from '../src/cli/tokenizer-probe-thread.ts';
@@ -49,8 +51,8 @@ export async function installLocalModel(opts: LocalInstallOptions): Promise<Mode
     dtypes[tower].map((dtype) => ({ tower, path: onnxPath(tower, dtype) })),
   );
   for (const { tower, path } of weights) {
-    await checkOnnxTower(join(from, path), tower, `${path} in ${from}`);
-    report?.fileDone(path, `a CLIP ${tower} tower`);
+    await checkOnnxTower(join(from, path), tower, `${path} in ${from}`, info.family);
+    report?.fileDone(path, `a ${familyById(info.family).name} ${tower} tower`);
   }
 
   const paths = [...CONFIG_FILES, ...weights.map((w) => w.path)];
@@ -68,6 +70,14 @@ export async function installLocalModel(opts: LocalInstallOptions): Promise<Mode
       const digest = await digestFile(dest);
       files.push({ path, size: digest.size, sha256: digest.sha256 });
     }
+    // The combined graph (a SigLIP calibration's source) is not copied: keep what it said.
+    const notes = notesOf(info, from);
+    if (notes) {
+      const dest = join(ready, MODEL_NOTES_FILE);
+      await writeFile(dest, `${JSON.stringify(notes, null, 2)}\n`);
+      const digest = await digestFile(dest);
+      files.push({ path: MODEL_NOTES_FILE, size: digest.size, sha256: digest.sha256 });
+    }
     const entry: ModelEntry = {
       id: opts.id,
       name: opts.name ?? info.id ?? opts.id,
@@ -81,6 +91,20 @@ export async function installLocalModel(opts: LocalInstallOptions): Promise<Mode
   } finally {
     await rm(ready, { recursive: true, force: true });
   }
+}
+
+/** mumic-model.json for the copy: what the folder's notes or combined graph said. */
+function notesOf(info: ModelInfo, from: string): Record<string, unknown> | undefined {
+  const { logitScale, logitBias, source } = info.calibration;
+  const notes: Record<string, unknown> = {};
+  if (logitScale !== undefined && logitBias !== undefined) {
+    const where =
+      source.includes(' in /') || !source.startsWith('onnx/') ? source : `${source} in ${from}`;
+    notes['calibration'] = { logit_scale: logitScale, logit_bias: logitBias, source: where };
+  }
+  if (info.dtypeOrder) notes['dtypes'] = info.dtypeOrder;
+  if (info.purpose !== undefined) notes['purpose'] = info.purpose;
+  return Object.keys(notes).length > 0 ? notes : undefined;
 }
 
 function pickDtypes(

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { MumicError } from '../src/core/errors.ts';
 import { onnxPath } from '../src/core/model-files.ts';
+import { parseModelNotes } from '../src/core/model-notes.ts';
 import { DTYPES, type Dtype, type Tower } from '../src/core/types.ts';
 
 export const DEFAULT_MANIFEST = resolve(import.meta.dirname, 'default-model.json');
@@ -25,6 +26,8 @@ export interface ManifestFile {
   sha256: string | null;
   /** The Hub's git blob id for small (non-LFS) files; checked when given. */
   gitSha1?: string | undefined;
+  /** A public figure for the size when no exact one is known: shown by --list, never checked. */
+  approxSize?: number | undefined;
 }
 
 export interface ModelManifest {
@@ -32,12 +35,18 @@ export interface ModelManifest {
   id: string;
   name: string;
   repo: string;
-  /** A full commit hash: a branch name could move under a pinned hash. */
+  /** A full commit hash: a branch name could move under a pinned hash. "main" when not pinned. */
   revision: string;
+  /** False when no public source established a commit: then only --trust-on-first-use installs. */
+  revisionPinned: boolean;
   defaultDtypes: Dtype[];
   files: ManifestFile[];
   /** Where the manifest came from, for messages. */
   source: string;
+  /** What the model is for, in one line (`--list`). */
+  purpose?: string | undefined;
+  /** Written into the installed folder as mumic-model.json (calibration, dtypes per backend). */
+  notes?: Record<string, unknown> | undefined;
 }
 
 const ID = /^[A-Za-z0-9][\w.-]*$/;
@@ -77,10 +86,11 @@ export function parseManifest(json: unknown, source: string): ModelManifest {
   };
   const id = str('id');
   if (!isModelId(id)) throw bad(`"id" must be a plain folder name, not ${JSON.stringify(id)}`);
-  const revision = str('revision');
-  if (!COMMIT.test(revision)) {
+  const revisionPinned = json['revision'] !== null;
+  const revision = revisionPinned ? str('revision') : 'main';
+  if (revisionPinned && !COMMIT.test(revision)) {
     throw bad(
-      `"revision" must be a full 40-hex commit hash (a branch can move), not "${revision}"`,
+      `"revision" must be a full 40-hex commit hash (a branch can move), or null when none is known, not "${revision}"`,
     );
   }
   const rawFiles = json['files'];
@@ -102,21 +112,42 @@ export function parseManifest(json: unknown, source: string): ModelManifest {
     if (gitSha1 !== undefined && (typeof gitSha1 !== 'string' || !SHA1.test(gitSha1))) {
       throw bad(`${path}: "gitSha1" must be 40 lower-case hex digits`);
     }
-    return { path, size, sha256, ...(gitSha1 === undefined ? {} : { gitSha1 }) };
+    const approx = f['approxSize'];
+    if (approx !== undefined && (typeof approx !== 'number' || !(approx > 0))) {
+      throw bad(`${path}: "approxSize" must be a positive number`);
+    }
+    return {
+      path,
+      size,
+      sha256,
+      ...(gitSha1 === undefined ? {} : { gitSha1 }),
+      ...(approx === undefined ? {} : { approxSize: approx }),
+    };
   });
   const dtypes = json['defaultDtypes'];
   if (!Array.isArray(dtypes) || dtypes.length === 0 || !dtypes.every(isDtype)) {
     throw bad(`"defaultDtypes" must list some of ${DTYPES.join(', ')}`);
   }
   const name = typeof json['name'] === 'string' ? json['name'] : id;
+  const notes = json['notes'];
+  if (notes !== undefined) {
+    try {
+      parseModelNotes(notes, `manifest ${source}: notes`);
+    } catch (cause) {
+      throw bad((cause as Error).message);
+    }
+  }
   const manifest: ModelManifest = {
     id,
     name,
     repo: str('repo', REPO),
     revision,
+    revisionPinned,
     defaultDtypes: dtypes,
     files,
     source,
+    purpose: typeof json['purpose'] === 'string' ? json['purpose'] : undefined,
+    notes: isRecord(notes) ? notes : undefined,
   };
   filesFor(manifest, manifest.defaultDtypes); // the defaults must be installable
   return manifest;

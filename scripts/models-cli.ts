@@ -5,6 +5,7 @@ import { MumicError } from '../src/core/errors.ts';
 import { megabytes, UnreachableError } from './download-file.ts';
 import { DEFAULT_ENDPOINT, installHubModel } from './install-hub-model.ts';
 import { isInstalled, listModels, removeModel, verifyModels } from './manage-models.ts';
+import { catalogueEntry, describeEntry, loadCatalogue } from './catalogue.ts';
 import { availableDtypes, loadManifest, parseDtypes } from './model-manifest.ts';
 import type { ModelEntry } from './models-index.ts';
 import { createReporter, type Output } from './progress.ts';
@@ -24,12 +25,15 @@ export interface CliIo {
 /** Test hooks: short timeouts instead of the 30 s stall limit and second-long backoffs. */
 export interface CliTuning {
   download?: { stallTimeoutMs?: number; attempts?: number; backoffMs?: number };
+  /** Another catalogue (folder of manifests) and default manifest. */
+  catalogue?: { dir: string; defaultManifest: string };
 }
 
 const USAGE = `Usage:
   npm run models                         install the default model (CLIP ViT-B/32)
+  npm run models -- --model ID           install a catalogue model (ids: see --list)
   npm run models -- --from DIR --id ID   install a local model folder (Hugging Face layout)
-  npm run models -- --list               list installed models
+  npm run models -- --list               the catalogue (sizes, purpose) and the installed models
   npm run models -- --remove ID          delete an installed model
   npm run models -- --verify [--id ID]   re-hash installed files against index.json
 
@@ -59,6 +63,7 @@ export async function runModelsCli(
       allowPositionals: false,
       options: {
         from: { type: 'string' },
+        model: { type: 'string' },
         id: { type: 'string' },
         name: { type: 'string' },
         dtypes: { type: 'string' },
@@ -84,12 +89,15 @@ export async function runModelsCli(
   }
   const modes = [
     values.from !== undefined,
+    values.model !== undefined || values.manifest !== undefined,
     values.list,
     values.remove !== undefined,
     values.verify,
   ];
-  if (modes.filter(Boolean).length > 1) {
-    io.stderr.write(`npm run models: use one of --from, --list, --remove, --verify\n\n${USAGE}`);
+  if (modes.filter(Boolean).length > 1 || (values.model && values.manifest)) {
+    io.stderr.write(
+      `npm run models: use one of --model (or --manifest), --from, --list, --remove, --verify\n\n${USAGE}`,
+    );
     return 2;
   }
   if (values.from !== undefined && values.id === undefined) {
@@ -113,12 +121,17 @@ export async function runModelsCli(
   };
 
   try {
+    const catalogue = () => loadCatalogue(tuning.catalogue?.dir, tuning.catalogue?.defaultManifest);
     if (values.list) {
       const models = await listModels(modelsDir);
+      const installed = new Set(models.map((m) => m.id));
+      io.stdout.write(`Catalogue (install one with: npm run models -- --model ID):\n`);
+      (await catalogue()).forEach((m, i) =>
+        io.stdout.write(`${describeEntry(m, installed.has(m.id), i === 0).join('\n')}\n`),
+      );
+      io.stdout.write(`\nInstalled in ${shown(modelsDir)}:\n`);
       if (models.length === 0) {
-        io.stdout.write(
-          `No models installed in ${shown(modelsDir)}. Install one with: npm run models\n`,
-        );
+        io.stdout.write(`No models installed yet. Install the default with: npm run models\n`);
       }
       for (const m of models) io.stdout.write(`${describe(m)}\n`);
       return 0;
@@ -157,9 +170,13 @@ export async function runModelsCli(
       return 0;
     }
 
-    const manifest = await loadManifest(
-      values.manifest === undefined ? undefined : resolve(io.cwd, values.manifest),
-    );
+    const manifest =
+      values.model !== undefined
+        ? catalogueEntry(await catalogue(), values.model)
+        : values.manifest !== undefined
+          ? await loadManifest(resolve(io.cwd, values.manifest))
+          : (await catalogue())[0];
+    if (!manifest) throw new MumicError('InvalidArgument', 'the catalogue is empty');
     if (values['if-missing'] && (await isInstalled(modelsDir, manifest.id))) {
       io.stdout.write(`${manifest.id} is already installed in ${shown(modelsDir)}\n`);
       return 0;
@@ -190,8 +207,9 @@ export async function runModelsCli(
 function describe(m: ModelEntry): string {
   const size = m.files.reduce((sum, f) => sum + f.size, 0);
   const from = m.repo ? `, ${m.repo} at ${m.revision?.slice(0, 12) ?? '?'}` : ', local folder';
+  const purpose = m.purpose ? ` - ${m.purpose}` : '';
   const towers = `vision ${m.dtypes.vision.join('/')}, text ${m.dtypes.text.join('/')}`;
-  return `${m.id}: ${m.name} (${towers}; ${m.files.length} files, ${megabytes(size)}${from})`;
+  return `${m.id}: ${m.name} (${towers}; ${m.files.length} files, ${megabytes(size)}${from})${purpose}`;
 }
 
 /** The error, then what the user can do about it. */

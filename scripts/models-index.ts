@@ -21,6 +21,8 @@ export interface ModelEntry {
   /** For a model fetched from a hub: where from, pinned to which commit. */
   repo?: string | undefined;
   revision?: string | undefined;
+  /** One line on what the model is for (from its catalogue entry). */
+  purpose?: string | undefined;
 }
 
 export interface ModelIndex {

@@ -3,6 +3,7 @@
 // so that such a file is still checked rather than rejected. Reads by position: the weights,
 // hundreds of MB, are skipped, not loaded.
 import { open, type FileHandle } from 'node:fs/promises';
+import { GRAPH_INITIALIZER, MODEL_GRAPH, TENSOR_NAME } from '../src/core/onnx-initializers.ts';
 
 export interface GraphIo {
   inputs: string[];
@@ -10,12 +11,9 @@ export interface GraphIo {
 }
 
 // Field numbers from onnx.proto.
-const MODEL_GRAPH = 7;
-const GRAPH_INITIALIZER = 5;
 const GRAPH_INPUT = 11;
 const GRAPH_OUTPUT = 12;
 const VALUE_INFO_NAME = 1;
-const TENSOR_NAME = 8;
 
 export async function readGraphIo(path: string): Promise<GraphIo> {
   const handle = await open(path, 'r');

@@ -13,7 +13,7 @@ export const MODEL_OPTIONS = {
 } as const satisfies Options;
 
 // Help lines of the options several commands share (classify, eval, adapt).
-export const MODEL_HELP = `  --model DIR     a CLIP model folder in the Hugging Face layout`;
+export const MODEL_HELP = `  --model DIR|ID  a model folder in the Hugging Face layout, or an installed model's id`;
 export const DTYPE_HELP = `  --dtype D       fp32 | fp16 | q8 | q4 | q4f16 (default: q8 when present, else fp32)`;
 
 export const TRUTH_HELP = `  --truth FILE    the ground-truth CSV

@@ -7,6 +7,7 @@ import type { ClipEncoder } from '../runtime/clip-encoder.ts';
 import { createNodeEncoder } from '../runtime/node.ts';
 import { MumicError } from '../core/errors.ts';
 import { optionalNumber, parseDtype, requireModel } from './args.ts';
+import { resolveModelDir } from './model-dir.ts';
 import { NodeModelSource } from './model-source-node.ts';
 import { preparePool, setPrepareWorkers } from './prepare-thread.ts';
 import { readImageFile } from './read-image.ts';
@@ -40,7 +41,10 @@ export const PREPARE_HELP = `  --prepare-workers N
                   threads that decode and preprocess photos (default: the cores onnxruntime
                   leaves free, at least 1; see docs/PERFORMANCE.md)`;
 
-/** The model that --model and --dtype name (--model is required), and --prepare-workers. */
+/**
+ * The model that --model (a folder or an installed id) and --dtype name (--model is required),
+ * and --prepare-workers.
+ */
 export function openModel(
   values: { model?: string; dtype?: string; 'prepare-workers'?: string },
   options?: LoadOptions,
@@ -50,7 +54,7 @@ export function openModel(
     throw new MumicError('InvalidArgument', '--prepare-workers must be a whole number');
   }
   setPrepareWorkers(workers);
-  return loadModel(requireModel(values.model), parseDtype(values.dtype), options);
+  return loadModel(resolveModelDir(requireModel(values.model)), parseDtype(values.dtype), options);
 }
 
 /**

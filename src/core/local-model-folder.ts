@@ -13,11 +13,20 @@ export const MODEL_JSON_FILES = [
   'tokenizer_config.json',
 ] as const;
 
+/**
+ * Read when present: mumic-model.json (a catalogue entry's calibration and dtypes). A combined
+ * onnx/model.onnx is not taken (hundreds of MB kept for two numbers): a SigLIP folder chosen here
+ * needs the notes file, and says so when it lacks it.
+ */
+const OPTIONAL_JSON_FILES = ['mumic-model.json'];
 const ONNX_FILE = /^onnx\/(vision|text)_model(_fp16|_quantized|_q4|_q4f16)?\.onnx$/;
+
+const isJsonFile = (name: string): boolean =>
+  (MODEL_JSON_FILES as readonly string[]).includes(name) || OPTIONAL_JSON_FILES.includes(name);
 
 /** Whether `path` (inside the model folder) is a file the app reads. */
 export function isModelFile(path: string): boolean {
-  return (MODEL_JSON_FILES as readonly string[]).includes(path) || ONNX_FILE.test(path);
+  return isJsonFile(path) || ONNX_FILE.test(path);
 }
 
 /**
@@ -27,7 +36,7 @@ export function isModelFile(path: string): boolean {
 export function mayBeModelFile(relativePath: string): boolean {
   const parts = relativePath.split('/');
   const name = parts.at(-1) ?? '';
-  if ((MODEL_JSON_FILES as readonly string[]).includes(name)) return true;
+  if (isJsonFile(name)) return true;
   return parts.length >= 2 && ONNX_FILE.test(`${parts.at(-2) ?? ''}/${name}`);
 }
 

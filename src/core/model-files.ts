@@ -43,6 +43,8 @@ export interface ChooseDtypeOptions {
   explicit?: Dtype | undefined;
   /** Only names the file in error messages. */
   tower?: Tower | undefined;
+  /** The model's own preference for this backend (its catalogue entry), replacing the default. */
+  order?: readonly Dtype[] | undefined;
 }
 
 /** The dtype to load for one tower, given the files the folder has for it. */
@@ -63,7 +65,9 @@ export function chooseDtype(
     );
   }
 
-  const order = dtypePreference(backend, opts.shaderF16);
+  const usable = dtypePreference(backend, opts.shaderF16);
+  // A model's own order can only narrow what the backend can run (f16 needs shader-f16).
+  const order = opts.order ? opts.order.filter((d) => usable.includes(d)) : usable;
   const pick = order.find((dtype) => available.includes(dtype));
   if (pick !== undefined) return pick;
   const why =

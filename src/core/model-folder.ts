@@ -1,23 +1,40 @@
 import { MumicError } from './errors.ts';
+import {
+  calibrationFromLogits,
+  familyOfConfig,
+  type Calibration,
+  type FamilyId,
+} from './families/index.ts';
+import { MODEL_NOTES_FILE, parseModelNotes, type ModelNotes } from './model-notes.ts';
+import { isRecord } from './families/family.ts';
 import { onnxPath } from './model-files.ts';
 import { checkModelLimits } from './model-limits.ts';
 import { parseImageProcessorConfig, type ImageProcessorConfig } from './preprocess-config.ts';
 import { parseTokenizerConfig, type TokenizerConfig } from './tokenize.ts';
 import { DTYPES, type Dtype, type ModelSource, type Tower } from './types.ts';
 
-/** What the rest of the app needs to know about a CLIP model folder (HF / transformers.js layout). */
+/** What the rest of the app needs to know about a model folder (HF / transformers.js layout). */
 export interface ModelInfo {
   /** From the caller, else config.json `_name_or_path` (e.g. "openai/clip-vit-base-patch32"). */
   id?: string;
+  /** The model family (config.json `model_type`); its description: core/families. */
+  family: FamilyId;
+  /** Length of an embedding (CLIP projection_dim, SigLIP hidden size). */
   projectionDim: number;
   /** The square input side of the vision tower. */
   imageSize: number;
   /** Token positions of the text tower; every text is padded to it. */
   contextLength: number;
+  /** The tempered sigmoid's defaults for this model and where they came from. */
+  calibration: Calibration;
   processor: ImageProcessorConfig;
   tokenizer: { json: unknown; config: TokenizerConfig };
   /** Weight files present per tower, in DTYPES order. */
   dtypes: { vision: Dtype[]; text: Dtype[] };
+  /** Per backend and tower, the dtypes this model should load, best first (mumic-model.json). */
+  dtypeOrder?: ModelNotes['dtypes'];
+  /** One line on what the model is for (mumic-model.json). */
+  purpose?: string;
 }
 
 export interface LoadModelFolderOptions {
@@ -26,22 +43,7 @@ export interface LoadModelFolderOptions {
   onProgress?: (file: string, loaded: number, total: number | undefined) => void;
 }
 
-/**
- * transformers' CLIPConfig / CLIPVisionConfig / CLIPTextConfig class defaults. Hugging Face
- * writes config.json as a diff against these (`use_diff`), so a real CLIP config may omit a key
- * that still has this value; transformers itself reads the omission as the default, and so do we.
- * They apply only to `model_type: "clip"`: any other model must state its sizes.
- */
-const CLIP_DEFAULTS = {
-  projection_dim: 512,
-  'vision_config.image_size': 224,
-  'text_config.max_position_embeddings': 77,
-} as const;
-
 const TOWERS: readonly Tower[] = ['vision', 'text'];
-
-const isRecord = (v: unknown): v is Record<string, unknown> =>
-  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const message = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
@@ -53,16 +55,19 @@ export async function loadModelFolder(
   const invalid = (file: string, what: string): MumicError =>
     new MumicError('ModelFileInvalid', `${file} in ${where}: ${what}`);
 
-  const readJson = async (file: string): Promise<unknown> => {
-    let bytes: Uint8Array;
+  const readBytes = async (file: string): Promise<Uint8Array> => {
     try {
-      bytes = await source.read(
+      return await source.read(
         file,
         opts.onProgress && ((loaded, total) => opts.onProgress?.(file, loaded, total)),
       );
     } catch (cause) {
       throw rewrapRead(cause, file, where);
     }
+  };
+
+  const readJson = async (file: string): Promise<unknown> => {
+    const bytes = await readBytes(file);
     let text: string;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -110,13 +115,24 @@ export async function loadModelFolder(
   // Bounded sizes and no backtracking tokenizer patterns (hostile folders, issue 10).
   const limits = { config: configJson, processor: processorJson, tokenizer: tokenizerJson };
   checkModelLimits(limits, invalid);
-  const sizes = readSizes(configJson, (what) => invalid('config.json', what));
+  if (!isRecord(configJson)) throw invalid('config.json', 'expected a JSON object');
+  const family = familyOfConfig(configJson);
+  const sizes = family.readSizes(configJson, (what) => invalid('config.json', what));
 
   let processor: ImageProcessorConfig;
   let tokenizerConfig: TokenizerConfig;
   try {
-    processor = parseImageProcessorConfig(processorJson, 'preprocessor_config.json');
+    processor = parseImageProcessorConfig(
+      processorJson,
+      'preprocessor_config.json',
+      family.imageProcessorType,
+    );
     tokenizerConfig = parseTokenizerConfig(tokenizerConfigJson, 'tokenizer_config.json');
+    // As AutoTokenizer does: the class named in the file, else the model type's.
+    tokenizerConfig = {
+      ...tokenizerConfig,
+      tokenizer_class: tokenizerConfig['tokenizer_class'] ?? family.tokenizer.classes[0],
+    };
   } catch (cause) {
     // The parsers name the file; add the folder, as every other message here does.
     throw new MumicError('ModelFileInvalid', `${message(cause)} (in ${where})`, { cause });
@@ -135,12 +151,27 @@ export async function loadModelFolder(
     return r.value;
   });
 
+  const notes = (await hasFile(MODEL_NOTES_FILE))
+    ? parseModelNotes(await readJson(MODEL_NOTES_FILE), `${MODEL_NOTES_FILE} in ${where}`)
+    : {};
+  const calibration = notes.calibration
+    ? calibrationFromLogits(
+        notes.calibration.logitScale,
+        notes.calibration.logitBias,
+        notes.calibration.source,
+      )
+    : await family.calibrate({ exists: hasFile, read: readBytes, readJson }, invalid);
+
   const info: ModelInfo = {
+    family: family.id,
     ...sizes,
+    calibration,
     processor,
     tokenizer: { json: tokenizerJson, config: tokenizerConfig },
     dtypes: { vision: vision ?? [], text: text ?? [] },
   };
+  if (notes.dtypes) info.dtypeOrder = notes.dtypes;
+  if (notes.purpose !== undefined) info.purpose = notes.purpose;
   const id = opts.id ?? nameOrPath(configJson);
   if (id !== undefined) info.id = id;
   return info;
@@ -160,50 +191,6 @@ function rewrapRead(cause: unknown, file: string, where: string): MumicError {
       cause,
     },
   );
-}
-
-function readSizes(
-  json: unknown,
-  invalid: (what: string) => MumicError,
-): Pick<ModelInfo, 'projectionDim' | 'imageSize' | 'contextLength'> {
-  if (!isRecord(json)) throw invalid('expected a JSON object');
-  const isClip = json['model_type'] === 'clip';
-
-  // Old transformers versions wrote `*_config_dict` beside (or instead of) `*_config`.
-  const sub = (key: 'vision_config' | 'text_config'): Record<string, unknown> => {
-    const v = json[key] ?? json[`${key}_dict`];
-    if (v === undefined || v === null) return {};
-    if (!isRecord(v)) throw invalid(`${key} must be an object`);
-    return v;
-  };
-
-  const size = (
-    obj: Record<string, unknown>,
-    key: string,
-    path: keyof typeof CLIP_DEFAULTS,
-  ): number => {
-    const v = obj[key];
-    if (v === undefined || v === null) {
-      if (isClip) return CLIP_DEFAULTS[path];
-      throw invalid(
-        `missing ${path} (model_type ${JSON.stringify(json['model_type'] ?? null)} has no standard default; only "clip" does)`,
-      );
-    }
-    if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) {
-      throw invalid(`${path} must be a positive integer, got ${JSON.stringify(v)}`);
-    }
-    return v;
-  };
-
-  return {
-    projectionDim: size(json, 'projection_dim', 'projection_dim'),
-    imageSize: size(sub('vision_config'), 'image_size', 'vision_config.image_size'),
-    contextLength: size(
-      sub('text_config'),
-      'max_position_embeddings',
-      'text_config.max_position_embeddings',
-    ),
-  };
 }
 
 /**
@@ -233,7 +220,10 @@ function checkTokenizerJson(json: unknown, invalid: (what: string) => MumicError
   if (!isRecord(json)) throw invalid('expected a JSON object');
   const model = json['model'];
   if (!isRecord(model)) throw invalid('missing the "model" object');
-  if (!isRecord(model['vocab'])) throw invalid('model.vocab must be an object');
+  // BPE and WordPiece map pieces to ids; Unigram (SentencePiece, SigLIP) lists [piece, score].
+  if (!isRecord(model['vocab']) && !Array.isArray(model['vocab'])) {
+    throw invalid('model.vocab must be an object or an array');
+  }
   if (!Array.isArray(json['added_tokens'])) throw invalid('added_tokens must be an array');
 }
 

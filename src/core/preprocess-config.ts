@@ -20,21 +20,81 @@ export interface ImageProcessorConfig {
   doNormalize: boolean;
   mean: [number, number, number];
   std: [number, number, number];
-  /** Pillow filter number: 3 bicubic (exact), 2 bilinear (exact), 1, 4, 5 (see resize.ts). */
+  /** Pillow filter number: 0 nearest, 1 lanczos, 2 bilinear, 3 bicubic, 4 box, 5 hamming. */
   resample: number;
   doConvertRgb: boolean;
 }
 
-// CLIPImageProcessor's defaults, used for absent fields as transformers does.
 const OPENAI_CLIP_MEAN: [number, number, number] = [0.48145466, 0.4578275, 0.40821073];
 const OPENAI_CLIP_STD: [number, number, number] = [0.26862954, 0.26130258, 0.27577711];
+const IMAGENET_STANDARD: [number, number, number] = [0.5, 0.5, 0.5];
+
+/** An image processor class's own defaults (its `__init__`), used for absent fields as transformers does. */
+interface ProcessorDefaults {
+  size: { shortest_edge: number } | { height: number; width: number };
+  /** null: the class has no center crop at all (a `do_center_crop` in the file is ignored). */
+  crop: { height: number; width: number } | null;
+  resample: number;
+  mean: [number, number, number];
+  std: [number, number, number];
+}
+
+export const PROCESSOR_DEFAULTS: Readonly<Record<string, ProcessorDefaults>> = {
+  CLIPImageProcessor: {
+    size: { shortest_edge: 224 },
+    crop: { height: 224, width: 224 },
+    resample: RESAMPLE.BICUBIC,
+    mean: OPENAI_CLIP_MEAN,
+    std: OPENAI_CLIP_STD,
+  },
+  // Squashes to a fixed size: no crop, aspect ratio not kept.
+  SiglipImageProcessor: {
+    size: { height: 224, width: 224 },
+    crop: null,
+    resample: RESAMPLE.BICUBIC,
+    mean: IMAGENET_STANDARD,
+    std: IMAGENET_STANDARD,
+  },
+  ViTImageProcessor: {
+    size: { height: 224, width: 224 },
+    crop: null,
+    resample: RESAMPLE.BILINEAR,
+    mean: IMAGENET_STANDARD,
+    std: IMAGENET_STANDARD,
+  },
+};
+
+/** Older exports name the feature extractor, which has the same semantics. */
+const ALIASES: Readonly<Record<string, string>> = {
+  CLIPFeatureExtractor: 'CLIPImageProcessor',
+  SiglipFeatureExtractor: 'SiglipImageProcessor',
+  ViTFeatureExtractor: 'ViTImageProcessor',
+};
+
+/** The processor class a config names, else `fallback` (the model family's). */
+export function imageProcessorType(json: Record<string, unknown>, fallback: string): string {
+  for (const key of ['image_processor_type', 'feature_extractor_type']) {
+    const v = json[key];
+    if (typeof v !== 'string') continue;
+    const type = ALIASES[v] ?? v;
+    if (Object.hasOwn(PROCESSOR_DEFAULTS, type)) return type;
+  }
+  return Object.hasOwn(PROCESSOR_DEFAULTS, fallback) ? fallback : 'CLIPImageProcessor';
+}
+
+const RESAMPLE_NAMES = '0 (nearest), 1 (lanczos), 2 (bilinear), 3 (bicubic), 4 (box), 5 (hamming)';
 
 /** The largest side we accept in a config: guards against absurd allocations. */
 const MAX_SIDE = 8192;
 
+/**
+ * Reads preprocessor_config.json with the defaults of the processor class it names
+ * (`image_processor_type`), or of `fallbackType` (the model family's) when it names none.
+ */
 export function parseImageProcessorConfig(
   json: unknown,
   file = 'preprocessor_config.json',
+  fallbackType = 'CLIPImageProcessor',
 ): ImageProcessorConfig {
   const bad = (field: string, why: string): MumicError =>
     new MumicError('ModelFileInvalid', `${file}: "${field}" ${why}`);
@@ -43,6 +103,8 @@ export function parseImageProcessorConfig(
     throw new MumicError('ModelFileInvalid', `${file}: expected a JSON object`);
   }
   const o = json as Record<string, unknown>;
+  const type = imageProcessorType(o, fallbackType);
+  const defaults = PROCESSOR_DEFAULTS[type] as ProcessorDefaults;
 
   const bool = (field: string, dflt: boolean): boolean => {
     const v = o[field];
@@ -72,21 +134,29 @@ export function parseImageProcessorConfig(
   };
 
   const doResize = bool('do_resize', true);
-  const doCenterCrop = bool('do_center_crop', true);
+  const doCenterCrop = defaults.crop !== null && bool('do_center_crop', true);
   const doRescale = bool('do_rescale', true);
   const doNormalize = bool('do_normalize', true);
   const doConvertRgb = bool('do_convert_rgb', true);
 
-  // size: {shortest_edge}, a number (= shortest edge, HF's default_to_square=False), or {height, width}.
-  let shortestEdge = 224;
-  let resizeTo: ImageProcessorConfig['resizeTo'] = null;
+  // size: {shortest_edge}, a number (= shortest edge, HF's default_to_square=False, for CLIP; a
+  // square for processors that only squash), or {height, width}.
+  let resizeTo: ImageProcessorConfig['resizeTo'] =
+    'shortest_edge' in defaults.size ? null : { ...defaults.size };
+  let shortestEdge = resizeTo
+    ? Math.min(resizeTo.height, resizeTo.width)
+    : (defaults.size as { shortest_edge: number }).shortest_edge;
   const size = o['size'];
-  if (typeof size === 'number') {
+  if (typeof size === 'number' && defaults.crop === null) {
+    resizeTo = { height: side('size', size), width: side('size', size) };
+    shortestEdge = resizeTo.height;
+  } else if (typeof size === 'number') {
     shortestEdge = side('size', size);
   } else if (typeof size === 'object' && size !== null && !Array.isArray(size)) {
     const s = size as Record<string, unknown>;
     if (s['shortest_edge'] !== undefined) {
       shortestEdge = side('size.shortest_edge', s['shortest_edge']);
+      resizeTo = null;
     } else if (s['height'] !== undefined && s['width'] !== undefined) {
       resizeTo = {
         height: side('size.height', s['height']),
@@ -104,10 +174,10 @@ export function parseImageProcessorConfig(
     throw bad('size', 'must be a number or an object');
   }
 
-  // crop_size: a number (square) or {height, width}; the old `crop_size` default is 224.
-  let cropHeight = 224;
-  let cropWidth = 224;
-  const crop = o['crop_size'];
+  // crop_size: a number (square) or {height, width}; ignored by processors without a crop.
+  let cropHeight = defaults.crop?.height ?? 224;
+  let cropWidth = defaults.crop?.width ?? 224;
+  const crop = doCenterCrop ? o['crop_size'] : undefined;
   if (typeof crop === 'number') {
     cropHeight = cropWidth = side('crop_size', crop);
   } else if (typeof crop === 'object' && crop !== null && !Array.isArray(crop)) {
@@ -117,6 +187,9 @@ export function parseImageProcessorConfig(
   } else if (crop !== undefined && crop !== null) {
     throw bad('crop_size', 'must be a number or {height, width}');
   }
+
+  // Without a crop the resize fixes the output size; say so in the crop fields too.
+  if (!doCenterCrop && resizeTo) [cropHeight, cropWidth] = [resizeTo.height, resizeTo.width];
 
   const rf = o['rescale_factor'];
   let rescaleFactor = 1 / 255;
@@ -128,13 +201,10 @@ export function parseImageProcessorConfig(
   }
 
   const rs = o['resample'];
-  let resample: number = RESAMPLE.BICUBIC;
+  let resample: number = defaults.resample;
   if (rs !== undefined && rs !== null) {
     if (typeof rs !== 'number' || !isSupportedResample(rs)) {
-      throw bad(
-        'resample',
-        `is ${JSON.stringify(rs)}; supported: 3 (bicubic), 2 (bilinear), 1 (lanczos), 4 (box), 5 (hamming)`,
-      );
+      throw bad('resample', `is ${JSON.stringify(rs)}; supported: ${RESAMPLE_NAMES}`);
     }
     resample = rs;
   }
@@ -149,8 +219,8 @@ export function parseImageProcessorConfig(
     doRescale,
     rescaleFactor,
     doNormalize,
-    mean: triple('image_mean', OPENAI_CLIP_MEAN, false),
-    std: triple('image_std', OPENAI_CLIP_STD, true),
+    mean: triple('image_mean', defaults.mean, false),
+    std: triple('image_std', defaults.std, true),
     resample,
     doConvertRgb,
   };

@@ -5,9 +5,10 @@
  * intermediate image clipped to 8 bits as Pillow's is.
  */
 
-/** Pillow's filter numbers (`Image.Resampling`). NEAREST (0) uses other code and is not here. */
+import { NEAREST, resizeNearest } from './resize-nearest.ts';
 import { resizeKernels, resizeRgbWasm } from './resize-wasm.ts';
 
+/** Pillow's filter numbers (`Image.Resampling`). NEAREST (0) uses other code: resize-nearest.ts. */
 export const RESAMPLE = { LANCZOS: 1, BILINEAR: 2, BICUBIC: 3, BOX: 4, HAMMING: 5 } as const;
 
 interface Filter {
@@ -60,7 +61,7 @@ const FILTERS: Record<number, Filter> = {
 };
 
 export function isSupportedResample(filter: number): boolean {
-  return Object.hasOwn(FILTERS, filter);
+  return Object.hasOwn(FILTERS, filter) || filter === NEAREST;
 }
 
 /** 8 bits for the result, 2 for overflow and sign: Pillow's PRECISION_BITS. */
@@ -180,6 +181,7 @@ export function resize(
   const outC = options.channels ?? inC;
   const region = options.region ?? { left: 0, top: 0, width, height };
   checkArgs(src, width, height, outC, region);
+  if (filter === NEAREST) return resizeNearest(src, width, height, outC, region);
   // One element type in the hot loops (a clamped view costs nothing), so they stay monomorphic.
   const data = src.data instanceof Uint8Array ? src.data : bytesOf(src.data);
 

@@ -1,6 +1,8 @@
 import { Tokenizer } from '@huggingface/tokenizers';
 import { MumicError } from './errors.ts';
-import { decodeHTML } from 'entities';
+import { tokenizerSchemeOf, type TokenizerScheme } from './families/index.ts';
+
+export { cleanText } from './families/clip.ts';
 
 /** A special token as tokenizer_config.json writes it: a bare string or a serialised AddedToken. */
 export type SpecialToken = string | { content: string; [key: string]: unknown };
@@ -13,17 +15,6 @@ export interface TokenizerConfig {
   model_max_length?: number;
   [key: string]: unknown;
 }
-
-/**
- * CLIPTokenizer's own defaults, used when tokenizer_config.json omits a token (as transformers
- * does). Original CLIP pads with 0, HF with eos; the text tower pools at the first eos, so the pad
- * id never changes an embedding, but the HF default keeps ids equal to the reference.
- */
-const CLIP_DEFAULTS = {
-  bos_token: '<|startoftext|>',
-  eos_token: '<|endoftext|>',
-  pad_token: '<|endoftext|>',
-} as const;
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -68,26 +59,31 @@ export interface EncodedBatch {
 
 export interface ClipTokenizer {
   readonly contextLength: number;
+  /** -1 for families without a bos token (SigLIP). */
   readonly bosId: number;
   readonly eosId: number;
   readonly padId: number;
   /** Padded, masked ids for the text tower. */
   encode(texts: readonly string[]): EncodedBatch;
-  /** The real tokens of one text, bos … eos, truncated but not padded. */
+  /** The real tokens of one text, [bos …] eos, truncated but not padded. */
   encodeOne(text: string): number[];
 }
 
 /**
- * The CLIP text tokenizer: `bos + BPE(text)[:contextLength-2] + eos`, padded with the pad id.
+ * A family's text tokenizer: `[bos] + pieces(clean(text))[:room] + eos`, padded with the pad id to
+ * the context length (CLIP: bos, HTML unescaped; SigLIP: no bos, canonical text, padded with eos).
+ * The scheme is the one tokenizer_config.json's `tokenizer_class` names (loadModelFolder fills it
+ * from the model family), unless given.
  *
- * The library's RobertaProcessing post-processor adds bos/eos but has no truncation (tokenizer.json
- * has `truncation: null`), so it is bypassed: the BPE ids come from the library without special
+ * The library's post-processors add special tokens but do not truncate (tokenizer.json has
+ * `truncation: null`), so they are bypassed: the piece ids come from the library without special
  * tokens, and the wrapping, truncation and padding happen here, where eos is always kept last.
  */
 export function createTokenizer(
   tokenizerJson: unknown,
   tokenizerConfig: unknown,
   contextLength: number,
+  scheme?: TokenizerScheme,
 ): ClipTokenizer {
   if (!Number.isInteger(contextLength) || contextLength < 2) {
     throw new MumicError(
@@ -96,6 +92,7 @@ export function createTokenizer(
     );
   }
   const config = parseTokenizerConfig(tokenizerConfig);
+  const { defaults, addBos, clean } = scheme ?? tokenizerSchemeOf(config['tokenizer_class']);
   if (!isRecord(tokenizerJson)) {
     throw new MumicError('ModelFileInvalid', 'tokenizer.json: expected a JSON object');
   }
@@ -111,8 +108,9 @@ export function createTokenizer(
     );
   }
 
-  const idOf = (key: keyof typeof CLIP_DEFAULTS): number => {
-    const token = config[key] ?? CLIP_DEFAULTS[key];
+  const idOf = (key: 'bos_token' | 'eos_token' | 'pad_token'): number => {
+    const token = config[key] ?? defaults[key];
+    if (token === undefined) return -1;
     const content = typeof token === 'string' ? token : token.content;
     const id = tokenizer.token_to_id(content);
     if (id === undefined) {
@@ -123,10 +121,10 @@ export function createTokenizer(
     }
     return id;
   };
-  const bosId = idOf('bos_token');
+  const bosId = addBos ? idOf('bos_token') : -1;
   const eosId = idOf('eos_token');
   const padId = idOf('pad_token');
-  const maxBody = contextLength - 2;
+  const maxBody = contextLength - (addBos ? 2 : 1);
 
   const encodeOne = (text: string): number[] => {
     if (typeof text !== 'string') {
@@ -134,7 +132,7 @@ export function createTokenizer(
     }
     let ids: number[];
     try {
-      ids = tokenizer.encode(cleanText(text), { add_special_tokens: false }).ids;
+      ids = tokenizer.encode(clean(text), { add_special_tokens: false }).ids;
     } catch (cause) {
       throw new MumicError(
         'TokenizerFailed',
@@ -142,7 +140,8 @@ export function createTokenizer(
         { cause },
       );
     }
-    return [bosId, ...ids.slice(0, maxBody), eosId];
+    const body = ids.slice(0, maxBody);
+    return addBos ? [bosId, ...body, eosId] : [...body, eosId];
   };
 
   const encode = (texts: readonly string[]): EncodedBatch => {
@@ -162,13 +161,4 @@ export function createTokenizer(
   };
 
   return { contextLength, bosId, eosId, padId, encode, encodeOne };
-}
-
-/**
- * The original CLIP tokenizer's basic_clean: ftfy (here NFC, as the reference does) then
- * html.unescape twice, so "&amp;" in a label means "&". tokenizer.json's normalizer has no such
- * step; `entities` decodes like Python's html.unescape (HTML5 table, legacy names without ";").
- */
-export function cleanText(text: string): string {
-  return decodeHTML(decodeHTML(text.normalize('NFC')));
 }

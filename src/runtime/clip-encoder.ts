@@ -1,4 +1,5 @@
 import { MumicError } from '../core/errors.ts';
+import { familyById, type ModelFamily } from '../core/families/index.ts';
 import { fromFloat16Bits, toFloat16Bits } from '../core/float16.ts';
 import { onnxPath } from '../core/model-files.ts';
 import type { ModelInfo } from '../core/model-folder.ts';
@@ -23,22 +24,35 @@ export interface ClipEncoderConfig {
   onProgress?: ((progress: LoadProgress) => void) | undefined;
 }
 
-const INPUT = { vision: 'pixel_values', text: 'input_ids' } as const;
-const OUTPUT = { vision: 'image_embeds', text: 'text_embeds' } as const;
-
 /**
- * One CLIP model on one backend: the vision and text towers as lazily created, warmed-up
- * sessions whose runs go through one queue. Outputs are raw (unnormalised) projections.
+ * One dual-encoder model (any family of core/families) on one backend: the vision and text towers
+ * as lazily created, warmed-up sessions whose runs go through one queue. Outputs are raw
+ * (unnormalised) embeddings: CLIP's projections, SigLIP's pooler outputs.
  */
 export class ClipEncoder {
   readonly backend: Backend;
   readonly dtypes: Record<Tower, Dtype>;
   private readonly sessions = new Map<Tower, Promise<InferenceSession>>();
   private readonly queue = new SerialQueue();
+  private readonly family: ModelFamily;
 
   constructor(private readonly config: ClipEncoderConfig) {
     this.backend = config.backend;
     this.dtypes = config.dtypes;
+    this.family = familyById(config.model.family);
+  }
+
+  private input(tower: Tower): string {
+    return this.family.towers[tower].input;
+  }
+
+  private output(tower: Tower): string {
+    return this.family.towers[tower].output;
+  }
+
+  /** CLIP exports that pool at the first eos may drop attention_mask; SigLIP never takes one. */
+  private feedsMask(session: InferenceSession): boolean {
+    return this.family.attentionMask && session.inputNames.includes('attention_mask');
   }
 
   get model(): ModelInfo {
@@ -61,9 +75,8 @@ export class ClipEncoder {
   async embedImages(pixels: Float32Array, batch: number): Promise<Float32Array> {
     const size = this.config.model.imageSize;
     const session = await this.session('vision');
-    const feeds = {
-      [INPUT.vision]: this.floatTensor(session, INPUT.vision, pixels, [batch, 3, size, size]),
-    };
+    const input = this.input('vision');
+    const feeds = { [input]: this.floatTensor(session, input, pixels, [batch, 3, size, size]) };
     return this.run(session, 'vision', feeds, batch);
   }
 
@@ -71,10 +84,9 @@ export class ClipEncoder {
     const session = await this.session('text');
     const dims = [tokens.batch, tokens.length];
     const feeds: Record<string, Tensor> = {
-      [INPUT.text]: new this.config.ort.Tensor('int64', tokens.inputIds, dims),
+      [this.input('text')]: new this.config.ort.Tensor('int64', tokens.inputIds, dims),
     };
-    // Some exports drop attention_mask (pooling at the first eos makes it redundant).
-    if (session.inputNames.includes('attention_mask')) {
+    if (this.feedsMask(session)) {
       feeds['attention_mask'] = new this.config.ort.Tensor('int64', tokens.attentionMask, dims);
     }
     return this.run(session, 'text', feeds, tokens.batch);
@@ -100,14 +112,12 @@ export class ClipEncoder {
         { cause },
       );
     }
-    if (
-      !session.inputNames.includes(INPUT[tower]) ||
-      !session.outputNames.includes(OUTPUT[tower])
-    ) {
+    const [input, output] = [this.input(tower), this.output(tower)];
+    if (!session.inputNames.includes(input) || !session.outputNames.includes(output)) {
       await session.release();
       throw new MumicError(
         'ModelFileInvalid',
-        `${file} in ${source.location} is not a CLIP ${tower} tower: expected input ${INPUT[tower]} and output ${OUTPUT[tower]}, found inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`,
+        `${file} in ${source.location} is not a ${this.family.name} ${tower} tower: expected input ${input} and output ${output}, found inputs [${session.inputNames.join(', ')}] and outputs [${session.outputNames.join(', ')}]`,
       );
     }
     await this.warmUp(tower, session);
@@ -119,9 +129,8 @@ export class ClipEncoder {
     if (tower === 'vision') {
       const size = this.config.model.imageSize;
       const pixels = new Float32Array(3 * size * size);
-      const feeds = {
-        [INPUT.vision]: this.floatTensor(session, INPUT.vision, pixels, [1, 3, size, size]),
-      };
+      const input = this.input('vision');
+      const feeds = { [input]: this.floatTensor(session, input, pixels, [1, 3, size, size]) };
       await this.run(session, tower, feeds, 1);
     } else {
       const length = this.config.model.contextLength;
@@ -129,9 +138,9 @@ export class ClipEncoder {
       const mask = new BigInt64Array(length);
       mask[0] = 1n;
       const feeds: Record<string, Tensor> = {
-        [INPUT.text]: new this.config.ort.Tensor('int64', ids, [1, length]),
+        [this.input('text')]: new this.config.ort.Tensor('int64', ids, [1, length]),
       };
-      if (session.inputNames.includes('attention_mask')) {
+      if (this.feedsMask(session)) {
         feeds['attention_mask'] = new this.config.ort.Tensor('int64', mask, [1, length]);
       }
       await this.run(session, tower, feeds, 1);
@@ -144,10 +153,11 @@ export class ClipEncoder {
     feeds: Record<string, Tensor>,
     batch: number,
   ): Promise<Float32Array> {
+    const name = this.output(tower);
     return this.queue.run(async () => {
       let results: InferenceSession.ReturnType;
       try {
-        results = await session.run(feeds, [OUTPUT[tower]]);
+        results = await session.run(feeds, [name]);
       } catch (cause) {
         throw new MumicError(
           'InferenceFailed',
@@ -155,14 +165,13 @@ export class ClipEncoder {
           { cause },
         );
       }
-      const output = results[OUTPUT[tower]];
-      if (!output)
-        throw new MumicError('InferenceFailed', `${tower} tower returned no ${OUTPUT[tower]}`);
+      const output = results[name];
+      if (!output) throw new MumicError('InferenceFailed', `${tower} tower returned no ${name}`);
       const dim = this.config.model.projectionDim;
       if (output.dims.length !== 2 || output.dims[0] !== batch || output.dims[1] !== dim) {
         throw new MumicError(
           'ModelFileInvalid',
-          `${onnxPath(tower, this.dtypes[tower])}: ${OUTPUT[tower]} has shape [${output.dims.join(', ')}], expected [${batch}, ${dim}] (projection_dim in config.json)`,
+          `${onnxPath(tower, this.dtypes[tower])}: ${name} has shape [${output.dims.join(', ')}], expected [${batch}, ${dim}] (the embedding size config.json gives)`,
         );
       }
       const data = await output.getData(true);

@@ -105,6 +105,7 @@ export function trainHead(
     labelEmbeddings: labels.matrix,
     labelIds: labels.ids,
     feedback: set.feedback,
+    scoring: labels.scoring,
   };
   const options = adaptOptions(request);
   const evaluation = evaluateAdaptation(input, options);

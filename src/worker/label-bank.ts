@@ -12,7 +12,7 @@ import {
 } from '../core/label-embedding-file.ts';
 import { embedLabels } from '../core/label-embeddings.ts';
 import { templateSetKey, validateTemplates } from '../core/prompts.ts';
-import { scoreImages } from '../core/score.ts';
+import { DEFAULT_SCORING, scoreImages, type SigmoidParams } from '../core/score.ts';
 import type { Dtype } from '../core/types.ts';
 import type { LabelProgress, LabelRef, ScoreTable } from '../shared/worker-api.ts';
 import type { MumicStore } from '../store/types.ts';
@@ -27,6 +27,8 @@ export interface LabelContext {
   batchSize: number;
   /** The text of a file in the model folder, undefined when it is not there. */
   readModelFile(name: string): Promise<string | undefined>;
+  /** The model's tempered-sigmoid defaults (its family's, or SigLIP's own); default CLIP's. */
+  scoring?: SigmoidParams | undefined;
 }
 
 export interface LabelSetOutcome {
@@ -50,6 +52,8 @@ export interface ZeroShotSet {
   matrix: Float32Array;
   dim: number;
   templateKey: string;
+  /** The model's zero-shot scoring, where adaptation starts (default CLIP's). */
+  scoring?: SigmoidParams;
 }
 
 export class LabelBank {
@@ -64,6 +68,7 @@ export class LabelBank {
   private templateKey = '';
   private matrix = new Float32Array(0);
   private dim = 0;
+  private scoring: SigmoidParams = DEFAULT_SCORING;
   private head: MumicHead | undefined;
   /** The head applied to the current set (made lazily, dropped on any change). */
   private applied: { fit: HeadFit; head: AppliedHead } | undefined;
@@ -172,6 +177,10 @@ export class LabelBank {
       matrix.set(v, j * ctx.dim);
     });
     this.ids = labels.map((l) => l.id);
+    this.scoring = {
+      temperature: ctx.scoring?.temperature ?? DEFAULT_SCORING.temperature,
+      bias: ctx.scoring?.bias ?? DEFAULT_SCORING.bias,
+    };
     this.prompts = labels.map((l) => l.prompt);
     this.templateKey = templateKey;
     this.matrix = matrix;
@@ -188,6 +197,7 @@ export class LabelBank {
       matrix: this.matrix,
       dim: this.dim,
       templateKey: this.templateKey,
+      scoring: this.scoring,
     };
   }
 
@@ -217,7 +227,8 @@ export class LabelBank {
         templates: this.templateKey,
         projectionDim: this.dim,
       });
-      this.applied = { fit, head: applyAdapted(fit.labels, this.ids, this.matrix, this.dim) };
+      const applied = applyAdapted(fit.labels, this.ids, this.matrix, this.dim, this.scoring);
+      this.applied = { fit, head: applied };
     }
     return this.applied;
   }
@@ -236,7 +247,7 @@ export class LabelBank {
     const adapted = this.effective()?.head;
     const scored = adapted
       ? scoreImages(images, adapted.labelEmbeddings, d, this.ids, adapted.scoring)
-      : scoreImages(images, this.matrix, d, this.ids);
+      : scoreImages(images, this.matrix, d, this.ids, this.scoring);
     return {
       version: this.version,
       labelIds: [...this.ids],

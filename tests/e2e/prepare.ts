@@ -8,6 +8,11 @@ import { FIXTURE_DIR } from '../fixture.ts';
 execFileSync('npx', ['tsx', 'scripts/models.ts', '--from', FIXTURE_DIR, '--id', 'clip-tiny'], {
   stdio: 'inherit',
 });
+// "siglip-tiny" (tests/e2e/siglip.spec.ts): its calibration comes along in mumic-model.json.
+const SIGLIP = join(FIXTURE_DIR, '..', 'siglip-tiny');
+execFileSync('npx', ['tsx', 'scripts/models.ts', '--from', SIGLIP, '--id', 'siglip-tiny'], {
+  stdio: 'inherit',
+});
 
 /**
  * "clip-tiny-broken" (tests/e2e/offline.spec.ts): a copy of clip-tiny whose vision towers are cut

@@ -72,6 +72,7 @@ describe('a chosen model folder', () => {
     expect(files.filter(mayBeModelFile)).toEqual(files.slice(0, 6));
     expect(mayBeModelFile('a/b/onnx/vision_model_q4f16.onnx')).toBe(true);
     expect(mayBeModelFile('a/b/vision_model.onnx')).toBe(false);
+    expect(mayBeModelFile('a/b/mumic-model.json')).toBe(true); // a catalogue entry's notes
   });
 
   it('gets an id from its folder name, made safe, and never one the server has', () => {

@@ -166,7 +166,7 @@ describe('loadModelFolder', () => {
   it('names the missing key when the model type has no standard defaults', async () => {
     const dir = copyFixture();
     edit(dir, 'config.json', (c) => {
-      c['model_type'] = 'siglip';
+      c['model_type'] = 'align';
       delete (c['text_config'] as Record<string, unknown>)['max_position_embeddings'];
     });
     await expect(loadModelFolder(new NodeModelSource(dir))).rejects.toEqual(

@@ -399,7 +399,7 @@ describe('npm run models: download from a Hub-like server', () => {
       }
     });
     await expect(installHubModel(options({ manifest: unpinned }))).rejects.toThrow(
-      new RegExp(`${BIG}: no SHA-256 and size pinned in test manifest.*--trust-on-first-use`),
+      new RegExp(`${BIG}: no SHA-256 pinned in test manifest.*--trust-on-first-use`),
     );
     expect(log).toEqual([]); // refused before downloading anything
     await expectNotInstalled();

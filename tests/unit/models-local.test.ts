@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { afterInstall } from '../../scripts/after-install.ts';
-import { runModelsCli, type CliIo } from '../../scripts/models-cli.ts';
+import { runModels } from '../models-cli-io.ts';
 import { readIndex } from '../../scripts/models-index.ts';
 import { FIXTURE_DIR } from '../fixture.ts';
 
@@ -61,21 +61,8 @@ const Q8 = {
   'text_model_quantized.onnx': { from: 'text_model_quantized.onnx' },
 };
 
-async function run(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const io: CliIo = {
-    stdout: { write: (s: string) => (out += s) },
-    stderr: { write: (s: string) => (err += s) },
-    env: {},
-    cwd: root,
-  };
-  const code = await runModelsCli(
-    [...args, '--models-dir', modelsDir, '--cache-dir', cacheDir],
-    io,
-  );
-  return { code, out, err };
-}
+const run = (...args: string[]) =>
+  runModels([...args, '--models-dir', modelsDir, '--cache-dir', cacheDir], root);
 
 describe('npm run models -- --from', () => {
   it('validates, copies the files the app uses, and lists them in index.json', async () => {
@@ -171,13 +158,15 @@ describe('npm run models -- --from', () => {
 
 describe('npm run models -- --list / --remove / --verify', () => {
   it('lists, verifies, detects a corrupted file by name, and removes', async () => {
-    expect((await run('--list')).out).toContain('No models installed');
+    expect((await run('--list')).out).toContain('No models installed yet');
     expect((await run('--from', folder(Q8), '--id', 'a')).code).toBe(0);
     expect((await run('--from', folder(Q8), '--id', 'b', '--name', 'Model B')).code).toBe(0);
 
     const list = await run('--list');
     expect(list.code).toBe(0);
-    expect(list.out.trim().split('\n')).toEqual([
+    expect(list.out).toMatch(/^Catalogue .*\nclip-vit-base-patch32 \[default\]: /);
+    const installed = list.out.slice(list.out.indexOf('\nInstalled in ') + 1);
+    expect(installed.trim().split('\n').slice(1)).toEqual([
       expect.stringMatching(/^a: .*vision q8, text q8; 6 files, [\d.]+ MB, local folder\)$/),
       expect.stringMatching(/^b: Model B \(/),
     ]);

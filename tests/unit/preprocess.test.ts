@@ -149,7 +149,7 @@ describe('parseImageProcessorConfig', () => {
     [{ size: { longest_edge: 3 } }, /"size"/],
     [{ size: { shortest_edge: 0 } }, /"size.shortest_edge"/],
     [{ crop_size: { height: 224 } }, /"crop_size.width"/],
-    [{ resample: 0 }, /"resample" is 0/],
+    [{ resample: 6 }, /"resample" is 6/],
     [{ image_std: [1, 0, 1] }, /"image_std"/],
     [{ image_mean: [1, 2] }, /"image_mean"/],
     [{ do_resize: 'yes' }, /"do_resize"/],

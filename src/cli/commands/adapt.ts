@@ -17,7 +17,7 @@ import {
   parseCommand,
 } from '../args.ts';
 import { openModel } from '../load-model.ts';
-import { modelIdOf } from '../head-option.ts';
+import { baseScoring, modelIdOf } from '../head-option.ts';
 import {
   LABEL_HELP,
   LABEL_OPTIONS,
@@ -83,6 +83,7 @@ export async function adaptCommand(argv: string[]): Promise<number> {
       labelEmbeddings: await labelMatrix(model, labels, templates),
       labelIds,
       feedback,
+      scoring: baseScoring(model),
     };
     const evaluation = evaluateAdaptation(input, options);
     const result = adapt(input, options);

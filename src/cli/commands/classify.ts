@@ -54,7 +54,7 @@ export async function classifyCommand(argv: string[]): Promise<number> {
   const model = await openModel(values);
   const dim = model.info.projectionDim;
   const templates = templatesOf(values.template);
-  const { labelVectors, head } = await scoringLabels(values.head, model, labels, templates);
+  const { labelVectors, scoring } = await scoringLabels(values.head, model, labels, templates);
   const ids = labels.map((l) => l.id);
   const byId = new Map(labels.map((l) => [l.id, l]));
   // A sidecar beside the photos is never a photo.
@@ -72,11 +72,7 @@ export async function classifyCommand(argv: string[]): Promise<number> {
         await writeLine({ file, error: outcome.error });
         continue;
       }
-      const scored = scoreCosines(
-        cosineMatrix(outcome.embedding, labelVectors, dim),
-        ids,
-        head?.scoring,
-      );
+      const scored = scoreCosines(cosineMatrix(outcome.embedding, labelVectors, dim), ids, scoring);
       const chosen = selectLabels(photoLabelScores(scored, 0), { threshold, top });
       const xmp = await sidecars?.write(
         file,

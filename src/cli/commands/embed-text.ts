@@ -9,7 +9,7 @@ Prints one JSON line per text: {"text": T, "input_ids": [...], "embedding": [...
 input_ids are the CLIP tokens fed to the model (padded to its context length).
 
 Options:
-  --model DIR   a CLIP model folder in the Hugging Face layout
+  --model DIR   a model folder in the Hugging Face layout, or an installed model's id
   --dtype D     fp32 | fp16 | q8 | q4 | q4f16 (default: q8 when present, else fp32)
   -h, --help    this help`;
 

@@ -11,7 +11,8 @@ Prints one JSON line per image, in argument order (folders recursively, sorted):
 Every image is attempted; the exit status is 1 if any failed.
 
 Options:
-  --model DIR   a CLIP model folder in the Hugging Face layout (config.json, onnx/...)
+  --model DIR   a model folder in the Hugging Face layout (config.json, onnx/...), or the
+                id of an installed model (npm run models -- --list)
   --dtype D     fp32 | fp16 | q8 | q4 | q4f16 (default: q8 when present, else fp32)
   --batch N     images per model run (default 8; q8 models run one at a time)
 ${PREPARE_HELP}

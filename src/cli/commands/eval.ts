@@ -43,13 +43,9 @@ export async function evalCommand(argv: string[]): Promise<number> {
   try {
     const dim = model.info.projectionDim;
     const set = await embedTruth(model, truth, labels);
-    const { labelVectors, head } = await scoringLabels(values.head, model, labels, templates);
+    const { labelVectors, scoring } = await scoringLabels(values.head, model, labels, templates);
     const ids = labels.map((l) => l.id);
-    const scored = scoreCosines(
-      cosineMatrix(set.embeddings, labelVectors, dim),
-      ids,
-      head?.scoring,
-    );
+    const scored = scoreCosines(cosineMatrix(set.embeddings, labelVectors, dim), ids, scoring);
     // Logits, not probabilities: p saturates to 1.0 in float32 and would create false ties.
     const report =
       set.complete.size === ids.length

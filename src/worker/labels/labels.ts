@@ -34,6 +34,7 @@ export class Labels implements Pick<WorkerApi, 'setLabels'> {
           encode: (texts) => this.models.encodeTexts(texts),
           batchSize: runBatchSize(loaded.encoder.dtypes.text, TEXT_BATCH),
           readModelFile: (name) => readText(loaded.source, name),
+          scoring: loaded.info.calibration,
         },
         onProgress,
       );
