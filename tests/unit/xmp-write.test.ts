@@ -13,7 +13,7 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
-import { writeAtomically } from '../../src/cli/xmp-sidecars.ts';
+import { sidecarWriter, writeAtomically } from '../../src/cli/xmp-sidecars.ts';
 import { MumicError } from '../../src/core/errors.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'mumic-write-'));
@@ -42,4 +42,22 @@ it('fails by name, leaving nothing behind', async () => {
   expect((error as MumicError).name).toBe('SidecarUnwritable');
   expect((error as MumicError).message).toContain('b.jpg.xmp');
   expect(readdirSync(dir).sort()).toEqual(['a.jpg.xmp', 'target.xmp']);
+});
+
+it('refuses a second photo for one NAME.xmp, and writes nothing on a dry run', async () => {
+  const labels = [{ id: 'pool', name: 'Pool', prompt: 'pool', category: 'Outdoor' }];
+  const dry = sidecarWriter({ xmp: true, 'dry-run': true });
+  expect(await dry?.write(join(dir, 'x.jpg'), labels)).toMatchObject({
+    file: join(dir, 'x.jpg.xmp'),
+    action: 'created',
+    dry_run: true,
+    added: ['Pool'],
+  });
+  const base = sidecarWriter({ xmp: true, 'xmp-name': 'base', 'keyword-root': 'tags' });
+  expect(await base?.write(join(dir, 'c.jpg'), labels)).toMatchObject({ action: 'created' });
+  const clash = await base?.write(join(dir, 'c.png'), labels);
+  expect(clash && 'error' in clash && clash.error.name).toBe('SidecarNameClash');
+  expect(readFileSync(join(dir, 'c.xmp'), 'utf8')).toContain('tags|Outdoor|Pool');
+  expect(readdirSync(dir)).not.toContain('x.jpg.xmp');
+  expect(() => sidecarWriter({ 'dry-run': true })).toThrow('--dry-run needs --xmp');
 });
