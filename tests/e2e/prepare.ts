@@ -3,16 +3,21 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { VARIANTS, VARIANTS_DIR } from '../family-fixtures.ts';
 import { FIXTURE_DIR } from '../fixture.ts';
 
 execFileSync('npx', ['tsx', 'scripts/models.ts', '--from', FIXTURE_DIR, '--id', 'clip-tiny'], {
   stdio: 'inherit',
 });
 // "siglip-tiny" (tests/e2e/siglip.spec.ts): its calibration comes along in mumic-model.json.
-const SIGLIP = join(FIXTURE_DIR, '..', 'siglip-tiny');
-execFileSync('npx', ['tsx', 'scripts/models.ts', '--from', SIGLIP, '--id', 'siglip-tiny'], {
-  stdio: 'inherit',
-});
+// The preprocess variants (tests/e2e/variants.spec.ts), each under its folder's name.
+const install = (from: string, id: string): void => {
+  execFileSync('npx', ['tsx', 'scripts/models.ts', '--from', from, '--id', id], {
+    stdio: 'inherit',
+  });
+};
+install(join(FIXTURE_DIR, '..', 'siglip-tiny'), 'siglip-tiny');
+for (const variant of VARIANTS) install(join(VARIANTS_DIR, variant), variant);
 
 /**
  * "clip-tiny-broken" (tests/e2e/offline.spec.ts): a copy of clip-tiny whose vision towers are cut
