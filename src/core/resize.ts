@@ -212,8 +212,12 @@ export function resize(
     const horiz = computeCoefficients(src.width, width, filter, region.left, region.width);
     const kernels = options.engine === 'js' ? null : resizeKernels();
     if (vert && kernels && outC === 3 && (inC === 3 || inC === 4) && region.width > 0) {
-      const out = resizeRgbWasm(kernels, data, src.width, inC, rowFirst, rows, horiz, vert);
-      return { width: region.width, height: region.height, channels: 3, data: out };
+      try {
+        const out = resizeRgbWasm(kernels, data, src.width, inC, rowFirst, rows, horiz, vert);
+        return { width: region.width, height: region.height, channels: 3, data: out };
+      } catch {
+        // The module's memory could not grow (a huge output): the JS passes below.
+      }
     }
     mid = new Uint8Array(region.width * rows * outC);
     horizontalPass(data, src.width, inC, rowFirst, rows, horiz, outC, mid);

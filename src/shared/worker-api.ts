@@ -20,8 +20,8 @@ export interface ModelLoadRequest {
   backend?: BackendChoice | undefined;
   /**
    * Nested workers that decode and preprocess, overlapping inference: a number, false for none
-   * (the CLIP worker prepares), true or undefined for the cores onnxruntime leaves free, at
-   * least one (src/worker/prepare-thread.ts, docs/PERFORMANCE.md).
+   * (the CLIP worker prepares), undefined for the cores onnxruntime leaves free, true for that
+   * but at least one (src/worker/prepare-thread.ts, docs/PERFORMANCE.md).
    */
   prepareWorker?: boolean | number | undefined;
 }

@@ -5,7 +5,7 @@ export interface AppParams {
   model: string | undefined;
   dtype: Dtype | undefined;
   backend: BackendChoice | undefined;
-  /** Nested prepare workers: a count, none (false), or by core count (true, undefined). */
+  /** Nested prepare workers: a count, none (false), by core count (undefined; true: ≥ 1). */
   prepareWorker: boolean | number | undefined;
 }
 

@@ -30,13 +30,14 @@ interface Nested {
 
 /**
  * The workers to use when not told: the logical cores onnxruntime-web's WASM threads leave free
- * (it takes min(cores, 4), src/runtime/web.ts; with WebGPU the model runs in the GPU process and
- * only this thread is taken), and at least one, so that a batch is always being prepared while
- * the model runs one.
+ * (it takes min(cores, 4), src/runtime/web.ts). None where it takes them all (2 cores): a nested
+ * worker there only contends with the model's threads, and measured slower than preparing in the
+ * CLIP worker (docs/PERFORMANCE.md). With WebGPU the model runs in the GPU process and only this
+ * thread is taken, so every other core prepares.
  */
 export function defaultPrepareWorkers(cores: number, backend: string | undefined): number {
-  const taken = backend === 'webgpu' ? 1 : Math.min(cores, 4);
-  return Math.max(1, cores - taken);
+  if (backend === 'webgpu') return Math.max(1, cores - 1);
+  return Math.max(0, cores - Math.min(cores, 4));
 }
 
 /**
@@ -51,18 +52,21 @@ export class PreparePool {
   private nextId = 0;
 
   /**
-   * Sets the pool's size (ModelLoadRequest.prepareWorker): a number, false for none, true or
-   * undefined for `defaultPrepareWorkers`. Workers of another size are ended (their batches are
-   * prepared here).
+   * Sets the pool's size (ModelLoadRequest.prepareWorker): a number, false for none, undefined
+   * for `defaultPrepareWorkers`, true for that but at least one. Workers of another size are
+   * ended (their batches are prepared here).
    */
   configure(want: boolean | number | undefined, backend?: string): void {
     const cores = globalThis.navigator?.hardwareConcurrency ?? 2;
+    const byCores = defaultPrepareWorkers(cores, backend);
     const size =
       want === false
         ? 0
         : typeof want === 'number'
           ? Math.max(0, Math.floor(want))
-          : defaultPrepareWorkers(cores, backend);
+          : want === true
+            ? Math.max(1, byCores)
+            : byCores;
     if (size === this.size) return;
     for (const nested of this.workers) this.die(nested);
     this.workers = [];

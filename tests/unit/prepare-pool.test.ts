@@ -46,11 +46,12 @@ describe('embedImages prefetch', () => {
 });
 
 describe('prepare pool sizes', () => {
-  test("browser: the cores onnxruntime-web's threads leave, at least one", () => {
-    expect(defaultPrepareWorkers(2, 'wasm')).toBe(1);
+  test("browser: the cores onnxruntime-web's threads leave (WebGPU: all but one)", () => {
+    expect(defaultPrepareWorkers(2, 'wasm')).toBe(0);
     expect(defaultPrepareWorkers(8, 'wasm')).toBe(4);
     expect(defaultPrepareWorkers(16, undefined)).toBe(12);
     expect(defaultPrepareWorkers(8, 'webgpu')).toBe(7);
+    expect(defaultPrepareWorkers(2, 'webgpu')).toBe(1);
   });
 
   test('?prepare= takes worker, inline or a count', () => {
