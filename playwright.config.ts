@@ -16,7 +16,8 @@ export const CHROMIUM_ARGS = [
 
 export default defineConfig({
   testDir: 'tests/e2e',
-  timeout: 180_000,
+  // Generous: a test that drives the model through a batch takes minutes on a loaded 2-core machine.
+  timeout: 600_000,
   expect: { timeout: 60_000 },
   fullyParallel: false,
   workers: 1,
