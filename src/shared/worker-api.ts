@@ -44,6 +44,21 @@ export interface ModelStatus {
   projectionDim: number;
   contextLength: number;
   counters: Counters;
+  /** The model family (core/families) and its name as shown, e.g. "SigLIP". */
+  family?: string | undefined;
+  familyName?: string | undefined;
+  /** The tempered sigmoid's defaults for this model, and where they came from. */
+  calibration?: ModelCalibration | undefined;
+}
+
+/** A model's scoring defaults: from the model itself (SigLIP) or mumic's defaults (CLIP). */
+export interface ModelCalibration {
+  temperature: number;
+  bias: number;
+  source: string;
+  /** The model's raw logit_scale (before exp) and logit_bias, when it has them. */
+  logitScale?: number | undefined;
+  logitBias?: number | undefined;
 }
 
 /** One image's outcome; embeddings are unnormalised projections of length projectionDim. */

@@ -14,6 +14,7 @@ import type { AppParams } from './app-params.ts';
 import type { WorkerBridge } from './bridge.ts';
 import { Learning } from './learning.ts';
 import type { ModelPicker } from './model-picker-state.ts';
+import type { ModelSwitch } from './state/model-switch.ts';
 import { LabelState } from './state/label-state.ts';
 import { Notices } from './state/notices.ts';
 import { PhotoState } from './state/photo-state.ts';
@@ -43,6 +44,8 @@ export class App {
   modelRequest: ModelLoadRequest | undefined;
   /** Set by main.ts: the no-model screen's "choose a model folder". */
   modelPicker: ModelPicker | undefined;
+  /** Set by main.ts: the model menu and the photos tagged with another model. */
+  models: ModelSwitch | undefined;
 
   // ---- what the grid shows ----
   threshold = DEFAULT_THRESHOLD;

@@ -4,6 +4,7 @@ import { App } from './app.ts';
 import { startWorker } from './bridge.ts';
 import { collectDrop, collectPaste } from './collect-files.ts';
 import { ModelPicker, startModelId } from './model-picker-state.ts';
+import { ModelSwitch } from './state/model-switch.ts';
 import { View } from './view.ts';
 
 const params = readAppParams(location.search);
@@ -70,6 +71,9 @@ const picker = new ModelPicker(
   () => view.update(),
 );
 app.modelPicker = picker;
+const models = new ModelSwitch(app, new URL('models/', base).href, picker);
+app.models = models;
+void picker.state().then(() => models.refresh());
 
 interface Started {
   ready: Promise<unknown>;
@@ -117,10 +121,19 @@ publish(
 
 // A model folder was chosen and stored (or a stored one picked): it becomes the URL's model, so
 // a reload opens it too, and start-up runs again with it, without a reload.
-picker.onUse = (id) => {
+// The model menu loads through the same path, after keeping the photos shown aside (ModelSwitch).
+const use = (id: string): void => {
   params.model = id;
   const url = new URL(location.href);
   url.searchParams.set('model', id);
   history.replaceState(history.state, '', url);
-  publish(Promise.resolve(startWith(id)));
+  const started = startWith(id);
+  started.done.then(
+    () => models.arrived(),
+    () => undefined,
+  );
+  publish(Promise.resolve(started));
+  void picker.state().then(() => models.refresh());
 };
+picker.onUse = use;
+models.onLoad = use;

@@ -8,6 +8,7 @@ import { dropZone, progressRows, skippedList } from './views/add-photos.ts';
 import { DetailDialog } from './views/detail.ts';
 import { LabelsPanel } from './views/labels-panel.ts';
 import { ResultsView } from './views/results.ts';
+import { modelMenu, otherModelPanel } from './views/model-switcher.ts';
 import { noticeList, statusLine } from './views/status.ts';
 import type { ViewHost } from './views/view-host.ts';
 
@@ -66,13 +67,13 @@ export class View implements ViewHost {
           <p class="tagline">Tag your photos with labels, privately: nothing leaves this device.</p>
           <a class="jump" href="#labels-title">Labels ↓</a>
         </div>
-        ${statusLine(app)}
+        ${statusLine(app)} ${modelMenu(app, app.models)}
       </header>
       <div class="layout">
         <main class="main">
           ${app.modelPhase === 'failed' ? noModelPanel(app) : nothing} ${noticeList(app)}
-          ${dropZone(app, this.dragging)} ${progressRows(app)} ${skippedList(app)}
-          ${this.results.render()}
+          ${otherModelPanel(app.models)} ${dropZone(app, this.dragging)} ${progressRows(app)}
+          ${skippedList(app)} ${this.results.render()}
         </main>
         ${this.labels.render()}
       </div>

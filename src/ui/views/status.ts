@@ -3,6 +3,7 @@ import { html, nothing, type TemplateResult } from 'lit-html';
 import { repeat } from 'lit-html/directives/repeat.js';
 import type { App } from '../app.ts';
 import { noModelStatus } from '../model-picker.ts';
+import { calibrationKind, familyLine } from './model-family.ts';
 
 export function statusLine(app: App): TemplateResult {
   const s = app.modelStatus;
@@ -22,7 +23,7 @@ export function statusLine(app: App): TemplateResult {
       s.backend !== s.requestedBackend && s.fallbackReason
         ? html` <span class="why">— not WebGPU: ${s.fallbackReason}</span>`
         : nothing;
-    text = html`Model <strong>${s.id}</strong> · ${dtype} · ${backend}${why}`;
+    text = html`Model <strong>${s.id}</strong> · ${dtype} · ${backend}${why}${familyLine(s)}`;
   } else {
     text = '';
   }
@@ -38,6 +39,8 @@ export function statusLine(app: App): TemplateResult {
     data-texts-encoded=${String(app.counters.textsEncoded)}
     data-labels-ready=${app.labelSet.labelsReady && !app.labelSet.labelWork ? 'true' : 'false'}
     data-error-name=${app.modelError?.name ?? nothing}
+    data-family=${s?.family ?? nothing}
+    data-calibration=${calibrationKind(s) ?? nothing}
   >
     ${text}
   </p>`;

@@ -18,6 +18,7 @@ import type {
   TextEmbeddings,
   WorkerApi,
 } from '../../shared/worker-api.ts';
+import { describeFamily } from './model-family-status.ts';
 import { FetchModelSource } from '../model-source-fetch.ts';
 import type { PreparedBlobs } from '../prepare-protocol.ts';
 import { PreparePool } from '../prepare-thread.ts';
@@ -192,6 +193,7 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
       projectionDim: info.projectionDim,
       contextLength: info.contextLength,
       counters: this.countersNow(),
+      ...describeFamily(info),
     };
   }
 }
