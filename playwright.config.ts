@@ -18,7 +18,7 @@ export default defineConfig({
   testDir: 'tests/e2e',
   // Generous: a test that drives the model through a batch takes minutes on a loaded 2-core machine.
   timeout: 600_000,
-  expect: { timeout: 60_000 },
+  expect: { timeout: 180_000 },
   fullyParallel: false,
   workers: 1,
   retries: 0,
