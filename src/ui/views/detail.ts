@@ -112,6 +112,17 @@ export class DetailDialog {
             </button>
             <button
               type="button"
+              data-action="similar"
+              ?disabled=${p.state !== 'done'}
+              @click=${() => {
+                this.closeDetail();
+                void app.search.similar(p);
+              }}
+            >
+              More like this
+            </button>
+            <button
+              type="button"
               class="danger"
               @click=${() => {
                 this.closeDetail();
