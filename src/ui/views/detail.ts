@@ -45,7 +45,9 @@ export class DetailDialog {
 
   private step(delta: number): void {
     const { app } = this;
-    const list = app.library.visiblePhotos().filter((p) => p.state !== 'queued');
+    // Through the grid's order: the ranking while a search or more-like-this is shown.
+    const shown = app.search.ranking ? app.search.rankedPhotos() : app.library.visiblePhotos();
+    const list = shown.filter((p) => p.state !== 'queued');
     const i = list.findIndex((p) => p.key === app.detailKey);
     const next = list[(i + delta + list.length) % list.length];
     if (next) {
