@@ -270,6 +270,26 @@ export interface LocalModelsState {
   installed: string[] | undefined;
 }
 
+// ---- the photo library: search by words, more like this, near-duplicates (issue 11) -------
+
+/** Stored photos ranked by cosine, best first (every photo with an embedding). */
+export interface PhotoRanking {
+  ids: string[];
+  /** The cosine of each, unrounded, in the same order. */
+  cosines: Float32Array;
+  /** Worker time of the text pass (0 for more-like-this) and of the ranking alone. */
+  textMs: number;
+  rankMs: number;
+  counters: Counters;
+}
+
+/** Near-duplicate groups: each group's first id is the reference the others are compared to. */
+export interface DuplicatesResult {
+  groups: { ids: string[]; cosines: number[] }[];
+  minCosine: number;
+  elapsedMs: number;
+}
+
 export interface WorkerApi {
   loadModel(
     request: ModelLoadRequest,
@@ -341,4 +361,15 @@ export interface WorkerApi {
   localModels(modelsUrl: string): Promise<LocalModelsState>;
   /** Deletes a model chosen from disk: its stored files and its entry. */
   removeLocalModel(modelsUrl: string, id: string): Promise<void>;
+
+  // ---- the photo library (issue 11): on stored embeddings, no photo is encoded again ----
+  /**
+   * Every stored photo ranked by the cosine between its embedding and `query`'s text embedding
+   * (encoded once with the template set, like a label; never stored as one).
+   */
+  searchPhotos(query: string, templates: string[]): Promise<PhotoRanking>;
+  /** Every other stored photo ranked by image-image cosine with photo `id` ("more like this"). */
+  similarPhotos(id: string): Promise<PhotoRanking>;
+  /** Near-duplicate groups at `minCosine` (default core's); exact copies always group. */
+  duplicatePhotos(minCosine?: number): Promise<DuplicatesResult>;
 }

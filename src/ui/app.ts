@@ -18,6 +18,7 @@ import type { ModelSwitch } from './state/model-switch.ts';
 import { LabelState } from './state/label-state.ts';
 import { Notices } from './state/notices.ts';
 import { PhotoState } from './state/photo-state.ts';
+import { SearchState } from './state/search-state.ts';
 
 export type { LabelScoreView } from './state/score-columns.ts';
 export type { Notice } from './state/notices.ts';
@@ -59,6 +60,7 @@ export class App {
   readonly labelSet: LabelState;
   readonly library: PhotoState;
   readonly learning: Learning;
+  readonly search: SearchState;
 
   constructor(
     readonly bridge: WorkerBridge,
@@ -68,6 +70,7 @@ export class App {
     this.messages = new Notices(() => this.changed());
     this.labelSet = new LabelState(this);
     this.library = new PhotoState(this);
+    this.search = new SearchState(this);
     const { messages, labelSet, library } = this;
     this.learning = new Learning({
       bridge,

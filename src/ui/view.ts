@@ -6,9 +6,11 @@ import type { App } from './app.ts';
 import { noModelPanel } from './model-picker.ts';
 import { dropZone, progressRows, skippedList } from './views/add-photos.ts';
 import { DetailDialog } from './views/detail.ts';
+import { DuplicatesView } from './views/duplicates.ts';
 import { LabelsPanel } from './views/labels-panel.ts';
 import { ResultsView } from './views/results.ts';
 import { modelMenu, otherModelPanel } from './views/model-switcher.ts';
+import { searchBar } from './views/search.ts';
 import { noticeList, statusLine } from './views/status.ts';
 import type { ViewHost } from './views/view-host.ts';
 
@@ -25,6 +27,7 @@ export class View implements ViewHost {
   private readonly detail: DetailDialog;
   private readonly results: ResultsView;
   private readonly labels: LabelsPanel;
+  private readonly duplicates: DuplicatesView;
 
   constructor(
     readonly root: HTMLElement,
@@ -33,6 +36,7 @@ export class View implements ViewHost {
     this.detail = new DetailDialog(app, this);
     this.results = new ResultsView(app, this, (key) => this.detail.open(key));
     this.labels = new LabelsPanel(app, this);
+    this.duplicates = new DuplicatesView(app, this, (key) => this.detail.open(key));
   }
 
   /** Asks for a render on a coming frame (many state changes, one render). */
@@ -73,7 +77,8 @@ export class View implements ViewHost {
         <main class="main">
           ${app.modelPhase === 'failed' ? noModelPanel(app) : nothing} ${noticeList(app)}
           ${otherModelPanel(app.models)} ${dropZone(app, this.dragging)} ${progressRows(app)}
-          ${skippedList(app)} ${this.results.render()}
+          ${skippedList(app)} ${searchBar(app, this)} ${this.duplicates.render()}
+          ${this.results.render()}
         </main>
         ${this.labels.render()}
       </div>

@@ -8,6 +8,7 @@ import { LabelBank } from './label-bank.ts';
 import { Labels } from './labels/labels.ts';
 import { Learning } from './learning/learning.ts';
 import { PhotoLibrary } from './library/library.ts';
+import { LibrarySearch } from './library/search.ts';
 import { LocalModels, type LocalModelsOptions } from './local-model.ts';
 import { ModelHost, type ModelHostOptions } from './models/model-host.ts';
 
@@ -36,6 +37,7 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
   const learning = new Learning(store, models, bank, labels, library);
   const classify = new Classify(store, models, bank, library);
   const folders = new LocalModels(localModels);
+  const search = new LibrarySearch(models, library);
   models.onLoad = () => library.forget();
 
   /** Cross-capability methods: settings, wiping everything, and models chosen from disk. */
@@ -86,6 +88,7 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
       'importHead',
       'clearHead',
     ),
+    ...pick(search, 'searchPhotos', 'similarPhotos', 'duplicatePhotos'),
     ...root,
   } satisfies WorkerApi;
 }

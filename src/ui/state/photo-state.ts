@@ -67,6 +67,10 @@ export class PhotoState {
     return this.byKey.get(key);
   }
 
+  photoById(id: string): PhotoView | undefined {
+    return this.byId.get(id);
+  }
+
   restoreFrom(records: PhotoRecord[], table: ScoreTable): void {
     for (const record of records.sort((a, b) => a.seq - b.seq)) {
       if (this.byId.has(record.id)) continue;
@@ -297,6 +301,18 @@ export class PhotoState {
       } catch (error) {
         this.app.messages.notify(error);
       }
+    }
+  }
+
+  /** Removes photos by id from the page and the library, in one worker call. */
+  async removePhotos(ids: readonly string[]): Promise<void> {
+    const views = ids.map((id) => this.byId.get(id)).filter((v) => v !== undefined);
+    for (const view of views) this.dropView(view.key);
+    this.app.changed();
+    try {
+      await this.app.bridge.removePhotos(views.map((v) => v.id as string));
+    } catch (error) {
+      this.app.messages.notify(error);
     }
   }
 

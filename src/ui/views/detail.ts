@@ -45,7 +45,9 @@ export class DetailDialog {
 
   private step(delta: number): void {
     const { app } = this;
-    const list = app.library.visiblePhotos().filter((p) => p.state !== 'queued');
+    // Through the grid's order: the ranking while a search or more-like-this is shown.
+    const shown = app.search.ranking ? app.search.rankedPhotos() : app.library.visiblePhotos();
+    const list = shown.filter((p) => p.state !== 'queued');
     const i = list.findIndex((p) => p.key === app.detailKey);
     const next = list[(i + delta + list.length) % list.length];
     if (next) {
@@ -109,6 +111,17 @@ export class DetailDialog {
             </button>
             <button type="button" @click=${() => this.step(1)} aria-label="Next photo">
               Next →
+            </button>
+            <button
+              type="button"
+              data-action="similar"
+              ?disabled=${p.state !== 'done'}
+              @click=${() => {
+                this.closeDetail();
+                void app.search.similar(p);
+              }}
+            >
+              More like this
             </button>
             <button
               type="button"

@@ -4,7 +4,7 @@ import { html, nothing, type TemplateResult } from 'lit-html';
 import { guard } from 'lit-html/directives/guard.js';
 import { live } from 'lit-html/directives/live.js';
 import { repeat } from 'lit-html/directives/repeat.js';
-import { PAGE_SIZE, type App, type SortOrder } from '../app.ts';
+import { PAGE_SIZE, type App, type PhotoView, type SortOrder } from '../app.ts';
 import { exportResults } from '../state/exports.ts';
 import { photoTile } from './tile.ts';
 import type { ViewHost } from './view-host.ts';
@@ -15,6 +15,8 @@ const TILES_PER_RENDER = 12;
 export class ResultsView {
   /** How many tiles may be drawn (grows by TILES_PER_RENDER per render). */
   private tileBudget = TILES_PER_RENDER;
+  /** The search ranking last drawn. */
+  private revision = -1;
 
   constructor(
     private readonly app: App,
@@ -25,7 +27,13 @@ export class ResultsView {
   render(): TemplateResult {
     const { app } = this;
     const all = app.library.photos;
-    const visible = app.library.visiblePhotos();
+    const ranking = app.search.ranking;
+    if (ranking && this.revision !== app.search.revision) {
+      // A new ranking is drawn a few tiles per render again, so showing it never stalls a frame.
+      this.revision = app.search.revision;
+      this.tileBudget = TILES_PER_RENDER;
+    }
+    const visible = ranking ? app.search.rankedPhotos() : app.library.visiblePhotos();
     const page = visible.slice(0, Math.min(app.shown, this.tileBudget));
     if (page.length < Math.min(app.shown, visible.length)) {
       // More to draw: the next render draws the next few.
@@ -149,21 +157,7 @@ export class ResultsView {
           page,
           (p) => p.key,
           // A tile is redrawn only when something it shows changed.
-          (p) =>
-            guard(
-              [
-                p.state,
-                p.row,
-                p.thumbUrl,
-                p.error,
-                app.threshold,
-                app.labelSet.labels,
-                app.labelSet.disabledRevision,
-                app.modelPhase,
-                app.learning.revision,
-              ],
-              () => photoTile(app, p, this.openDetail),
-            ),
+          (p) => this.tile(p),
         )}
       </ul>
       ${
@@ -182,5 +176,27 @@ export class ResultsView {
           : nothing
       }
     </section>`;
+  }
+
+  /** A tile, redrawn only when something it shows changed. */
+  private tile(p: PhotoView): unknown {
+    const { app } = this;
+    const ranked = app.search.rankOf(p);
+    return guard(
+      [
+        ranked?.rank,
+        ranked?.cosine,
+        p.state,
+        p.row,
+        p.thumbUrl,
+        p.error,
+        app.threshold,
+        app.labelSet.labels,
+        app.labelSet.disabledRevision,
+        app.modelPhase,
+        app.learning.revision,
+      ],
+      () => photoTile(app, p, this.openDetail, ranked),
+    );
   }
 }

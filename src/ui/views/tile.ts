@@ -8,7 +8,13 @@ import { answerClass, answerName, chipMark } from '../view-learning.ts';
 /** Chips shown under a thumbnail before "+N more". */
 const MAX_CHIPS = 6;
 
-export function photoTile(app: App, p: PhotoView, open: (key: number) => void): TemplateResult {
+export function photoTile(
+  app: App,
+  p: PhotoView,
+  open: (key: number) => void,
+  /** Its place in an active search or more-like-this ranking (the DOM hooks data-rank/-match). */
+  ranked?: { rank: number; cosine: number },
+): TemplateResult {
   const scores = p.state === 'done' ? app.library.scoresOf(p) : [];
   const answered = app.learning.answered(p);
   // A label the person confirmed is shown whatever its score; a rejected one keeps its ✗.
@@ -28,6 +34,8 @@ export function photoTile(app: App, p: PhotoView, open: (key: number) => void): 
     data-state=${p.state}
     data-photo-id=${p.id ?? nothing}
     data-error-name=${p.error?.name ?? nothing}
+    data-rank=${ranked ? String(ranked.rank) : nothing}
+    data-match=${ranked ? String(ranked.cosine) : nothing}
   >
     <button
       type="button"
@@ -46,6 +54,7 @@ export function photoTile(app: App, p: PhotoView, open: (key: number) => void): 
     </button>
     <div class="photo-body">
       <span class="photo-name" title=${p.path}>${p.name}</span>
+      ${ranked ? matchBadge(ranked) : nothing}
       ${
         p.error
           ? html`<p class="photo-error" title=${describeError(p.error)}>
@@ -87,5 +96,8 @@ export function photoTile(app: App, p: PhotoView, open: (key: number) => void): 
   </li>`;
 }
 
-// ---------------------------------------------------------------------------------------------
-// detail
+function matchBadge({ rank, cosine }: { rank: number; cosine: number }): TemplateResult {
+  return html`<span class="match" title="Cosine with the query"
+    >#${rank} · match ${cosine.toFixed(3)}</span
+  >`;
+}

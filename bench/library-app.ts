@@ -1,0 +1,188 @@
+// The photo library at scale in the built app (issue 11). A synthetic library of N photos is
+// WRITTEN STRAIGHT INTO THE APP'S INDEXEDDB (records, thumbnails and embeddings, through the
+// app's own IdbStore in the page: bench/library-app/seed.ts), skipping decoding and encoding; the
+// embeddings have the loaded model's dimension. Then, in Debian's Chromium against vite preview:
+//   - reload to ready: navigation start until start-up is done and the first tiles are drawn;
+//   - one query: the worker's ranking time after its text pass (PhotoRanking.rankMs), and the
+//     text pass and the round trip beside it;
+//   - near-duplicate groups: the worker's time, and the round trip;
+//   - page memory: performance.measureUserAgentSpecificMemory() (the page is cross-origin
+//     isolated), with the library shown and ranked;
+//   - main-thread long tasks (PerformanceObserver 'longtask', wall-clock) while a search is shown
+//     through the UI and its results are scrolled and extended ("Show more") to 1,000 tiles.
+//
+//   npx vite build && npx tsx bench/library-app.ts [--photos 10000] [--runs 5] [--port 4192]
+//     [--model clip-tiny] [--dtype fp32]
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium, type Page } from '@playwright/test';
+import { build } from 'esbuild';
+import { preview } from 'vite';
+import { CHROMIUM, CHROMIUM_ARGS } from '../playwright.config.ts';
+
+const REPO = resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    photos: { type: 'string', default: '10000' },
+    runs: { type: 'string', default: '5' },
+    port: { type: 'string', default: '4192' },
+    model: { type: 'string', default: 'clip-tiny' },
+    dtype: { type: 'string', default: 'fp32' },
+  },
+});
+const n = Number(values.photos);
+const runs = Math.max(1, Number(values.runs));
+const url = `http://127.0.0.1:${values.port}/?model=${values.model}&backend=wasm&dtype=${values.dtype}`;
+const QUERIES = ['pool at night', 'breakfast on a terrace', 'a dog', 'sea view', 'a red car'];
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] ?? Number.NaN;
+};
+const ms = (x: number): string => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+
+if (!existsSync(join(REPO, 'dist', 'index.html'))) throw new Error('run `npx vite build` first');
+const seedCode = (
+  await build({
+    entryPoints: [join(import.meta.dirname, 'library-app', 'seed.ts')],
+    bundle: true,
+    write: false,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2022',
+  })
+).outputFiles[0]?.text;
+
+// Page code is passed as strings: tsx would wrap named inner functions in a helper the page lacks.
+const WAIT_SHOWN = `(async () => {
+  await globalThis.mumic.done;
+  for (;;) {
+    await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
+    const count = document.querySelector('#photos-title .count')?.textContent;
+    if (count === '${n}' && document.querySelectorAll('.results li.photo').length >= 12) break;
+  }
+  return performance.now();
+})()`;
+const OBSERVE = `(() => {
+  globalThis.longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) globalThis.longTasks.push(e.duration);
+  }).observe({ type: 'longtask' });
+})()`;
+
+const server = await preview({
+  root: REPO,
+  preview: { port: Number(values.port), strictPort: true, host: '127.0.0.1' },
+});
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+try {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(url);
+  await page.evaluate('globalThis.mumic.done');
+  const model = (await page.evaluate('globalThis.mumic.app.modelStatus')) as {
+    projectionDim: number;
+    dtypes: { vision: string };
+  };
+  await page.evaluate(seedCode ?? '');
+  const seedMs = (await page.evaluate(
+    `globalThis.seedLibrary(${JSON.stringify({ n, dim: model.projectionDim, model: values.model, dtype: model.dtypes.vision })})`,
+  )) as number;
+  console.log(
+    `Chromium ${browser.version()}, ${values.model} (${model.projectionDim}-d embeddings, vision ${model.dtypes.vision}), WASM`,
+  );
+  console.log(
+    `${n} photos written straight into the store (no decoding or encoding) in ${ms(seedMs)}\n`,
+  );
+
+  const reloads: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    await page.reload();
+    reloads.push((await page.evaluate(WAIT_SHOWN)) as number);
+  }
+  console.log(
+    `reload to ready, library shown: median ${ms(median(reloads))} (runs: ${reloads.map((x) => x.toFixed(0)).join(', ')})`,
+  );
+
+  await queries(page);
+  await duplicates(page);
+  await scrolling(page);
+  await memory(page);
+} finally {
+  await browser.close();
+  await server.close();
+}
+
+async function queries(page: Page): Promise<void> {
+  const rank: number[] = [];
+  const text: number[] = [];
+  const trip: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    for (const q of QUERIES) {
+      const out = (await page.evaluate(`(async () => {
+        const t = performance.now();
+        const r = await globalThis.mumic.bridge.searchPhotos(${JSON.stringify(q)}, ['a photo of a {}.']);
+        return { rankMs: r.rankMs, textMs: r.textMs, trip: performance.now() - t, n: r.ids.length };
+      })()`)) as { rankMs: number; textMs: number; trip: number; n: number };
+      if (out.n !== n) throw new Error(`ranked ${out.n} photos, not ${n}`);
+      rank.push(out.rankMs);
+      text.push(out.textMs);
+      trip.push(out.trip);
+    }
+  }
+  console.log(
+    `one query over ${n}: ranking in the worker median ${ms(median(rank))} (max ${ms(Math.max(...rank))}); ` +
+      `text pass ${ms(median(text))}; round trip from the page ${ms(median(trip))}`,
+  );
+}
+
+async function duplicates(page: Page): Promise<void> {
+  const worker: number[] = [];
+  const trip: number[] = [];
+  let groups = 0;
+  for (let r = 0; r < runs; r++) {
+    const out = (await page.evaluate(`(async () => {
+      const t = performance.now();
+      const r = await globalThis.mumic.bridge.duplicatePhotos();
+      return { ms: r.elapsedMs, trip: performance.now() - t, groups: r.groups.length };
+    })()`)) as { ms: number; trip: number; groups: number };
+    worker.push(out.ms);
+    trip.push(out.trip);
+    groups = out.groups;
+  }
+  console.log(
+    `near-duplicate groups (cosine >= 0.99): ${groups} groups; worker median ${ms(median(worker))}, round trip ${ms(median(trip))}`,
+  );
+}
+
+async function scrolling(page: Page): Promise<void> {
+  await page.evaluate(OBSERVE);
+  const search = page.locator('#photo-search');
+  await search.fill('pool at night');
+  await search.press('Enter');
+  await page.locator('.results li.photo[data-rank="200"]').waitFor();
+  for (let more = 0; more < 4; more++) {
+    for (let s = 0; s < 8; s++) {
+      await page.mouse.wheel(0, 1200);
+      await page.evaluate('new Promise((r) => requestAnimationFrame(() => setTimeout(r, 30)))');
+    }
+    await page.locator('.results button.more').click();
+    await page.locator(`.results li.photo[data-rank="${(more + 2) * 200}"]`).waitFor();
+  }
+  const tasks = (await page.evaluate('globalThis.longTasks')) as number[];
+  console.log(
+    `showing and scrolling ranked results (1,000 tiles drawn): ${tasks.length} long tasks over 50 ms` +
+      (tasks.length ? `, longest ${ms(Math.max(...tasks))}` : ''),
+  );
+}
+
+async function memory(page: Page): Promise<void> {
+  const bytes = (await page.evaluate(`(async () => {
+    if (!globalThis.crossOriginIsolated || !performance.measureUserAgentSpecificMemory) return -1;
+    return (await performance.measureUserAgentSpecificMemory()).bytes;
+  })()`)) as number;
+  console.log(
+    bytes < 0
+      ? 'page memory: measureUserAgentSpecificMemory is not available (page not isolated)'
+      : `page memory (measureUserAgentSpecificMemory, library shown and ranked): ${(bytes / 2 ** 20).toFixed(0)} MiB`,
+  );
+}

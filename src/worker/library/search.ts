@@ -1,0 +1,110 @@
+// Library search capability: ranks the stored photos of the loaded model by a text ("find
+// photos"), by one of them ("more like this"), and groups near-duplicates, all over the stored
+// embeddings (core/library); no photo is encoded again, and a query is never stored as a label.
+import { embedLabels } from '../../core/label-embeddings.ts';
+import {
+  DEFAULT_DUPLICATE_COSINE,
+  dotAll,
+  groupDuplicates,
+  storeMatrix,
+  topK,
+  unitVector,
+  type EmbeddingMatrix,
+} from '../../core/library/index.ts';
+import { MumicError } from '../../core/errors.ts';
+import { runBatchSize } from '../../core/model-files.ts';
+import { validateTemplates } from '../../core/prompts.ts';
+import type { DuplicatesResult, PhotoRanking, WorkerApi } from '../../shared/worker-api.ts';
+import { TEXT_BATCH, type ModelHost } from '../models/model-host.ts';
+import { EmbeddingIndex } from './embedding-index.ts';
+import type { PhotoLibrary } from './library.ts';
+
+type SearchMethods = 'searchPhotos' | 'similarPhotos' | 'duplicatePhotos';
+
+export class LibrarySearch implements Pick<WorkerApi, SearchMethods> {
+  private readonly index = new EmbeddingIndex();
+  /** One [n] buffer for the cosines of every query (grown when the library grows). */
+  private scratch = new Float32Array(0);
+
+  constructor(
+    private readonly models: ModelHost,
+    private readonly library: PhotoLibrary,
+  ) {}
+
+  async searchPhotos(query: string, templates: string[]): Promise<PhotoRanking> {
+    const text = query.trim();
+    if (!text) throw new MumicError('InvalidArgument', 'type some words to search for');
+    const checked = validateTemplates(templates);
+    const { info, encoder } = this.models.require();
+    const started = performance.now();
+    // The same template ensemble as a label (core/label-embeddings.ts), so a query and a label
+    // of the same words rank alike.
+    const vector = await embedLabels(
+      [{ prompt: text }],
+      checked,
+      (texts) => this.models.encodeTexts(texts),
+      info.projectionDim,
+      runBatchSize(encoder.dtypes.text, TEXT_BATCH),
+    );
+    const textMs = performance.now() - started;
+    const { matrix, ids } = await this.matrix();
+    return this.rank(matrix, ids, vector, textMs);
+  }
+
+  async similarPhotos(id: string): Promise<PhotoRanking> {
+    const { matrix, ids } = await this.matrix();
+    const row = ids.indexOf(id);
+    if (row < 0) throw new MumicError('InvalidArgument', 'that photo has no stored embedding');
+    const query = matrix.data.slice(row * matrix.dim, (row + 1) * matrix.dim);
+    return this.rank(matrix, ids, query, 0, row);
+  }
+
+  async duplicatePhotos(minCosine = DEFAULT_DUPLICATE_COSINE): Promise<DuplicatesResult> {
+    if (!(minCosine > 0 && minCosine <= 1)) {
+      throw new MumicError('InvalidArgument', 'the threshold is a cosine in (0, 1]');
+    }
+    const { matrix, ids, hashes } = await this.matrix();
+    const started = performance.now();
+    const groups = groupDuplicates(matrix, { minCosine, hashes }).map((g) => ({
+      ids: [ids[g.reference] as string, ...g.members.map((m) => ids[m.index] as string)],
+      cosines: [1, ...g.members.map((m) => m.cosine)],
+    }));
+    return { groups, minCosine, elapsedMs: performance.now() - started };
+  }
+
+  private async matrix() {
+    const library = await this.library.current();
+    const { info } = this.models.require();
+    return this.index.sync(
+      library.embeddings,
+      info.projectionDim,
+      (id) => library.records.get(id)?.hash,
+    );
+  }
+
+  /** Every row ranked by cosine with `query` (made unit here), `skip` left out. */
+  private rank(
+    matrix: EmbeddingMatrix,
+    ids: readonly string[],
+    query: Float32Array,
+    textMs: number,
+    skip = -1,
+  ): PhotoRanking {
+    const started = performance.now();
+    if (this.scratch.length < matrix.n) this.scratch = new Float32Array(matrix.n * 2);
+    const scores = dotAll(
+      storeMatrix(matrix),
+      unitVector(query),
+      this.scratch.subarray(0, matrix.n),
+    );
+    const ranked = topK(scores, matrix.n, skip >= 0 ? (i) => i === skip : undefined);
+    const cosines = new Float32Array(ranked.length);
+    const out: string[] = [];
+    ranked.forEach((r, i) => {
+      cosines[i] = r.score;
+      out.push(ids[r.index] as string);
+    });
+    const rankMs = performance.now() - started;
+    return { ids: out, cosines, textMs, rankMs, counters: this.models.countersNow() };
+  }
+}
