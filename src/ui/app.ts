@@ -161,7 +161,10 @@ export class App {
     this.threshold = DEFAULT_THRESHOLD;
     this.filterLabel = '';
     this.learning.reset();
-    this.messages.notifyInfo('Everything stored by this page was deleted.');
+    // Model folders chosen from disk stay in Cache Storage: said, so "everything" is not a lie.
+    this.messages.notifyInfo(
+      'Photos, results, labels, answers and adapted labels were deleted. Model folders chosen from disk are kept; remove them from the model list.',
+    );
     this.changed();
     if (this.modelPhase === 'ready') await this.labelSet.apply();
   }

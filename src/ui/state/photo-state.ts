@@ -60,6 +60,8 @@ export class PhotoState {
   private queue: PhotoView[] = [];
   private readonly scores = new ScoreColumns();
   private readonly staleIds = new Set<string>();
+  /** Photos removed while their classify call was under way: the worker still stores them. */
+  private readonly removedInFlight = new Set<number>();
 
   constructor(private readonly app: App) {}
 
@@ -208,8 +210,10 @@ export class PhotoState {
   }
 
   private onUpdate(u: BatchUpdate): void {
+    const lateRemovals: string[] = [];
     for (const { key, record } of u.photos) {
       let view = this.byKey.get(key);
+      if (this.removedInFlight.delete(key)) lateRemovals.push(record.id);
       if (!view) continue;
       const existing = this.byId.get(record.id);
       if (existing && existing !== view) {
@@ -223,6 +227,12 @@ export class PhotoState {
     this.applyTable(u.table);
     this.app.counters = u.counters;
     if (u.storageError) this.app.messages.warnStorage(u.storageError);
+    // Stored after the person removed them: removed now (the update comes after the write).
+    if (lateRemovals.some((id) => !this.byId.has(id))) {
+      this.app.bridge
+        .removePhotos(lateRemovals.filter((id) => !this.byId.has(id)))
+        .catch((error: unknown) => this.app.messages.notify(error));
+    }
     this.app.changed();
   }
 
@@ -288,7 +298,10 @@ export class PhotoState {
   async removePhoto(key: number): Promise<void> {
     const view = this.byKey.get(key);
     if (!view) return;
+    const waiting = this.queue.includes(view);
     this.queue = this.queue.filter((v) => v !== view);
+    // Sent to the worker but not back yet: its result is removed when it arrives.
+    if (!waiting && view.id === undefined && view.state === 'queued') this.removedInFlight.add(key);
     this.dropView(key);
     this.app.changed();
     if (view.id !== undefined) {
@@ -304,6 +317,7 @@ export class PhotoState {
   dropAll(): void {
     for (const view of [...this.photos]) this.dropView(view.key);
     this.skipped = [];
+    this.removedInFlight.clear();
   }
 
   // ---- what is shown -----------------------------------------------------------------------
