@@ -7,12 +7,16 @@ import { ModelPicker, startModelId } from './model-picker-state.ts';
 import { View } from './view.ts';
 
 const params = readAppParams(location.search);
-const bridge = startWorker();
+const { bridge, supervisor } = startWorker({
+  fault: params.workerFault,
+  deadlineMs: params.workerDeadlineMs,
+});
 const root = document.querySelector<HTMLDivElement>('#app');
 if (!root) throw new Error('#app missing');
 
 // The callback runs only after start-up begins, when `view` exists.
 const app = new App(bridge, params, () => view.update());
+supervisor.onFailure = (error) => app.workerFailed(error);
 const view = new View(root, app);
 view.renderNow();
 

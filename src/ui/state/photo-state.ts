@@ -1,7 +1,7 @@
 // The photos on the page: taking files in, the batch queue (one classify call at a time, in
 // chunks), results streaming in, removal, and what the grid shows (filtered and sorted).
 import { judgeInputFile } from '../../core/image-files.ts';
-import { toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
+import { hasErrorName, toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
 import type {
   BatchProgress,
   BatchUpdate,
@@ -155,7 +155,8 @@ export class PhotoState {
     });
     this.batch = progress();
     app.changed();
-    while (this.queue.length > 0 && !this.batch.cancelling) {
+    let workerFailed = false;
+    while (this.queue.length > 0 && !this.batch.cancelling && !workerFailed) {
       // A chunk per call: posting a File costs the main thread a file-system look-up (~0.5 ms),
       // so a thousand files at once would freeze the page; chunks spread that out.
       const views = this.queue
@@ -184,8 +185,17 @@ export class PhotoState {
         before.encoded += summary.progress.encoded;
         before.fromCache += summary.progress.fromCache;
         before.failed += summary.progress.failed;
+        app.workerRecovered();
       } catch (error) {
         chunkDone = true;
+        if (hasErrorName(error, 'WorkerFailed')) {
+          // The worker was replaced (App.workerFailed): what it had not finished goes first once
+          // the new one has the model, or fails by name when the page gave up.
+          this.queue.unshift(...views.filter((v) => v.state === 'queued' && this.byKey.has(v.key)));
+          workerFailed = true;
+          inFlight = 0;
+          break;
+        }
         app.messages.notify(error);
         for (const v of views) {
           if (v.state === 'queued') {
@@ -207,6 +217,8 @@ export class PhotoState {
     }
     this.batch = { ...progress(), running: false, cancelling: false };
     app.changed();
+    // Resumes when the new worker is ready (pump waits for that), or names the failure.
+    if (workerFailed) void this.pump();
   }
 
   private onUpdate(u: BatchUpdate): void {
@@ -288,7 +300,8 @@ export class PhotoState {
       // The running chunk stops at its next photo or batch; pump drops the rest of the queue.
       this.batch = { ...this.batch, cancelling: true };
       this.app.changed();
-      await this.app.bridge.cancel();
+      // A dead worker cannot be asked; the supervisor has already stopped its calls.
+      await this.app.bridge.cancel().catch(() => undefined);
     } else {
       for (const v of this.queue.splice(0)) this.dropView(v.key);
       this.app.changed();
