@@ -99,7 +99,13 @@ function startWith(modelId: string): Started {
 // A console and test handle: the worker bridge (the same API the UI uses), the model's status
 // once loaded (`ready`), and the end of start-up: labels and stored photos in (`done`). Both are
 // replaced when another model is started from the no-model screen.
-const handle = { bridge, app, ready: Promise.resolve<unknown>(undefined), done: Promise.resolve() };
+const handle = {
+  bridge,
+  supervisor,
+  app,
+  ready: Promise.resolve<unknown>(undefined),
+  done: Promise.resolve(),
+};
 Object.assign(globalThis, { mumic: handle });
 
 const publish = (started: Promise<Started>): void => {

@@ -21,6 +21,13 @@ export interface SupervisorOptions {
   deadlineMs: number;
 }
 
+/**
+ * Calls that create sessions or encode all labels: on a loaded machine they keep the worker's
+ * thread busy for tens of seconds (measured: start-up of clip-tiny, 53 s with six other jobs), so
+ * no heartbeat is asked while one runs; the worker's error events still count.
+ */
+const BUSY_CALLS = new Set(['loadModel', 'setLabels', 'installLocalModel', 'adapt']);
+
 /** What the supervisor tells the page; answers whether to start a new worker. */
 export type FailureHandler = (error: MumicError) => boolean;
 
@@ -30,6 +37,7 @@ export class WorkerSupervisor {
   private dead!: Promise<never>;
   private kill!: (error: MumicError) => void;
   private pending = 0;
+  private busy = 0;
   private lastSign = 0;
   private pinging = false;
   private readonly timer: ReturnType<typeof setInterval>;
@@ -56,10 +64,15 @@ export class WorkerSupervisor {
     );
     if (this.pending++ === 0) this.lastSign = performance.now();
     const generation = this.generation;
+    const busy = BUSY_CALLS.has(name);
+    if (busy) this.busy++;
     const answer = Promise.race([method(...sent), this.dead]);
     const settled = (): void => {
       // A call to a worker already replaced is no longer counted (start() reset the count).
-      if (generation === this.generation) this.pending--;
+      if (generation !== this.generation) return;
+      this.pending--;
+      if (busy) this.busy--;
+      this.lastSign = performance.now();
     };
     void answer.then(settled, settled);
     return answer;
@@ -87,12 +100,18 @@ export class WorkerSupervisor {
     );
     this.current = { remote: wrap<WorkerApi>(endpoint), terminate };
     this.pending = 0;
+    this.busy = 0;
     this.pinging = false;
+    this.lastSign = performance.now();
   }
 
   /** While calls are under way, asks the worker for its status: a hung one does not answer. */
   private check(): void {
     if (this.pending === 0) return;
+    if (this.busy > 0) {
+      this.lastSign = performance.now();
+      return;
+    }
     const generation = this.generation;
     if (performance.now() - this.lastSign > this.options.deadlineMs) {
       const seconds = Math.round(this.options.deadlineMs / 1000);
@@ -101,20 +120,20 @@ export class WorkerSupervisor {
     }
     if (this.pinging) return;
     this.pinging = true;
-    void this.current.remote.status().then(
-      () => {
-        if (generation !== this.generation) return;
-        this.pinging = false;
-        this.lastSign = performance.now();
-      },
-      () => undefined,
-    );
+    // Any answer, an error too, means the worker's thread is free.
+    const answered = (): void => {
+      if (generation !== this.generation) return;
+      this.pinging = false;
+      this.lastSign = performance.now();
+    };
+    void this.current.remote.status().then(answered, answered);
   }
 
   private failed(generation: number, reason: string): void {
     if (generation !== this.generation) return;
     this.current.terminate();
     const error = new MumicError('WorkerFailed', reason);
+    console.warn(`worker ${generation}: ${reason}`);
     this.kill(error);
     // Events of the old worker, and its calls settling, are ignored from now on.
     this.generation++;

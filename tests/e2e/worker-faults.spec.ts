@@ -26,6 +26,8 @@ async function openWith(page: Page, query: string): Promise<void> {
   await expect(page.locator('#status')).toHaveAttribute('data-labels-ready', 'true');
 }
 
+test.setTimeout(600_000);
+
 test('Clear all in the middle of a batch: a reload shows no photos', async ({ page }) => {
   await openApp(page, 'wasm', 'q8');
   await page.setInputFiles('#file-input', photos(60, 'clear'));

@@ -14,24 +14,24 @@ afterEach(() => {
 });
 
 /** A fake worker: `getSetting` answers with its generation, or never when it hangs. */
-function fakeWorker(generation: number, hang: boolean): SpawnedWorker {
+function fakeWorker(generation: number, hang: boolean, slowMs = 0): SpawnedWorker {
   const { port1, port2 } = new MessageChannel();
   ports.push(port1, port2);
   const never = new Promise(() => undefined);
   const api = {
-    getSetting: () => (hang ? never : Promise.resolve(generation)),
+    getSetting: () => (hang ? never : new Promise((r) => setTimeout(() => r(generation), slowMs))),
     status: () => (hang ? never : Promise.resolve(null)),
   } as unknown as WorkerApi;
   expose(api, port1);
   return { endpoint: port2, terminate: () => port1.close() };
 }
 
-function supervise(hangFirst: boolean, restart = true) {
+function supervise(hangFirst: boolean, restart = true, slowMs = 0) {
   const spawned: SpawnedWorker[] = [];
   const supervisor = new WorkerSupervisor({
     deadlineMs: 200,
     spawn: (generation) => {
-      const worker = fakeWorker(generation, hangFirst && spawned.length === 0);
+      const worker = fakeWorker(generation, hangFirst && spawned.length === 0, slowMs);
       spawned.push(worker);
       return worker;
     },
@@ -49,11 +49,17 @@ describe('WorkerSupervisor', () => {
   it('an error event rejects the calls under way by name; the next worker answers', async () => {
     const { supervisor, spawned, failures } = supervise(true);
     const call = supervisor.call('getSetting', ['x']);
-    spawned[0]?.endpoint.dispatchEvent(new Event('error'));
+    (spawned[0]?.endpoint as MessagePort | undefined)?.dispatchEvent(new Event('error'));
     await expect(call).rejects.toMatchObject({ name: 'WorkerFailed' });
     expect(failures).toEqual(['WorkerFailed']);
     expect(spawned).toHaveLength(2);
     expect(await supervisor.call('getSetting', ['x'])).toBeGreaterThan(1);
+  });
+
+  it('a long call to a worker that still answers the heartbeat is not cut off', async () => {
+    const { supervisor, spawned } = supervise(false, true, 1000);
+    expect(await supervisor.call('getSetting', ['x'])).toBe(1);
+    expect(spawned).toHaveLength(1);
   });
 
   it('a hung worker is noticed by the heartbeat and replaced', async () => {
