@@ -70,7 +70,11 @@ export default tseslint.config(
   { files: ['bench/browser/**'], rules: restrict([idb]) },
   // Worker tests connect comlink over a MessageChannel; store tests make the older databases.
   {
-    files: ['tests/unit/worker-api.test.ts', 'tests/unit/idb-store.test.ts'],
+    files: [
+      'tests/unit/worker-api.test.ts',
+      'tests/unit/worker-supervisor.test.ts',
+      'tests/unit/idb-store.test.ts',
+    ],
     rules: restrict([ort]),
   },
 );

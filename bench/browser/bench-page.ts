@@ -26,7 +26,7 @@ async function bare(
 }
 
 async function pipeline(model: string, images: string[], prepare: number | null): Promise<Timing> {
-  const bridge = startWorker();
+  const { bridge } = startWorker();
   await bridge.loadModel({
     id: model,
     baseUrl: new URL(`/models/${model}/`, location.href).href,

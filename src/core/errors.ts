@@ -25,6 +25,7 @@ export const ERROR_NAMES = [
   'BackendUnavailable',
   'InferenceFailed',
   'ModelNotLoaded',
+  'WorkerFailed',
   // app / store
   'Cancelled',
   'StorageQuotaExceeded',
@@ -108,6 +109,7 @@ const HINTS: Record<ErrorName, string> = {
   BackendUnavailable: 'No inference backend could start on this device.',
   InferenceFailed: 'The model failed while computing.',
   ModelNotLoaded: 'No model is loaded yet.',
+  WorkerFailed: 'The background worker stopped or stopped answering.',
   Cancelled: 'Cancelled.',
   StorageQuotaExceeded: 'Browser storage is full: clear stored results or models to free space.',
   StorageFailed: 'Browser storage could not be used.',

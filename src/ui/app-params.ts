@@ -7,6 +7,10 @@ export interface AppParams {
   backend: BackendChoice | undefined;
   /** Nested prepare workers: a count, none (false), by core count (undefined; true: ≥ 1). */
   prepareWorker: boolean | number | undefined;
+  /** Test hook: a fault for the first worker, `close@N`, `throw@N` or `hang@N` (N photos in). */
+  workerFault: string | undefined;
+  /** Heartbeat deadline of the worker supervisor, in ms (tests shorten it). */
+  workerDeadlineMs: number | undefined;
 }
 
 /**
@@ -18,6 +22,8 @@ export function readAppParams(search: string): AppParams {
   const dtype = params.get('dtype');
   const backend = params.get('backend');
   const prepare = params.get('prepare');
+  const fault = params.get('workerFault') ?? '';
+  const deadline = params.get('workerDeadline') ?? '';
   return {
     model: params.get('model') ?? undefined,
     dtype: (DTYPES as readonly string[]).includes(dtype ?? '') ? (dtype as Dtype) : undefined,
@@ -30,5 +36,7 @@ export function readAppParams(search: string): AppParams {
           : /^\d{1,2}$/.test(prepare ?? '')
             ? Number(prepare)
             : undefined,
+    workerFault: /^(close|throw|hang)@\d{1,5}$/.test(fault) ? fault : undefined,
+    workerDeadlineMs: /^\d{3,6}$/.test(deadline) ? Number(deadline) : undefined,
   };
 }

@@ -2,7 +2,7 @@
 // photos and their batch queue (state/photo-state.ts), the labels (state/label-state.ts), the
 // learning from answers (learning.ts) and the messages (state/notices.ts). Heavy work (decoding,
 // inference, hashing, scoring) is in the worker; the page asks it through the bridge.
-import { toErrorInfo, type ErrorInfo } from '../core/errors.ts';
+import { toErrorInfo, type ErrorInfo, type MumicError } from '../core/errors.ts';
 import { DEFAULT_THRESHOLD } from '../core/score.ts';
 import type {
   Counters,
@@ -47,6 +47,8 @@ export class App {
   modelPicker: ModelPicker | undefined;
   /** Set by main.ts: the model menu and the photos tagged with another model. */
   models: ModelSwitch | undefined;
+  /** Worker failures with no finished chunk of photos between them (a second one stops). */
+  private workerFailures = 0;
 
   // ---- what the grid shows ----
   threshold = DEFAULT_THRESHOLD;
@@ -167,9 +169,48 @@ export class App {
     this.threshold = DEFAULT_THRESHOLD;
     this.filterLabel = '';
     this.learning.reset();
-    this.messages.notifyInfo('Everything stored by this page was deleted.');
+    // Model folders chosen from disk stay in Cache Storage: said, so "everything" is not a lie.
+    this.messages.notifyInfo(
+      'Photos, results, labels, answers and adapted labels were deleted. Model folders chosen from disk are kept; remove them from the model list.',
+    );
     this.changed();
     if (this.modelPhase === 'ready') await this.labelSet.apply();
+  }
+
+  /**
+   * The worker stopped or hung and was terminated (ui/worker-supervisor.ts). Answers whether a
+   * new one starts: it does once, with the model, labels and stored photos loaded again, and the
+   * photos not finished resume; a second failure in a row stops with a message instead of looping.
+   */
+  workerFailed(error: MumicError): boolean {
+    this.workerFailures++;
+    const request = this.modelRequest;
+    if (this.workerFailures >= 2 || !request) {
+      this.modelPhase = 'failed';
+      this.modelError = {
+        name: 'WorkerFailed',
+        message: `${error.message}, again after a restart. Reload the page to try again.`,
+      };
+      this.messages.notify(new Error(this.modelError.message));
+      this.changed();
+      void this.library.pump();
+      return false;
+    }
+    this.messages.notifyInfo(
+      `The background worker stopped (${error.message}). It was restarted: the model is loading again and the photos not finished will resume.`,
+    );
+    // After the supervisor has started the new worker.
+    queueMicrotask(() => {
+      const { model, done } = this.start(request);
+      model.catch(() => undefined);
+      done.catch(() => undefined);
+    });
+    return true;
+  }
+
+  /** A chunk of photos finished: the worker works again. */
+  workerRecovered(): void {
+    this.workerFailures = 0;
   }
 
   setThreshold(value: number): void {

@@ -1,8 +1,9 @@
 // The main thread's only door to the worker: comlink's own Remote<WorkerApi>, plus what comlink
 // does not do by itself. Every method comes from WorkerApi (src/shared/worker-api.ts); nothing is
 // re-declared here, so a new worker method needs no change in this file.
-import { proxy, wrap, type Remote } from 'comlink';
+import { proxy, type Remote } from 'comlink';
 import type { WorkerApi } from '../shared/worker-api.ts';
+import { WorkerSupervisor } from './worker-supervisor.ts';
 
 /** The worker's API as the page calls it, and the worker's lifecycle. */
 export type WorkerBridge = WorkerApi & {
@@ -28,10 +29,38 @@ export function bridgeTo(remote: Remote<WorkerApi>, terminate: () => void): Work
   });
 }
 
-export function startWorker(): WorkerBridge {
-  const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), {
-    type: 'module',
-    name: 'mumic-clip',
+/** The page's bridge over a supervisor: calls go to whichever worker is alive. */
+export function supervisedBridge(supervisor: WorkerSupervisor): WorkerBridge {
+  return new Proxy({} as WorkerBridge, {
+    get(_, name) {
+      if (name === 'terminate') return () => supervisor.terminate();
+      if (typeof name !== 'string' || name === 'then') return undefined;
+      return (...args: unknown[]) => supervisor.call(name, args);
+    },
   });
-  return bridgeTo(wrap<WorkerApi>(worker), () => worker.terminate());
+}
+
+/** Heartbeat deadline: generous, as one batch can keep a slow machine's worker busy a while. */
+const DEFAULT_DEADLINE_MS = 60_000;
+
+/**
+ * Starts the worker under a supervisor. `fault` (test hook, first worker only) and `deadlineMs`
+ * come from the page's URL (app-params.ts).
+ */
+export function startWorker(options: { fault?: string | undefined; deadlineMs?: number } = {}): {
+  bridge: WorkerBridge;
+  supervisor: WorkerSupervisor;
+} {
+  const supervisor = new WorkerSupervisor({
+    deadlineMs: options.deadlineMs ?? DEFAULT_DEADLINE_MS,
+    spawn: (generation) => {
+      const fault = generation === 1 && options.fault ? `;fault=${options.fault}` : '';
+      const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), {
+        type: 'module',
+        name: `mumic-clip${fault}`,
+      });
+      return { endpoint: worker, terminate: () => worker.terminate() };
+    },
+  });
+  return { bridge: supervisedBridge(supervisor), supervisor };
 }

@@ -8,12 +8,16 @@ import { ModelSwitch } from './state/model-switch.ts';
 import { View } from './view.ts';
 
 const params = readAppParams(location.search);
-const bridge = startWorker();
+const { bridge, supervisor } = startWorker({
+  fault: params.workerFault,
+  deadlineMs: params.workerDeadlineMs,
+});
 const root = document.querySelector<HTMLDivElement>('#app');
 if (!root) throw new Error('#app missing');
 
 // The callback runs only after start-up begins, when `view` exists.
 const app = new App(bridge, params, () => view.update());
+supervisor.onFailure = (error) => app.workerFailed(error);
 const view = new View(root, app);
 view.renderNow();
 
@@ -99,7 +103,13 @@ function startWith(modelId: string): Started {
 // A console and test handle: the worker bridge (the same API the UI uses), the model's status
 // once loaded (`ready`), and the end of start-up: labels and stored photos in (`done`). Both are
 // replaced when another model is started from the no-model screen.
-const handle = { bridge, app, ready: Promise.resolve<unknown>(undefined), done: Promise.resolve() };
+const handle = {
+  bridge,
+  supervisor,
+  app,
+  ready: Promise.resolve<unknown>(undefined),
+  done: Promise.resolve(),
+};
 Object.assign(globalThis, { mumic: handle });
 
 const publish = (started: Promise<Started>): void => {

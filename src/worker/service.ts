@@ -45,7 +45,8 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
     getSetting: (key: string) => store.getSetting(key),
     putSetting: (key: string, value: unknown) => store.putSetting(key, value),
     async clearAll(): Promise<void> {
-      await classify.cancel();
+      // Waits for the classify calls under way: their last batch must not be stored after the wipe.
+      await classify.stopAll();
       // Behind any adapt or head import under way, so none of them stores a head after the wipe.
       await labels.queue.run(() =>
         learning.feedbackQueue.run(async () => {

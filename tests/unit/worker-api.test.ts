@@ -88,7 +88,7 @@ afterEach(() => {
   for (const port of open.splice(0)) port.close();
 });
 
-function connect(store: MumicStore = new IdbStore(new IDBFactory())): Setup {
+function connect(store: MumicStore = new IdbStore(new IDBFactory()), delayMs = 0): Setup {
   const counted = { encoded: 0 };
   const worker = createWorkerApi({
     store,
@@ -100,7 +100,8 @@ function connect(store: MumicStore = new IdbStore(new IDBFactory())): Setup {
         const embed = encoder.embedImages.bind(encoder);
         encoder.embedImages = (pixels, batch) => {
           counted.encoded += batch;
-          return embed(pixels, batch);
+          if (delayMs === 0) return embed(pixels, batch);
+          return new Promise((r) => setTimeout(r, delayMs)).then(() => embed(pixels, batch));
         };
         return Promise.resolve(new FallbackEncoder(encoder, null));
       },
@@ -226,5 +227,21 @@ describe('WorkerApi over a MessageChannel', () => {
     expect(await fresh.api.getSetting('view')).toEqual({ threshold: 0.3 });
     await fresh.api.clearAll();
     expect(await fresh.api.getSetting('view')).toBeUndefined();
+  });
+
+  it('clearAll during a batch waits for the classify call: nothing comes back after the wipe', async () => {
+    // A slow vision tower: the wipe arrives while a batch is being encoded.
+    const setup = connect(undefined, 40);
+    await ready(setup);
+    const inputs = Array.from({ length: 40 }, (_, i) => file(`picture ${i}`, `p${i}.png`, i + 1));
+    let clearing: Promise<void> | undefined;
+    const batch = setup.api.classify(inputs, () => {
+      clearing ??= setup.api.clearAll();
+    });
+    await batch;
+    await clearing;
+    const fresh = connect(setup.store);
+    await ready(fresh);
+    expect((await fresh.api.restore()).photos).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // are kept in, and sending the set to the worker (which encodes only what it lacks).
 import { MumicError } from '../../core/errors.ts';
 import {
+  appendLabels,
   DEFAULT_LABELS,
   exportLabelSetJson,
   exportLabelSetText,
@@ -133,18 +134,18 @@ export class LabelState {
 
   /** A typed label: "name", or "Category: name | prompt" (the text label-set format). */
   async addLabel(text: string): Promise<Label | undefined> {
-    let label: Label | undefined;
+    let label: Label;
     try {
       const parsed = parseLabelSetText(text);
       if (parsed.length !== 1) throw new MumicError('InvalidLabelSet', 'type one label');
-      label = parsed[0];
-      this.checkNew(label as Label);
+      label = parsed[0] as Label;
+      this.checkNew(label);
+      // Past the limit the whole set would be refused at the next start: refused here instead.
+      this.labels = appendLabels(this.labels, [label]);
     } catch (error) {
       this.app.messages.notify(error);
       return undefined;
     }
-    if (!label) return undefined;
-    this.labels = [...this.labels, label];
     this.disabled.delete(label.id);
     await this.setChanged();
     return label;
@@ -204,7 +205,12 @@ export class LabelState {
           // Already there: skipped (and counted below).
         }
       }
-      this.labels = [...this.labels, ...fresh];
+      try {
+        this.labels = appendLabels(this.labels, fresh);
+      } catch (error) {
+        messages.notify(error);
+        return;
+      }
       const skipped = imported.length - fresh.length;
       messages.notifyInfo(
         `${fresh.length} labels added from ${file.name}` +

@@ -1,7 +1,7 @@
 // The photos on the page: taking files in, the batch queue (one classify call at a time, in
 // chunks), results streaming in, removal, and what the grid shows (filtered and sorted).
 import { judgeInputFile } from '../../core/image-files.ts';
-import { toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
+import { hasErrorName, toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
 import type {
   BatchProgress,
   BatchUpdate,
@@ -60,6 +60,8 @@ export class PhotoState {
   private queue: PhotoView[] = [];
   private readonly scores = new ScoreColumns();
   private readonly staleIds = new Set<string>();
+  /** Photos removed while their classify call was under way: the worker still stores them. */
+  private readonly removedInFlight = new Set<number>();
 
   constructor(private readonly app: App) {}
 
@@ -157,7 +159,8 @@ export class PhotoState {
     });
     this.batch = progress();
     app.changed();
-    while (this.queue.length > 0 && !this.batch.cancelling) {
+    let workerFailed = false;
+    while (this.queue.length > 0 && !this.batch.cancelling && !workerFailed) {
       // A chunk per call: posting a File costs the main thread a file-system look-up (~0.5 ms),
       // so a thousand files at once would freeze the page; chunks spread that out.
       const views = this.queue
@@ -186,8 +189,17 @@ export class PhotoState {
         before.encoded += summary.progress.encoded;
         before.fromCache += summary.progress.fromCache;
         before.failed += summary.progress.failed;
+        app.workerRecovered();
       } catch (error) {
         chunkDone = true;
+        if (hasErrorName(error, 'WorkerFailed')) {
+          // The worker was replaced (App.workerFailed): what it had not finished goes first once
+          // the new one has the model, or fails by name when the page gave up.
+          this.queue.unshift(...views.filter((v) => v.state === 'queued' && this.byKey.has(v.key)));
+          workerFailed = true;
+          inFlight = 0;
+          break;
+        }
         app.messages.notify(error);
         for (const v of views) {
           if (v.state === 'queued') {
@@ -209,11 +221,15 @@ export class PhotoState {
     }
     this.batch = { ...progress(), running: false, cancelling: false };
     app.changed();
+    // Resumes when the new worker is ready (pump waits for that), or names the failure.
+    if (workerFailed) void this.pump();
   }
 
   private onUpdate(u: BatchUpdate): void {
+    const lateRemovals: string[] = [];
     for (const { key, record } of u.photos) {
       let view = this.byKey.get(key);
+      if (this.removedInFlight.delete(key)) lateRemovals.push(record.id);
       if (!view) continue;
       const existing = this.byId.get(record.id);
       if (existing && existing !== view) {
@@ -227,6 +243,12 @@ export class PhotoState {
     this.applyTable(u.table);
     this.app.counters = u.counters;
     if (u.storageError) this.app.messages.warnStorage(u.storageError);
+    // Stored after the person removed them: removed now (the update comes after the write).
+    if (lateRemovals.some((id) => !this.byId.has(id))) {
+      this.app.bridge
+        .removePhotos(lateRemovals.filter((id) => !this.byId.has(id)))
+        .catch((error: unknown) => this.app.messages.notify(error));
+    }
     this.app.changed();
   }
 
@@ -282,7 +304,8 @@ export class PhotoState {
       // The running chunk stops at its next photo or batch; pump drops the rest of the queue.
       this.batch = { ...this.batch, cancelling: true };
       this.app.changed();
-      await this.app.bridge.cancel();
+      // A dead worker cannot be asked; the supervisor has already stopped its calls.
+      await this.app.bridge.cancel().catch(() => undefined);
     } else {
       for (const v of this.queue.splice(0)) this.dropView(v.key);
       this.app.changed();
@@ -292,7 +315,10 @@ export class PhotoState {
   async removePhoto(key: number): Promise<void> {
     const view = this.byKey.get(key);
     if (!view) return;
+    const waiting = this.queue.includes(view);
     this.queue = this.queue.filter((v) => v !== view);
+    // Sent to the worker but not back yet: its result is removed when it arrives.
+    if (!waiting && view.id === undefined && view.state === 'queued') this.removedInFlight.add(key);
     this.dropView(key);
     this.app.changed();
     if (view.id !== undefined) {
@@ -320,6 +346,7 @@ export class PhotoState {
   dropAll(): void {
     for (const view of [...this.photos]) this.dropView(view.key);
     this.skipped = [];
+    this.removedInFlight.clear();
   }
 
   // ---- what is shown -----------------------------------------------------------------------

@@ -127,7 +127,7 @@ export class ResultsView {
             @click=${() => {
               if (
                 confirm(
-                  'Delete all photos, results, stored embeddings, your labels, answers and adapted labels from this browser?',
+                  'Delete all photos, results, stored embeddings, your labels, answers and adapted labels from this browser? Model folders chosen from disk are kept (remove them from the model list).',
                 )
               ) {
                 void app.clearAll();

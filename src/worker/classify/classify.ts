@@ -65,6 +65,8 @@ async function pendingOf(input: PhotoInput): Promise<Done> {
 
 export class Classify implements Pick<WorkerApi, 'classify' | 'cancel'> {
   private readonly jobs = new Set<AbortController>();
+  /** Calls under way, so a wipe can wait until none of them can still write (issue 10, item 1). */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(
     private readonly store: MumicStore,
@@ -78,7 +80,20 @@ export class Classify implements Pick<WorkerApi, 'classify' | 'cancel'> {
     return Promise.resolve();
   }
 
-  async classify(
+  /** Cancels every call under way and resolves once none of them can write any more. */
+  async stopAll(): Promise<void> {
+    await this.cancel();
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  classify(inputs: PhotoInput[], onUpdate: (update: BatchUpdate) => void): Promise<BatchSummary> {
+    const call = this.run(inputs, onUpdate);
+    this.running.add(call);
+    void call.catch(() => undefined).finally(() => this.running.delete(call));
+    return call;
+  }
+
+  private async run(
     inputs: PhotoInput[],
     onUpdate: (update: BatchUpdate) => void,
   ): Promise<BatchSummary> {
