@@ -15,8 +15,10 @@ import type { WorkerBridge } from './bridge.ts';
 import { Learning } from './learning.ts';
 import type { ModelPicker } from './model-picker-state.ts';
 import { LabelState } from './state/label-state.ts';
+import { KeywordState } from './state/keyword-state.ts';
 import { Notices } from './state/notices.ts';
 import { PhotoState } from './state/photo-state.ts';
+import { SidecarState } from './state/sidecar-state.ts';
 
 export type { LabelScoreView } from './state/score-columns.ts';
 export type { Notice } from './state/notices.ts';
@@ -56,6 +58,8 @@ export class App {
   readonly labelSet: LabelState;
   readonly library: PhotoState;
   readonly learning: Learning;
+  readonly sidecars: SidecarState;
+  readonly keywords: KeywordState;
 
   constructor(
     readonly bridge: WorkerBridge,
@@ -79,6 +83,8 @@ export class App {
         if (labelSet.disabled.has(id)) await labelSet.setEnabled([id], true);
       },
     });
+    this.sidecars = new SidecarState(this);
+    this.keywords = new KeywordState(this);
   }
 
   /**
@@ -117,6 +123,7 @@ export class App {
       );
     const done = (async () => {
       await settings;
+      await this.sidecars.load();
       await model;
       await this.labelSet.apply();
       try {
@@ -161,6 +168,7 @@ export class App {
     this.threshold = DEFAULT_THRESHOLD;
     this.filterLabel = '';
     this.learning.reset();
+    this.keywords.reset();
     this.messages.notifyInfo('Everything stored by this page was deleted.');
     this.changed();
     if (this.modelPhase === 'ready') await this.labelSet.apply();

@@ -8,6 +8,7 @@ import { dropZone, progressRows, skippedList } from './views/add-photos.ts';
 import { DetailDialog } from './views/detail.ts';
 import { LabelsPanel } from './views/labels-panel.ts';
 import { ResultsView } from './views/results.ts';
+import { sidecarsPanel } from './views/sidecars.ts';
 import { noticeList, statusLine } from './views/status.ts';
 import type { ViewHost } from './views/view-host.ts';
 
@@ -72,7 +73,7 @@ export class View implements ViewHost {
         <main class="main">
           ${app.modelPhase === 'failed' ? noModelPanel(app) : nothing} ${noticeList(app)}
           ${dropZone(app, this.dragging)} ${progressRows(app)} ${skippedList(app)}
-          ${this.results.render()}
+          ${this.results.render()} ${sidecarsPanel(app)}
         </main>
         ${this.labels.render()}
       </div>
