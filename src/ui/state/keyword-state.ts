@@ -32,8 +32,11 @@ export interface KeywordLearning {
 }
 
 export class KeywordState {
-  /** By photo key. */
-  private readonly byKey = new Map<number, PhotoKeywords>();
+  /**
+   * By photo path: a photo added again (a folder reopened after a reload) joins the stored
+   * photo of the same content, which keeps its path but not the new photo's key.
+   */
+  private readonly byPath = new Map<string, PhotoKeywords>();
   /** Labels the person says their keywording is complete for (ids). */
   readonly complete = new Set<string>();
   learned: KeywordLearning | undefined;
@@ -47,7 +50,7 @@ export class KeywordState {
     const sidecars = this.app.sidecars.folder?.sidecars;
     this.reading = this.reading.then(async () => {
       for (const view of views) {
-        if (view.file) this.byKey.set(view.key, await readKeywords(view, sidecars));
+        if (view.file) this.byPath.set(view.path, await readKeywords(view, sidecars));
       }
       this.app.changed();
     });
@@ -59,7 +62,7 @@ export class KeywordState {
   }
 
   of(view: PhotoView): PhotoKeywords | undefined {
-    return this.byKey.get(view.key);
+    return this.byPath.get(view.path);
   }
 
   /** Photos with keywords, the labels they name, and keywords naming no label (most used first). */
@@ -69,7 +72,7 @@ export class KeywordState {
     const unknown = new Map<string, number>();
     let photos = 0;
     for (const view of this.app.library.photos) {
-      const k = this.byKey.get(view.key);
+      const k = this.byPath.get(view.path);
       if (!k || k.leaves.length === 0) continue;
       photos++;
       const m = matchKeywords(k.leaves, labels);
@@ -97,7 +100,7 @@ export class KeywordState {
     const changes: FeedbackChange[] = [];
     let kept = 0;
     for (const view of this.app.library.photos) {
-      const k = this.byKey.get(view.key);
+      const k = this.byPath.get(view.path);
       if (!k || k.leaves.length === 0 || view.hash === undefined) continue;
       const present = new Set(matchKeywords(k.leaves, labels).labelIds);
       const answered = this.app.learning.answered(view);
@@ -147,7 +150,7 @@ export class KeywordState {
   }
 
   reset(): void {
-    this.byKey.clear();
+    this.byPath.clear();
     this.complete.clear();
     this.learned = undefined;
   }

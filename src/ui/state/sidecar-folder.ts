@@ -46,6 +46,8 @@ export class SidecarFolder {
   private readonly dirs = new Map<string, DirHandle>();
   /** Sidecar texts by path inside the folder. */
   readonly sidecars = new Map<string, string>();
+  /** Paths of the other files (the photos) walk found. */
+  private readonly photoPaths = new Set<string>();
 
   constructor(readonly handle: DirHandle) {}
 
@@ -79,7 +81,10 @@ export class SidecarFolder {
           const file = await child.getFile();
           if (isSidecarName(child.name)) {
             if (file.size <= SIDECAR_MAX) this.sidecars.set(path, await file.text());
-          } else out.files.push({ file, path });
+          } else {
+            out.files.push({ file, path });
+            this.photoPaths.add(path);
+          }
         } catch (error) {
           out.unreadable.push({ path, reason: `could not be read (${String(error)})` });
         }
@@ -91,7 +96,7 @@ export class SidecarFolder {
 
   /** Whether a photo path is in this folder (it was listed by walk). */
   holds(path: string): boolean {
-    return this.dirs.has(parentOf(path));
+    return this.photoPaths.has(path);
   }
 
   /**

@@ -6,6 +6,7 @@ import type { HeadMetrics } from '../../shared/worker-api.ts';
 import type { App } from '../app.ts';
 import { plural } from '../format.ts';
 import { canOpenFolders } from '../state/sidecar-folder.ts';
+import './sidecars.css';
 
 const value = (e: Event): string => (e.target as HTMLInputElement).value;
 
