@@ -16,9 +16,11 @@ import { Learning } from './learning.ts';
 import type { ModelPicker } from './model-picker-state.ts';
 import type { ModelSwitch } from './state/model-switch.ts';
 import { LabelState } from './state/label-state.ts';
+import { KeywordState } from './state/keyword-state.ts';
 import { Notices } from './state/notices.ts';
 import { PhotoState } from './state/photo-state.ts';
 import { SearchState } from './state/search-state.ts';
+import { SidecarState } from './state/sidecar-state.ts';
 
 export type { LabelScoreView } from './state/score-columns.ts';
 export type { Notice } from './state/notices.ts';
@@ -63,6 +65,8 @@ export class App {
   readonly library: PhotoState;
   readonly learning: Learning;
   readonly search: SearchState;
+  readonly sidecars: SidecarState;
+  readonly keywords: KeywordState;
 
   constructor(
     readonly bridge: WorkerBridge,
@@ -87,6 +91,8 @@ export class App {
         if (labelSet.disabled.has(id)) await labelSet.setEnabled([id], true);
       },
     });
+    this.sidecars = new SidecarState(this);
+    this.keywords = new KeywordState(this);
   }
 
   /**
@@ -125,6 +131,7 @@ export class App {
       );
     const done = (async () => {
       await settings;
+      await this.sidecars.load();
       await model;
       await this.labelSet.apply();
       try {
@@ -169,6 +176,7 @@ export class App {
     this.threshold = DEFAULT_THRESHOLD;
     this.filterLabel = '';
     this.learning.reset();
+    this.keywords.reset();
     // Model folders chosen from disk stay in Cache Storage: said, so "everything" is not a lie.
     this.messages.notifyInfo(
       'Photos, results, labels, answers and adapted labels were deleted. Model folders chosen from disk are kept; remove them from the model list.',

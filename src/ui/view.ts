@@ -11,6 +11,7 @@ import { LabelsPanel } from './views/labels-panel.ts';
 import { ResultsView } from './views/results.ts';
 import { modelMenu, otherModelPanel } from './views/model-switcher.ts';
 import { searchBar } from './views/search.ts';
+import { sidecarsPanel } from './views/sidecars.ts';
 import { noticeList, statusLine } from './views/status.ts';
 import type { ViewHost } from './views/view-host.ts';
 
@@ -78,7 +79,7 @@ export class View implements ViewHost {
           ${app.modelPhase === 'failed' ? noModelPanel(app) : nothing} ${noticeList(app)}
           ${otherModelPanel(app.models)} ${dropZone(app, this.dragging)} ${progressRows(app)}
           ${skippedList(app)} ${searchBar(app, this)} ${this.duplicates.render()}
-          ${this.results.render()}
+          ${this.results.render()} ${sidecarsPanel(app)}
         </main>
         ${this.labels.render()}
       </div>

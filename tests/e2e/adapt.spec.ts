@@ -9,6 +9,7 @@ import { expect, test, type Page } from '@playwright/test';
 import type { Label } from '../../src/core/labels/index.ts';
 import { FIXTURE_DIR } from '../fixture.ts';
 import {
+  answer,
   classifyCli,
   counters,
   detailScores,
@@ -26,20 +27,6 @@ const paths = names.map((n) => join(IMAGES, n));
 const ALPHA = 'astronaut-rgba.png';
 
 test.use({ serviceWorkers: 'block' });
-
-/** Clicks ✓ or ✗ of a label in a photo's detail view. */
-async function answer(page: Page, file: string, label: string, value: 'yes' | 'no') {
-  await page.locator(`li.photo[data-file="${file}"] .photo-open`).click();
-  const dialog = page.locator('#detail');
-  await expect(dialog.locator('.detail-grid')).toHaveAttribute('data-file', file);
-  await dialog.locator('#detail-search').fill(label);
-  const row = dialog.locator(`.score-row[data-label="${label}"]`);
-  await row.locator(`button[data-answer="${value}"]`).click();
-  await expect(row).toHaveAttribute('data-answer', value);
-  await dialog.locator('#detail-search').fill('');
-  await page.keyboard.press('Escape');
-  await expect(dialog).toBeHidden();
-}
 
 async function allScores(page: Page): Promise<Map<string, PhotoScores>> {
   const out = new Map<string, PhotoScores>();

@@ -181,3 +181,17 @@ export async function serveLabelFile(
     await model.encoder.release();
   }
 }
+
+/** Clicks ✓ or ✗ of a label in a photo's detail view. */
+export async function answer(page: Page, file: string, label: string, value: 'yes' | 'no') {
+  await page.locator(`li.photo[data-file="${file}"] .photo-open`).click();
+  const dialog = page.locator('#detail');
+  await expect(dialog.locator('.detail-grid')).toHaveAttribute('data-file', file);
+  await dialog.locator('#detail-search').fill(label);
+  const row = dialog.locator(`.score-row[data-label="${label}"]`);
+  await row.locator(`button[data-answer="${value}"]`).click();
+  await expect(row).toHaveAttribute('data-answer', value);
+  await dialog.locator('#detail-search').fill('');
+  await page.keyboard.press('Escape');
+  await expect(dialog).toBeHidden();
+}

@@ -97,13 +97,16 @@ export class PhotoState {
       if (verdict.take) taken.push(picked);
       else this.skipped.push({ name: picked.file.name, path: picked.path, reason: verdict.reason });
     }
+    const added: PhotoView[] = [];
     for (const { file, path } of taken) {
       // Not file.size: for a file on disk that is a file-system look-up on this thread; the
       // worker reports the size.
       const view = this.newView(file.name, path, 0, file);
       this.photos.push(view);
       this.queue.push(view);
+      added.push(view);
     }
+    this.app.keywords.photosAdded(added);
     this.app.changed();
     void this.pump();
   }

@@ -1,0 +1,174 @@
+// Keywords people already have (issue 15): read from each added photo (embedded XMP, IPTC, EXIF
+// with the core's exifr reader) and from the sidecars of an opened folder; matched to labels by
+// name; and "Learn from your existing keywords": keywords become confirmed answers, and labels
+// the person declares complete get rejections where the keyword is missing.
+import { toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
+import {
+  matchKeywords,
+  photoKeywordLeaves,
+  readEmbeddedKeywords,
+  readSidecarKeywords,
+  sidecarNames,
+  type KeywordLists,
+} from '../../core/xmp/index.ts';
+import type { FeedbackChange, HeadMetrics } from '../../shared/worker-api.ts';
+import type { App } from '../app.ts';
+import { plural } from '../format.ts';
+import type { PhotoView } from './photo-state.ts';
+
+export interface PhotoKeywords {
+  leaves: string[];
+  error: ErrorInfo | undefined;
+}
+
+/** What the last "learn" did. */
+export interface KeywordLearning {
+  positives: number;
+  negatives: number;
+  /** Cells the person had answered already (their answer stands). */
+  kept: number;
+  /** The adapted head's held-out metrics: zero-shot ("before") against adapted ("after"). */
+  metrics: HeadMetrics | null;
+}
+
+export class KeywordState {
+  /**
+   * By photo path: a photo added again (a folder reopened after a reload) joins the stored
+   * photo of the same content, which keeps its path but not the new photo's key.
+   */
+  private readonly byPath = new Map<string, PhotoKeywords>();
+  /** Labels the person says their keywording is complete for (ids). */
+  readonly complete = new Set<string>();
+  learned: KeywordLearning | undefined;
+  busy = false;
+  private reading = Promise.resolve();
+
+  constructor(private readonly app: App) {}
+
+  /** Reads the keywords of photos just added (one at a time, behind the ones before). */
+  photosAdded(views: readonly PhotoView[]): void {
+    const sidecars = this.app.sidecars.folder?.sidecars;
+    this.reading = this.reading.then(async () => {
+      for (const view of views) {
+        if (view.file) this.byPath.set(view.path, await readKeywords(view, sidecars));
+      }
+      this.app.changed();
+    });
+  }
+
+  /** Resolves once the photos added so far have been read. */
+  settled(): Promise<void> {
+    return this.reading;
+  }
+
+  of(view: PhotoView): PhotoKeywords | undefined {
+    return this.byPath.get(view.path);
+  }
+
+  /** Photos with keywords, the labels they name, and keywords naming no label (most used first). */
+  summary(): { photos: number; matched: Map<string, number>; unknown: [string, number][] } {
+    const labels = this.app.labelSet.labels;
+    const matched = new Map<string, number>();
+    const unknown = new Map<string, number>();
+    let photos = 0;
+    for (const view of this.app.library.photos) {
+      const k = this.byPath.get(view.path);
+      if (!k || k.leaves.length === 0) continue;
+      photos++;
+      const m = matchKeywords(k.leaves, labels);
+      for (const id of m.labelIds) matched.set(id, (matched.get(id) ?? 0) + 1);
+      for (const u of m.unknown) unknown.set(u, (unknown.get(u) ?? 0) + 1);
+    }
+    const byCount = [...unknown].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+    return { photos, matched, unknown: byCount };
+  }
+
+  async addAsLabel(keyword: string): Promise<void> {
+    await this.app.labelSet.addLabel(keyword);
+    this.app.changed();
+  }
+
+  setComplete(labelId: string, on: boolean): void {
+    if (on) this.complete.add(labelId);
+    else this.complete.delete(labelId);
+    this.app.changed();
+  }
+
+  /** The answers keywords give; a cell the person answered keeps their answer. */
+  changes(): { changes: FeedbackChange[]; kept: number } {
+    const labels = this.app.labelSet.labels;
+    const changes: FeedbackChange[] = [];
+    let kept = 0;
+    for (const view of this.app.library.photos) {
+      const k = this.byPath.get(view.path);
+      if (!k || k.leaves.length === 0 || view.hash === undefined) continue;
+      const present = new Set(matchKeywords(k.leaves, labels).labelIds);
+      const answered = this.app.learning.answered(view);
+      for (const label of labels) {
+        const value = present.has(label.id) ? 1 : this.complete.has(label.id) ? -1 : undefined;
+        if (value === undefined) continue;
+        if (answered.has(label.id)) {
+          kept++;
+          continue;
+        }
+        changes.push({ hash: view.hash, label: label.id, value, text: label.prompt });
+      }
+    }
+    return { changes, kept };
+  }
+
+  /** Stores the keyword answers, then adapts; the before/after metrics are the head's. */
+  async learn(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    this.app.changed();
+    try {
+      const { changes, kept } = this.changes();
+      if (changes.length === 0) {
+        this.app.messages.notifyInfo('No keyword names a label of a tagged photo.');
+        return;
+      }
+      await this.app.bridge.setFeedback(changes);
+      await this.app.learning.load();
+      await this.app.learning.adapt();
+      const positives = changes.filter((c) => c.value === 1).length;
+      this.learned = {
+        positives,
+        negatives: changes.length - positives,
+        kept,
+        metrics: this.app.learning.head?.metrics ?? null,
+      };
+      this.app.messages.notifyInfo(
+        `Learned from ${plural(positives, 'keyword')} and ${plural(changes.length - positives, 'missing keyword')}.`,
+      );
+    } catch (error) {
+      this.app.messages.notify(error);
+    } finally {
+      this.busy = false;
+      this.app.changed();
+    }
+  }
+
+  reset(): void {
+    this.byPath.clear();
+    this.complete.clear();
+    this.learned = undefined;
+  }
+}
+
+async function readKeywords(
+  view: PhotoView,
+  sidecars: ReadonlyMap<string, string> | undefined,
+): Promise<PhotoKeywords> {
+  const lists: KeywordLists[] = [];
+  try {
+    for (const name of sidecarNames(view.path)) {
+      const text = sidecars?.get(name);
+      if (text !== undefined) lists.push(readSidecarKeywords(text, name).keywords);
+    }
+    const embedded = await readEmbeddedKeywords(await (view.file as File).arrayBuffer(), view.name);
+    return { leaves: photoKeywordLeaves(embedded, lists), error: undefined };
+  } catch (error) {
+    return { leaves: photoKeywordLeaves(null, lists), error: toErrorInfo(error) };
+  }
+}
