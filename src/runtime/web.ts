@@ -97,5 +97,16 @@ export async function createWebEncoder(
     encoder = new FallbackEncoder(await wasm(), null);
   }
   await encoder.load('vision');
+  if (encoder.backend === 'webgpu') encoder.watch(deviceLost());
   return encoder;
+}
+
+/** Resolves with the reason when onnxruntime's GPUDevice is lost (not when it is destroyed). */
+async function deviceLost(): Promise<string | undefined> {
+  type Lost = { reason?: string; message?: string };
+  const device = (await ort.env.webgpu.device) as { lost?: Promise<Lost> } | undefined;
+  const info = await (device?.lost ?? new Promise<never>(() => undefined));
+  // destroy() is ours (a released session set): nothing failed.
+  if (info.reason === 'destroyed') return new Promise<never>(() => undefined);
+  return info.message || info.reason;
 }

@@ -132,6 +132,8 @@ export interface BatchUpdate {
   counters: Counters;
   /** Set when results could not be saved (they are still shown). */
   storageError?: ErrorInfo | undefined;
+  /** The model's status when the backend switched during this update (issue 10, item 3). */
+  model?: ModelStatus | undefined;
 }
 
 export interface BatchSummary {

@@ -35,7 +35,7 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
   const library = new PhotoLibrary(store, models, bank);
   const labels = new Labels(bank, models, library);
   const learning = new Learning(store, models, bank, labels, library);
-  const classify = new Classify(store, models, bank, library);
+  const classify = new Classify(store, models, bank, library, labels);
   const folders = new LocalModels(localModels);
   const search = new LibrarySearch(models, library);
   models.onLoad = () => library.forget();

@@ -245,6 +245,8 @@ export class PhotoState {
     }
     this.applyTable(u.table);
     this.app.counters = u.counters;
+    // The backend switched mid-batch: the status line says what is in use now, and why.
+    if (u.model) this.app.modelStatus = u.model;
     if (u.storageError) this.app.messages.warnStorage(u.storageError);
     // Stored after the person removed them: removed now (the update comes after the write).
     if (lateRemovals.some((id) => !this.byId.has(id))) {

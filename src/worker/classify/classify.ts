@@ -5,10 +5,12 @@ import { imageEmbeddingKey, photoId, type ImageEmbeddingKey } from '../../core/c
 import { embedImages } from '../../core/embed-images.ts';
 import { MumicError, toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
 import { MAX_FILE_BYTES } from '../../core/image-header.ts';
+import type { Dtype } from '../../core/types.ts';
 import type {
   BatchProgress,
   BatchSummary,
   BatchUpdate,
+  ModelStatus,
   PhotoInput,
   PhotoRecord,
   WorkerApi,
@@ -18,6 +20,7 @@ import { decodeImageBlob } from '../decode-browser.ts';
 import { makeThumbnail, sha256Hex } from '../image-tools.ts';
 import type { LabelBank } from '../label-bank.ts';
 import type { Library, PhotoLibrary } from '../library/library.ts';
+import type { Labels } from '../labels/labels.ts';
 import type { ModelHost } from '../models/model-host.ts';
 
 /** One file of a classify call on its way through. */
@@ -73,6 +76,8 @@ export class Classify implements Pick<WorkerApi, 'classify' | 'cancel'> {
     private readonly models: ModelHost,
     private readonly bank: LabelBank,
     private readonly library: PhotoLibrary,
+    /** Re-makes the label set under a new text dtype after a backend switch. */
+    private readonly labels?: Pick<Labels, 'followEncoder'>,
   ) {}
 
   cancel(): Promise<void> {
@@ -115,7 +120,8 @@ export class Classify implements Pick<WorkerApi, 'classify' | 'cancel'> {
 
   /** For a Run: what it needs of the worker. */
   get parts() {
-    return { store: this.store, models: this.models, bank: this.bank };
+    const { store, models, bank, library, labels } = this;
+    return { store, models, bank, library, labels };
   }
 }
 
@@ -125,10 +131,14 @@ class Run {
   private readonly progress: BatchProgress;
   private readonly finished = new Set<number>();
   private readonly toEncode = new Map<string, EncodeJob>();
+  /** The vision dtype of the last image run (a backend switch changes it mid-call). */
+  private usedDtype: Dtype | undefined;
+  /** The model's status to send with the next update (the backend switched). */
+  private switched: ModelStatus | undefined;
 
   constructor(
     private readonly owner: Classify,
-    private readonly library: Library,
+    private library: Library,
     private readonly inputs: PhotoInput[],
     private readonly onUpdate: (update: BatchUpdate) => void,
   ) {
@@ -225,11 +235,14 @@ class Run {
       },
       prefetch: models.prepareThread.depth,
       processor: info.processor,
-      embedder: models.imageEmbedder(),
+      embedder: models.imageEmbedder((dtype) => (this.usedDtype = dtype)),
       dim: info.projectionDim,
       batchSize: models.imageBatch(),
       signal,
     })) {
+      if (this.usedDtype !== undefined && this.usedDtype !== this.library.scope[3]) {
+        await this.followSwitch();
+      }
       await this.emit(
         outcomes.flatMap((o) => {
           const job = list[o.index] as EncodeJob;
@@ -243,6 +256,18 @@ class Run {
       );
       signal.throwIfAborted();
     }
+  }
+
+  /**
+   * The backend switched (issue 10, item 3): what is encoded from now on is stored in the scope of
+   * the dtype that made it and scored against label vectors of the new text dtype. What was
+   * stored under the old dtype stays there, valid for it.
+   */
+  private async followSwitch(): Promise<void> {
+    const { library, labels, models } = this.owner.parts;
+    await labels?.followEncoder();
+    this.library = await library.current();
+    this.switched = models.statusNow();
   }
 
   /** Stores (each photo with its new embedding, one transaction), scores and sends. */
@@ -301,6 +326,8 @@ class Run {
       progress: { ...progress, elapsedMs: performance.now() - this.started },
       counters: models.countersNow(),
       storageError,
+      ...(this.switched ? { model: this.switched } : {}),
     });
+    this.switched = undefined;
   }
 }

@@ -3,13 +3,19 @@
 // changes, adaptation and head changes run one at a time, in order, on `queue`.
 import { SerialQueue } from '../../runtime/serial-queue.ts';
 import type { LabelProgress, LabelRef, LabelsResult, WorkerApi } from '../../shared/worker-api.ts';
-import type { LabelBank } from '../label-bank.ts';
+import { MumicError } from '../../core/errors.ts';
+import type { Dtype } from '../../core/types.ts';
+import type { LabelBank, LabelSetOutcome } from '../label-bank.ts';
 import type { PhotoLibrary } from '../library/library.ts';
-import { readText, TEXT_BATCH, type ModelHost } from '../models/model-host.ts';
+import { readText, TEXT_BATCH, type Loaded, type ModelHost } from '../models/model-host.ts';
 import { runBatchSize } from '../../core/model-files.ts';
 
 export class Labels implements Pick<WorkerApi, 'setLabels'> {
   readonly queue = new SerialQueue();
+  /** The set made current last, and the text dtype its vectors are of. */
+  private applied:
+    | { labels: LabelRef[]; templates: string[]; textDtype: Dtype; loaded: Loaded }
+    | undefined;
 
   constructor(
     private readonly bank: LabelBank,
@@ -23,21 +29,7 @@ export class Labels implements Pick<WorkerApi, 'setLabels'> {
     onProgress?: (progress: LabelProgress) => void,
   ): Promise<LabelsResult> {
     return this.queue.run(async () => {
-      const loaded = this.models.require();
-      const outcome = await this.bank.set(
-        labels,
-        templates,
-        {
-          model: loaded.request.id,
-          textDtype: loaded.encoder.dtypes.text,
-          dim: loaded.info.projectionDim,
-          encode: (texts) => this.models.encodeTexts(texts),
-          batchSize: runBatchSize(loaded.encoder.dtypes.text, TEXT_BATCH),
-          readModelFile: (name) => readText(loaded.source, name),
-          scoring: loaded.info.calibration,
-        },
-        onProgress,
-      );
+      const outcome = await this.apply(labels, templates, onProgress);
       const library = await this.library.current();
       return {
         table: this.library.score(library),
@@ -49,5 +41,65 @@ export class Labels implements Pick<WorkerApi, 'setLabels'> {
         storageError: outcome.storageError ?? library.loadError,
       };
     });
+  }
+
+  /**
+   * After a backend switch changed the text dtype: the current set again, from that dtype's
+   * vectors (those of the old dtype are never used for the new one). Queued behind label work.
+   */
+  followEncoder(): Promise<void> {
+    return this.queue.run(() => this.follow());
+  }
+
+  /** followEncoder for a caller already in the queue. */
+  async follow(): Promise<void> {
+    const set = this.applied;
+    if (!set || set.loaded !== this.models.current) return;
+    if (set.loaded.encoder.dtypes.text === set.textDtype) return;
+    await this.apply(set.labels, set.templates);
+  }
+
+  /** Makes the set current under the text dtype in use; again if the backend switches meanwhile. */
+  private async apply(
+    labels: LabelRef[],
+    templates: string[],
+    onProgress?: (progress: LabelProgress) => void,
+  ): Promise<LabelSetOutcome> {
+    for (;;) {
+      const loaded = this.models.require();
+      const textDtype = loaded.encoder.dtypes.text;
+      try {
+        const outcome = await this.bank.set(
+          labels,
+          templates,
+          {
+            model: loaded.request.id,
+            textDtype,
+            dim: loaded.info.projectionDim,
+            encode: async (texts) => {
+              const tagged = await this.models.encodeTextsTagged(texts);
+              // Made by another dtype than the keys say: never stored, the set is made again.
+              if (tagged.dtypes.text !== textDtype) throw new PrecisionChanged();
+              return tagged.value;
+            },
+            batchSize: runBatchSize(textDtype, TEXT_BATCH),
+            readModelFile: (name) => readText(loaded.source, name),
+            scoring: loaded.info.calibration,
+          },
+          onProgress,
+        );
+        this.applied = { labels, templates, textDtype, loaded };
+        return outcome;
+      } catch (error) {
+        if (!(error instanceof PrecisionChanged)) throw error;
+      }
+    }
+  }
+}
+
+/** The text tower switched dtype during a label set (caught in Labels.apply, never shown). */
+class PrecisionChanged extends MumicError {
+  constructor() {
+    super('InferenceFailed', 'the text tower changed precision during the label set');
   }
 }

@@ -90,6 +90,8 @@ export class Learning implements Pick<WorkerApi, LearningMethods> {
     // In the label queue: a label change cannot swap the set out from under the training.
     return this.labels.queue.run(async () => {
       const started = performance.now();
+      // Label vectors of the text dtype in use (a backend switch may have changed it).
+      await this.labels.follow();
       const { request: model, encoder } = this.models.require();
       const library = await this.library.current();
       const { head, used, ignored } = trainHead(

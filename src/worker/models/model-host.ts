@@ -6,9 +6,9 @@ import { MumicError, hasErrorName } from '../../core/errors.ts';
 import { runBatchSize } from '../../core/model-files.ts';
 import { loadModelFolder, type ModelInfo } from '../../core/model-folder.ts';
 import { createTokenizer } from '../../core/tokenize.ts';
-import type { LoadProgress, ModelSource } from '../../core/types.ts';
+import type { Dtype, LoadProgress, ModelSource } from '../../core/types.ts';
 import type { ImageProcessorConfig } from '../../core/preprocess-config.ts';
-import type { FallbackEncoder } from '../../runtime/fallback-encoder.ts';
+import type { FallbackEncoder, Tagged } from '../../runtime/fallback-encoder.ts';
 import { createWebEncoder } from '../../runtime/web.ts';
 import type {
   Counters,
@@ -151,23 +151,34 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
     return runBatchSize(this.require().encoder.dtypes.vision, IMAGE_BATCH);
   }
 
-  /** The vision tower, counting each image it runs. */
-  imageEmbedder(): ImageEmbedder {
+  /**
+   * The vision tower, counting each image it runs. `used` hears the vision dtype of each run
+   * (it changes when the backend falls back: vectors are stored under the dtype that made them).
+   */
+  imageEmbedder(used?: (dtype: Dtype) => void): ImageEmbedder {
     const { encoder } = this.require();
     return {
-      embedImages: (pixels, batch) => {
+      embedImages: async (pixels, batch) => {
         this.counters.imagesEncoded += batch;
-        return this.textPreload.busyWhile(() => encoder.embedImages(pixels, batch));
+        const run = () => encoder.embedImagesTagged(pixels, batch);
+        const tagged = await this.textPreload.busyWhile(run);
+        used?.(tagged.dtypes.vision);
+        return tagged.value;
       },
     };
   }
 
   /** The text tower: [texts × dim], unnormalised. */
   async encodeTexts(texts: string[]): Promise<Float32Array> {
+    return (await this.encodeTextsTagged(texts)).value;
+  }
+
+  /** The text tower, with the dtypes that made the vectors. */
+  encodeTextsTagged(texts: string[]): Promise<Tagged<Float32Array>> {
     const { encoder, tokenizer } = this.require();
     const tokens = tokenizer.encode(texts);
     this.counters.textsEncoded += texts.length;
-    return encoder.embedTexts(tokens);
+    return encoder.embedTextsTagged(tokens);
   }
 
   countersNow(): Counters {
@@ -181,6 +192,11 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
   require(): Loaded {
     if (!this.loaded) throw new MumicError('ModelNotLoaded', 'load a model first');
     return this.loaded;
+  }
+
+  /** The loaded model's status (after a backend switch: the backend and dtypes now in use). */
+  statusNow(): ModelStatus {
+    return this.describe(this.require());
   }
 
   private describe({ request, info, encoder }: Loaded): ModelStatus {
