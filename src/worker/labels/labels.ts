@@ -14,8 +14,7 @@ export class Labels implements Pick<WorkerApi, 'setLabels'> {
   readonly queue = new SerialQueue();
   /** The set made current last, and the text dtype its vectors are of. */
   private applied:
-    | { labels: LabelRef[]; templates: string[]; textDtype: Dtype; loaded: Loaded }
-    | undefined;
+    { labels: LabelRef[]; templates: string[]; textDtype: Dtype; loaded: Loaded } | undefined;
 
   constructor(
     private readonly bank: LabelBank,
