@@ -19,13 +19,18 @@ export interface SupervisorOptions {
   spawn: (generation: number) => SpawnedWorker;
   /** How long calls under way may go without any sign of life from the worker. */
   deadlineMs: number;
+  /** The same while a BUSY_CALLS call runs (default BUSY_FACTOR × deadlineMs). */
+  busyDeadlineMs?: number | undefined;
 }
 
 /**
  * Calls that create sessions or encode all labels: on a loaded machine they keep the worker's
  * thread busy for tens of seconds (measured: start-up of clip-tiny, 53 s with six other jobs), so
- * no heartbeat is asked while one runs; the worker's error events still count.
+ * while one runs the heartbeat goes on with a much longer tolerance: a hang there is still caught,
+ * a slow machine is not cut off. Progress callbacks count as signs of life too.
  */
+export const BUSY_FACTOR = 10;
+
 const BUSY_CALLS = new Set(['loadModel', 'setLabels', 'installLocalModel', 'adapt']);
 
 /** What the supervisor tells the page; answers whether to start a new worker. */
@@ -108,13 +113,11 @@ export class WorkerSupervisor {
   /** While calls are under way, asks the worker for its status: a hung one does not answer. */
   private check(): void {
     if (this.pending === 0) return;
-    if (this.busy > 0) {
-      this.lastSign = performance.now();
-      return;
-    }
+    const { deadlineMs, busyDeadlineMs } = this.options;
+    const deadline = this.busy > 0 ? (busyDeadlineMs ?? deadlineMs * BUSY_FACTOR) : deadlineMs;
     const generation = this.generation;
-    if (performance.now() - this.lastSign > this.options.deadlineMs) {
-      const seconds = Math.round(this.options.deadlineMs / 1000);
+    if (performance.now() - this.lastSign > deadline) {
+      const seconds = Math.round(deadline / 1000);
       this.failed(generation, `the worker did not answer for ${seconds} s`);
       return;
     }
