@@ -73,6 +73,7 @@ export default tseslint.config(
     files: [
       'tests/unit/worker-api.test.ts',
       'tests/unit/worker-supervisor.test.ts',
+      'tests/unit/worker-supervisor-busy.test.ts',
       'tests/unit/idb-store.test.ts',
     ],
     rules: restrict([ort]),
