@@ -2,6 +2,7 @@
 // build also carries the WASM (CPU) execution provider, so one set of files serves both.
 import * as ort from 'onnxruntime-web/webgpu';
 import type { ModelInfo } from '../core/model-folder.ts';
+import { MumicError } from '../core/errors.ts';
 import type { Dtype, LoadProgress, ModelSource } from '../core/types.ts';
 import { ClipEncoder } from './clip-encoder.ts';
 import { FallbackEncoder } from './fallback-encoder.ts';
@@ -17,6 +18,8 @@ export interface WebEncoderOptions {
   /** URL prefix where ort-wasm-simd-threaded.asyncify.{mjs,wasm} are served (own origin). */
   wasmPaths: string;
   onProgress?: ((progress: LoadProgress) => void) | undefined;
+  /** Test hook (worker/test-faults.ts): WebGPU image run number N fails, as a lost GPU would. */
+  failWebGpuRun?: number | undefined;
 }
 
 let configured = false;
@@ -64,7 +67,7 @@ function makeEncoder(
   options: WebEncoderOptions,
   shaderF16: boolean,
 ): ClipEncoder {
-  return new ClipEncoder({
+  const encoder = new ClipEncoder({
     ort: ort as unknown as OrtApi,
     source,
     model,
@@ -73,6 +76,16 @@ function makeEncoder(
     sessionOptions: { executionProviders: [backend], graphOptimizationLevel: 'all' },
     onProgress: options.onProgress,
   });
+  const failAt = options.failWebGpuRun;
+  if (backend === 'webgpu' && failAt !== undefined) {
+    const run = encoder.embedImages.bind(encoder);
+    let runs = 0;
+    encoder.embedImages = (pixels, batch) =>
+      ++runs === failAt
+        ? Promise.reject(new MumicError('InferenceFailed', 'vision tower on webgpu: test fault'))
+        : run(pixels, batch);
+  }
+  return encoder;
 }
 
 /**

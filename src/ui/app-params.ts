@@ -7,7 +7,10 @@ export interface AppParams {
   backend: BackendChoice | undefined;
   /** Nested prepare workers: a count, none (false), by core count (undefined; true: ≥ 1). */
   prepareWorker: boolean | number | undefined;
-  /** Test hook: a fault for the first worker, `close@N`, `throw@N` or `hang@N` (N photos in). */
+  /**
+   * Test hook: a fault for the first worker, `close@N`, `throw@N` or `hang@N` (N photos in), or
+   * `webgpu@N` (its Nth WebGPU image run fails).
+   */
   workerFault: string | undefined;
   /** Heartbeat deadline of the worker supervisor, in ms (tests shorten it). */
   workerDeadlineMs: number | undefined;
@@ -36,7 +39,7 @@ export function readAppParams(search: string): AppParams {
           : /^\d{1,2}$/.test(prepare ?? '')
             ? Number(prepare)
             : undefined,
-    workerFault: /^(close|throw|hang)@\d{1,5}$/.test(fault) ? fault : undefined,
+    workerFault: /^(close|throw|hang|webgpu)@\d{1,5}$/.test(fault) ? fault : undefined,
     workerDeadlineMs: /^\d{3,6}$/.test(deadline) ? Number(deadline) : undefined,
   };
 }

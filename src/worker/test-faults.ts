@@ -3,7 +3,10 @@
 // (self.close()), `throw` throws at top level (an `error` event on the page's Worker), `hang`
 // busies the thread for good (as a backtracking tokenizer pattern would). The page's supervisor
 // must notice each. Only the page's URL can ask for it (app-params.ts), for the first worker only.
+// Item 3: "mumic-clip;fault=webgpu@N" makes the Nth WebGPU image run fail (FallbackEncoder must
+// move to WASM and store what follows under WASM's dtype).
 import type { BatchUpdate, WorkerApi } from '../shared/worker-api.ts';
+import { webEncoder, type ModelHostOptions } from './models/model-host.ts';
 
 type Fault = { kind: 'close' | 'throw' | 'hang'; after: number };
 
@@ -40,4 +43,15 @@ export function withFault(api: WorkerApi, fault: Fault | undefined): WorkerApi {
       }
     });
   return { ...api, classify };
+}
+
+/** Model options for a worker named with a WebGPU fault; none (the defaults) otherwise. */
+export function webGpuFaultFromName(name: string): ModelHostOptions | undefined {
+  const match = /;fault=webgpu@(\d+)$/.exec(name);
+  if (!match) return undefined;
+  const failWebGpuRun = Number(match[1]);
+  return {
+    encoder: (source, info, request, onProgress) =>
+      webEncoder(source, info, request, onProgress, { failWebGpuRun }),
+  };
 }

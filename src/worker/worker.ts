@@ -4,7 +4,7 @@ import { expose } from 'comlink';
 import { IdbStore } from '../store/idb-store.ts';
 import { forComlink } from './expose-api.ts';
 import { createWorkerApi } from './service.ts';
-import { faultFromName, withFault } from './test-faults.ts';
+import { faultFromName, webGpuFaultFromName, withFault } from './test-faults.ts';
 
-const api = createWorkerApi({ store: new IdbStore() });
+const api = createWorkerApi({ store: new IdbStore(), models: webGpuFaultFromName(self.name) });
 expose(forComlink(withFault(api, faultFromName(self.name))));

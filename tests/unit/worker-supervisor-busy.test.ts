@@ -24,7 +24,7 @@ function microChannel(): [Endpoint, SpawnedWorker['endpoint']] {
         addEventListener: (type: string, l: unknown) =>
           void (type === 'message' && listeners.add(l as Listener)),
         removeEventListener: (_: string, l: unknown) => void listeners.delete(l as Listener),
-        postMessage: (data: unknown) => void data,
+        postMessage: (data: unknown): void => void data,
       },
     };
   };

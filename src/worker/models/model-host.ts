@@ -9,7 +9,7 @@ import { createTokenizer } from '../../core/tokenize.ts';
 import type { Dtype, LoadProgress, ModelSource } from '../../core/types.ts';
 import type { ImageProcessorConfig } from '../../core/preprocess-config.ts';
 import type { FallbackEncoder, Tagged } from '../../runtime/fallback-encoder.ts';
-import { createWebEncoder } from '../../runtime/web.ts';
+import { createWebEncoder, type WebEncoderOptions } from '../../runtime/web.ts';
 import type {
   Counters,
   ImageOutcome,
@@ -40,12 +40,18 @@ export type EncoderFactory = (
   onProgress: ((progress: LoadProgress) => void) | undefined,
 ) => Promise<FallbackEncoder>;
 
-export const webEncoder: EncoderFactory = (source, info, request, onProgress) =>
+export const webEncoder = (
+  ...[source, info, request, onProgress, testHooks]: [
+    ...Parameters<EncoderFactory>,
+    Pick<WebEncoderOptions, 'failWebGpuRun'>?,
+  ]
+): Promise<FallbackEncoder> =>
   createWebEncoder(source as FetchModelSource, info, {
     backend: request.backend,
     dtype: request.dtype,
     wasmPaths: request.wasmPaths,
     onProgress,
+    ...testHooks,
   });
 
 /** Images per vision-tower run, and texts per text-tower run. */
