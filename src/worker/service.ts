@@ -55,6 +55,7 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
           bank.reset();
           bank.setHead(undefined);
           await library.empty();
+          search.release();
           await store.clearEverything();
         }),
       );
@@ -67,6 +68,7 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
           bank.reset();
           bank.setHead(undefined);
           await library.empty();
+          search.release();
           await store.followClear();
         }),
       );
