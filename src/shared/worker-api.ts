@@ -326,6 +326,23 @@ export interface WorkerApi {
   removePhotos(ids: string[]): Promise<void>;
   /** Deletes every stored photo, embedding and setting. */
   clearAll(): Promise<void>;
+
+  // ---- another tab of the app changed the store (issue 10, item 6; ui/state/tab-sync.ts) ----
+  /**
+   * Takes photos another tab added (read from the store with their embeddings, never encoded
+   * again) and drops those it removed; returns the added ones, scored.
+   */
+  photosChangedElsewhere(
+    added: string[],
+    removed: string[],
+  ): Promise<{ photos: PhotoRecord[]; table: ScoreTable }>;
+  /** Reads the head again (another tab adapted, imported or cleared it); every photo rescored. */
+  headChangedElsewhere(): Promise<ScoreTable>;
+  /**
+   * Another tab cleared everything: stops this worker's classify calls, drops its library and
+   * label vectors from memory, then takes the store's new epoch (writes before it are refused).
+   */
+  clearedElsewhere(): Promise<void>;
   getSetting(key: string): Promise<unknown>;
   putSetting(key: string, value: unknown): Promise<void>;
 

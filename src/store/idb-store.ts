@@ -7,6 +7,7 @@
 import { promisifyRequest } from 'idb-keyval';
 import type { PhotoFeedback } from '../core/adapt/feedback-file.ts';
 import { STORE_SCHEMA, photoKey, type PhotoScope } from '../core/cache-keys.ts';
+import { MumicError } from '../core/errors.ts';
 import { storageError } from '../core/storage-errors.ts';
 import { migrateLegacy } from './legacy.ts';
 import type { MumicStore, StoredHead, StoredPhoto } from './types.ts';
@@ -50,17 +51,60 @@ const modelRange = (kind: string, model: string): IDBKeyRange =>
 
 type Stores = Record<StoreName, IDBObjectStore>;
 
+/**
+ * The settings key of the store's epoch: Clear all (in any tab) raises it in the transaction that
+ * wipes everything. Every write checks it in its own transaction, so a write prepared before a
+ * clear in another tab is refused (ClearedElsewhere) instead of bringing data back (issue 10, 6).
+ */
+export const EPOCH_KEY = 'store-epoch';
+
+const readEpoch = async (settings: IDBObjectStore): Promise<number> => {
+  const value = await promisifyRequest(settings.get(EPOCH_KEY) as IDBRequest<unknown>);
+  return typeof value === 'number' ? value : 0;
+};
+
 export class IdbStore implements MumicStore {
   private dbPromise: Promise<IDBDatabase> | undefined;
+  /** The epoch this store's data in memory belongs to (read when the database opens). */
+  private epoch = 0;
 
   constructor(private readonly factory: IDBFactory = indexedDB) {}
 
   private db(): Promise<IDBDatabase> {
-    this.dbPromise ??= openDatabase(this.factory).catch((error: unknown) => {
-      this.dbPromise = undefined;
-      throw error;
-    });
+    this.dbPromise ??= openDatabase(this.factory)
+      .then(async (db) => {
+        this.epoch = await readEpoch(db.transaction('settings').objectStore('settings'));
+        return db;
+      })
+      .catch((error: unknown) => {
+        this.dbPromise = undefined;
+        throw error;
+      });
     return this.dbPromise;
+  }
+
+  /**
+   * Runs a write `job` only if no tab cleared everything since this store last took the epoch:
+   * the check and the write are one transaction, so a clear cannot fall between them.
+   */
+  private write(
+    what: string,
+    names: readonly StoreName[],
+    job: (stores: Stores) => void,
+  ): Promise<void> {
+    const withSettings = names.includes('settings') ? names : [...names, 'settings' as const];
+    return this.tx(what, 'readwrite', withSettings, async (s) => {
+      if ((await readEpoch(s.settings)) !== this.epoch) {
+        throw new MumicError('ClearedElsewhere', `${what} not stored`);
+      }
+      job(s);
+    });
+  }
+
+  /** Takes the current epoch: this tab has dropped what it held from before a clear elsewhere. */
+  async followClear(): Promise<void> {
+    const db = await this.db();
+    this.epoch = await readEpoch(db.transaction('settings').objectStore('settings'));
   }
 
   /** Runs `job` in one transaction over `names`; resolves when the transaction commits. */
@@ -133,7 +177,7 @@ export class IdbStore implements MumicStore {
 
   putLabelEmbeddings: MumicStore['putLabelEmbeddings'] = (entries) => {
     if (entries.length === 0) return Promise.resolve();
-    return this.tx('label embeddings', 'readwrite', ['labels'], (s) => {
+    return this.write('label embeddings', ['labels'], (s) => {
       for (const [k, v] of entries) s.labels.put(v, mutable(k));
     });
   };
@@ -150,11 +194,21 @@ export class IdbStore implements MumicStore {
 
   putPhotos: MumicStore['putPhotos'] = (scope, photos, embeddings = []) => {
     if (photos.length === 0 && embeddings.length === 0) return Promise.resolve();
-    return this.tx('photos and their embeddings', 'readwrite', ['photos', 'images'], (s) => {
+    return this.write('photos and their embeddings', ['photos', 'images'], (s) => {
       for (const [k, v] of embeddings) s.images.put(v, mutable(k));
       for (const p of photos) s.photos.put(p, mutable(photoKey(scope, p.id)));
     });
   };
+
+  getPhotos(scope: PhotoScope, ids: readonly string[]): Promise<StoredPhoto[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.tx('photos', 'readonly', ['photos'], async (s) => {
+      const found = await Promise.all(
+        ids.map((id) => promisifyRequest(s.photos.get(mutable(photoKey(scope, id))))),
+      );
+      return (found as (StoredPhoto | undefined)[]).filter((p) => p !== undefined);
+    });
+  }
 
   deletePhotos(scope: PhotoScope, ids: readonly string[]): Promise<void> {
     return this.deleteMany(
@@ -172,7 +226,7 @@ export class IdbStore implements MumicStore {
 
   putFeedback(entries: readonly PhotoFeedback[]): Promise<void> {
     if (entries.length === 0) return Promise.resolve();
-    return this.tx('feedback', 'readwrite', ['feedback'], (s) => {
+    return this.write('feedback', ['feedback'], (s) => {
       for (const f of entries) s.feedback.put(f, feedbackKey(f));
     });
   }
@@ -188,7 +242,7 @@ export class IdbStore implements MumicStore {
   }
 
   putHead(scope: PhotoScope, head: StoredHead): Promise<void> {
-    return this.tx('the adapted head', 'readwrite', ['heads'], (s) => {
+    return this.write('the adapted head', ['heads'], (s) => {
       s.heads.put(head, mutable(scope));
     });
   }
@@ -214,14 +268,17 @@ export class IdbStore implements MumicStore {
   }
 
   putSetting(key: string, value: unknown): Promise<void> {
-    return this.tx('settings', 'readwrite', ['settings'], (s) => {
+    return this.write('settings', ['settings'], (s) => {
       s.settings.put(value, key);
     });
   }
 
-  clearEverything(): Promise<void> {
-    return this.tx('everything (clearing)', 'readwrite', STORES, (s) => {
+  async clearEverything(): Promise<void> {
+    this.epoch = await this.tx('everything (clearing)', 'readwrite', STORES, async (s) => {
+      const next = (await readEpoch(s.settings)) + 1;
       for (const name of STORES) s[name].clear();
+      s.settings.put(next, EPOCH_KEY);
+      return next;
     });
   }
 }

@@ -31,6 +31,8 @@ export interface MumicStore {
     photos: readonly StoredPhoto[],
     embeddings?: readonly VectorEntry<ImageEmbeddingKey>[],
   ): Promise<void>;
+  /** The stored records of `ids` in a scope (those not stored are left out). */
+  getPhotos(scope: PhotoScope, ids: readonly string[]): Promise<StoredPhoto[]>;
   deletePhotos(scope: PhotoScope, ids: readonly string[]): Promise<void>;
 
   listFeedback(): Promise<PhotoFeedback[]>;
@@ -46,6 +48,11 @@ export interface MumicStore {
 
   getSetting(key: string): Promise<unknown>;
   putSetting(key: string, value: unknown): Promise<void>;
-  /** Everything: photos, thumbnails, embeddings, feedback, heads, settings. */
+  /**
+   * Everything: photos, thumbnails, embeddings, feedback, heads, settings. Raises the epoch:
+   * writes of other tabs' stores fail with ClearedElsewhere until they `followClear()`.
+   */
   clearEverything(): Promise<void>;
+  /** After a clear in another tab (and once this tab dropped its data): writes are taken again. */
+  followClear(): Promise<void>;
 }

@@ -21,6 +21,7 @@ import { Notices } from './state/notices.ts';
 import { PhotoState } from './state/photo-state.ts';
 import { SearchState } from './state/search-state.ts';
 import { SidecarState } from './state/sidecar-state.ts';
+import { TabSync } from './state/tab-sync.ts';
 
 export type { LabelScoreView } from './state/score-columns.ts';
 export type { Notice } from './state/notices.ts';
@@ -67,6 +68,8 @@ export class App {
   readonly search: SearchState;
   readonly sidecars: SidecarState;
   readonly keywords: KeywordState;
+  /** Other tabs of the app: what this one changed, and what they did (issue 10, item 6). */
+  readonly tabs: TabSync;
 
   constructor(
     readonly bridge: WorkerBridge,
@@ -74,6 +77,7 @@ export class App {
     readonly changed: () => void,
   ) {
     this.messages = new Notices(() => this.changed());
+    this.tabs = new TabSync(this);
     this.labelSet = new LabelState(this);
     this.library = new PhotoState(this);
     this.search = new SearchState(this);
@@ -90,6 +94,8 @@ export class App {
       enable: async (id) => {
         if (labelSet.disabled.has(id)) await labelSet.setEnabled([id], true);
       },
+      announce: (what) =>
+        what === 'answers' ? this.tabs.answersChanged() : this.tabs.headChanged(),
     });
     this.sidecars = new SidecarState(this);
     this.keywords = new KeywordState(this);
@@ -169,20 +175,40 @@ export class App {
     this.messages.reset();
     try {
       await this.bridge.clearAll();
+      this.tabs.cleared();
     } catch (error) {
       this.messages.notify(error);
     }
-    this.labelSet.reset();
-    this.threshold = DEFAULT_THRESHOLD;
-    this.filterLabel = '';
-    this.learning.reset();
-    this.keywords.reset();
+    this.resetAfterClear();
     // Model folders chosen from disk stay in Cache Storage: said, so "everything" is not a lie.
     this.messages.notifyInfo(
       'Photos, results, labels, answers and adapted labels were deleted. Model folders chosen from disk are kept; remove them from the model list.',
     );
     this.changed();
     if (this.modelPhase === 'ready') await this.labelSet.apply();
+  }
+
+  /**
+   * Another tab cleared everything: this one empties too. Its batch stops and the worker drops
+   * its library before taking the store's new epoch, so nothing of before is written back.
+   */
+  async clearedElsewhere(): Promise<void> {
+    await this.library.cancel();
+    this.library.dropAll();
+    this.messages.reset();
+    await this.bridge.clearedElsewhere();
+    this.resetAfterClear();
+    this.messages.notifyInfo('Everything was cleared in another tab of this app.');
+    this.changed();
+    if (this.modelPhase === 'ready') await this.labelSet.apply();
+  }
+
+  private resetAfterClear(): void {
+    this.labelSet.reset();
+    this.threshold = DEFAULT_THRESHOLD;
+    this.filterLabel = '';
+    this.learning.reset();
+    this.keywords.reset();
   }
 
   /**

@@ -29,6 +29,8 @@ export interface LearningHost {
   addLabel(text: string): Promise<Label | undefined>;
   /** Shows a hidden label again. */
   enable(id: string): Promise<void>;
+  /** Tells other tabs the answers or the head changed (state/tab-sync.ts). */
+  announce(what: 'answers' | 'head'): void;
 }
 
 /** Head and answer files beyond these sizes are refused before they are read. */
@@ -120,6 +122,7 @@ export class Learning {
     this.bump();
     try {
       await this.host.bridge.setFeedback([{ hash, label: label.id, value, text: label.prompt }]);
+      this.host.announce('answers');
     } catch (error) {
       // Not stored: show the answer as it really is.
       this.put(hash, label.id, previous ?? null);
@@ -152,6 +155,7 @@ export class Learning {
       const outcome = await this.host.bridge.adapt({ ...this.settings });
       this.last = { used: outcome.used, ignored: outcome.ignored, elapsedMs: outcome.elapsedMs };
       this.take(outcome);
+      this.host.announce('head');
       const n = outcome.head.adapted.length;
       this.host.notifyInfo(
         n === 0
@@ -209,6 +213,7 @@ export class Learning {
       if (file.size > MAX_FEEDBACK_FILE) throw tooLarge('InvalidFeedback', file, MAX_FEEDBACK_FILE);
       const result = await this.host.bridge.importFeedback(await file.text());
       this.replaceAll(result.feedback);
+      this.host.announce('answers');
       this.host.notifyInfo(
         `Feedback ${file.name}: ${result.added} new, ${result.replaced} changed, ` +
           `${result.unchanged} already known.`,
@@ -232,6 +237,7 @@ export class Learning {
   private async run(job: () => Promise<HeadChange>): Promise<boolean> {
     try {
       this.take(await job());
+      this.host.announce('head');
       return true;
     } catch (error) {
       this.host.notify(error);

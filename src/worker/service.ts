@@ -9,6 +9,7 @@ import { Labels } from './labels/labels.ts';
 import { Learning } from './learning/learning.ts';
 import { PhotoLibrary } from './library/library.ts';
 import { LibrarySearch } from './library/search.ts';
+import { TabChanges } from './library/tab-changes.ts';
 import { LocalModels, type LocalModelsOptions } from './local-model.ts';
 import { ModelHost, type ModelHostOptions } from './models/model-host.ts';
 
@@ -39,6 +40,7 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
   const folders = new LocalModels(localModels);
   const search = new LibrarySearch(models, library);
   models.onLoad = () => library.forget();
+  const tabs = new TabChanges(store, models, bank, library);
 
   /** Cross-capability methods: settings, wiping everything, and models chosen from disk. */
   const root = {
@@ -53,10 +55,27 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
           bank.reset();
           bank.setHead(undefined);
           await library.empty();
+          search.release();
           await store.clearEverything();
         }),
       );
     },
+    /** Another tab cleared everything: drop what this one holds, once nothing here can write. */
+    async clearedElsewhere(): Promise<void> {
+      await classify.stopAll();
+      await labels.queue.run(() =>
+        learning.feedbackQueue.run(async () => {
+          bank.reset();
+          bank.setHead(undefined);
+          await library.empty();
+          search.release();
+          await store.followClear();
+        }),
+      );
+    },
+    photosChangedElsewhere: (added: string[], removed: string[]) =>
+      tabs.photosChangedElsewhere(added, removed),
+    headChangedElsewhere: () => labels.queue.run(() => tabs.headChangedElsewhere()),
     installLocalModel: (
       request: LocalModelInstallRequest,
       onProgress?: Parameters<WorkerApi['installLocalModel']>[1],

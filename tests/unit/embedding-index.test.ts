@@ -44,6 +44,21 @@ describe('EmbeddingIndex', () => {
     expectInSync(index, map);
   });
 
+  it('gives its buffer back when most photos are gone (Clear all)', () => {
+    const map = new Map<string, Float32Array>();
+    for (let i = 0; i < 5000; i++) map.set(`p${i}`, vec(i));
+    const index = new EmbeddingIndex();
+    expect(index.sync(map, DIM, () => undefined).matrix.data.buffer.byteLength).toBeGreaterThan(
+      5000 * DIM * 4,
+    );
+    map.clear();
+    expect(index.sync(map, DIM, () => undefined).matrix.data.buffer.byteLength).toBe(
+      1024 * DIM * 4,
+    );
+    map.set('again', vec(1));
+    expectInSync(index, map);
+  });
+
   it('leaves out a vector of another length or without direction', () => {
     const map = new Map([
       ['a', vec(1)],

@@ -127,9 +127,21 @@ export class LabelState {
       disabled: [...this.disabled].filter((id) => this.byId.has(id)),
       template: this.template,
     };
-    await this.app.bridge
-      .putSetting('labels', settings)
-      .catch((e: unknown) => this.app.messages.warnStorage(e));
+    try {
+      await this.app.bridge.putSetting('labels', settings);
+      this.app.tabs.labelsChanged();
+    } catch (e) {
+      this.app.messages.warnStorage(e);
+    }
+  }
+
+  /** Another tab changed the label set: the stored one is taken (nothing is saved back). */
+  async takeStored(): Promise<void> {
+    await this.loadSettings();
+    if (this.app.filterLabel && !this.byId.has(this.app.filterLabel)) this.app.filterLabel = '';
+    this.disabledRevision++;
+    this.app.changed();
+    await this.apply();
   }
 
   /** A typed label: "name", or "Category: name | prompt" (the text label-set format). */

@@ -1,5 +1,5 @@
 // Messages to the person: errors by name, and information, each dismissable.
-import { describeError, toErrorInfo } from '../../core/errors.ts';
+import { describeError, hasErrorName, toErrorInfo } from '../../core/errors.ts';
 
 export interface Notice {
   id: number;
@@ -27,7 +27,8 @@ export class Notices {
 
   /** A storage failure is said once (until everything is cleared): each save would repeat it. */
   warnStorage(error: unknown): void {
-    if (this.storageWarned) return;
+    // A write refused after a clear in another tab: that tab's notice says what happened.
+    if (this.storageWarned || hasErrorName(error, 'ClearedElsewhere')) return;
     this.storageWarned = true;
     this.notify(error);
   }

@@ -248,12 +248,12 @@ export class PhotoState {
     // The backend switched mid-batch: the status line says what is in use now, and why.
     if (u.model) this.app.modelStatus = u.model;
     if (u.storageError) this.app.messages.warnStorage(u.storageError);
+    else this.app.tabs.photosAdded(u.photos.map((p) => p.record.id));
     // Stored after the person removed them: removed now (the update comes after the write).
-    if (lateRemovals.some((id) => !this.byId.has(id))) {
-      this.app.bridge
-        .removePhotos(lateRemovals.filter((id) => !this.byId.has(id)))
-        .catch((error: unknown) => this.app.messages.notify(error));
-    }
+    const late = lateRemovals.filter((id) => !this.byId.has(id));
+    const { bridge, tabs, messages } = this.app;
+    const failed = (error: unknown) => messages.notify(error);
+    if (late.length > 0) bridge.removePhotos(late).then(() => tabs.photosRemoved(late), failed);
     this.app.changed();
   }
 
@@ -294,7 +294,8 @@ export class PhotoState {
     }
   }
 
-  private dropView(key: number): void {
+  /** Also for photos another tab removed (state/tab-sync.ts). */
+  dropView(key: number): void {
     const view = this.byKey.get(key);
     if (!view) return;
     this.byKey.delete(key);
@@ -329,6 +330,7 @@ export class PhotoState {
     if (view.id !== undefined) {
       try {
         await this.app.bridge.removePhotos([view.id]);
+        this.app.tabs.photosRemoved([view.id]);
       } catch (error) {
         this.app.messages.notify(error);
       }
@@ -342,6 +344,7 @@ export class PhotoState {
     this.app.changed();
     try {
       await this.app.bridge.removePhotos(views.map((v) => v.id as string));
+      this.app.tabs.photosRemoved(views.map((v) => v.id as string));
     } catch (error) {
       this.app.messages.notify(error);
     }

@@ -41,6 +41,7 @@ export function statusLine(app: App): TemplateResult {
     data-error-name=${app.modelError?.name ?? nothing}
     data-family=${s?.family ?? nothing}
     data-calibration=${calibrationKind(s) ?? nothing}
+    data-tab-changes=${String(app.tabs.received)}
   >
     ${text}
   </p>`;

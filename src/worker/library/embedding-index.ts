@@ -61,6 +61,10 @@ export class EmbeddingIndex {
     this.ids = keep.map((r) => this.ids[r] as string);
     this.sources = keep.map((r) => this.sources[r] as Float32Array);
     this.hashes = keep.map((r) => this.hashes[r]);
+    // Most rows gone (Clear all, a big removal): the buffer shrinks, so memory comes back.
+    if (this.data.length > Math.max(1024, keep.length * 4) * d) {
+      this.data = this.data.slice(0, Math.max(1024, keep.length * 2) * d);
+    }
   }
 
   private append(

@@ -174,7 +174,7 @@ async function loadLibrary(
  * The scope's stored head, checked: one that no longer reads as a head of this model (a damaged
  * store, an older format) is dropped with StorageFailed rather than applied.
  */
-async function loadHead(
+export async function loadHead(
   store: MumicStore,
   scope: PhotoScope,
   dim: number,

@@ -22,7 +22,7 @@ import type { PhotoLibrary } from './library.ts';
 type SearchMethods = 'searchPhotos' | 'similarPhotos' | 'duplicatePhotos';
 
 export class LibrarySearch implements Pick<WorkerApi, SearchMethods> {
-  private readonly index = new EmbeddingIndex();
+  private index = new EmbeddingIndex();
   /** One [n] buffer for the cosines of every query (grown when the library grows). */
   private scratch = new Float32Array(0);
 
@@ -30,6 +30,12 @@ export class LibrarySearch implements Pick<WorkerApi, SearchMethods> {
     private readonly models: ModelHost,
     private readonly library: PhotoLibrary,
   ) {}
+
+  /** Everything was cleared: the matrix and its buffers go at once, not at the next query. */
+  release(): void {
+    this.index = new EmbeddingIndex();
+    this.scratch = new Float32Array(0);
+  }
 
   async searchPhotos(query: string, templates: string[]): Promise<PhotoRanking> {
     const text = query.trim();
