@@ -90,6 +90,7 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
       'clearHead',
     ),
     ...pick(search, 'searchPhotos', 'similarPhotos', 'duplicatePhotos'),
+    ...pick(search, 'morePhotos'),
     ...root,
   } satisfies WorkerApi;
 }

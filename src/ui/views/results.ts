@@ -34,19 +34,20 @@ export class ResultsView {
       this.tileBudget = TILES_PER_RENDER;
     }
     const visible = ranking ? app.search.rankedPhotos() : app.library.visiblePhotos();
+    // A ranking's photos past its first pages are still in the worker: `total` counts them.
+    const total = ranking ? ranking.total : visible.length;
     const page = visible.slice(0, Math.min(app.shown, this.tileBudget));
     if (page.length < Math.min(app.shown, visible.length)) {
       // More to draw: the next render draws the next few.
       this.tileBudget = page.length + TILES_PER_RENDER;
       queueMicrotask(() => this.host.update());
     }
-    const failed = all.filter((p) => p.state === 'error').length;
+    const { failed, scored } = app.library.tally();
     const counts = app.library.labelCounts();
     const filterLabel = app.filterLabel ? app.labelSet.label(app.filterLabel) : undefined;
     const filterOptions = app.labelSet.enabledLabels
       .filter((l) => (counts.get(l.id) ?? 0) > 0 || l.id === app.filterLabel)
       .sort((a, b) => (counts.get(b.id) ?? 0) - (counts.get(a.id) ?? 0));
-    const scored = all.some((p) => p.state !== 'queued');
     return html`<section class="results" aria-labelledby="photos-title">
       <div class="results-head">
         <h2 id="photos-title" tabindex="-1">Photos <span class="count">${all.length}</span></h2>
@@ -161,17 +162,17 @@ export class ResultsView {
         )}
       </ul>
       ${
-        visible.length > app.shown
+        total > app.shown
           ? html`<button
               type="button"
               class="more"
               @click=${() => {
                 app.shown += PAGE_SIZE;
+                app.search.showUpTo(app.shown);
                 this.host.update();
               }}
             >
-              Show ${Math.min(PAGE_SIZE, visible.length - app.shown)} more of
-              ${visible.length - app.shown}
+              Show ${Math.min(PAGE_SIZE, total - app.shown)} more of ${total - app.shown}
             </button>`
           : nothing
       }
