@@ -33,6 +33,9 @@ const { values } = parseArgs({
     dtype: { type: 'string', default: 'fp32' },
     // A browser profile kept between runs: the library is written once (marker file beside it).
     profile: { type: 'string' },
+    // The built app to serve (`npx vite build --outDir DIR`), so a build for the e2e tests in dist
+    // can run beside it.
+    dist: { type: 'string', default: 'dist' },
     // Prints where the main thread spent its time while the ranked results are shown.
     cpuprofile: { type: 'boolean', default: false },
     // Only the showing and scrolling of ranked results (after one reload), e.g. with --cpuprofile.
@@ -49,7 +52,8 @@ const median = (xs: number[]): number => {
 };
 const ms = (x: number): string => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 
-if (!existsSync(join(REPO, 'dist', 'index.html'))) throw new Error('run `npx vite build` first');
+const dist = resolve(REPO, values.dist);
+if (!existsSync(join(dist, 'index.html'))) throw new Error('run `npx vite build` first');
 const seedCode = (
   await build({
     entryPoints: [join(import.meta.dirname, 'library-app', 'seed.ts')],
@@ -83,6 +87,7 @@ const OBSERVE = `(() => {
 
 const server = await preview({
   root: REPO,
+  build: { outDir: dist },
   preview: { port: Number(values.port), strictPort: true, host: '127.0.0.1' },
 });
 const viewport = { width: 1280, height: 900 };

@@ -11,6 +11,20 @@ import type { ViewHost } from './view-host.ts';
 
 /** New tiles drawn per render: a drop of hundreds of photos is drawn over a few frames. */
 const TILES_PER_RENDER = 12;
+/**
+ * Tiles per block of the grid. Each block is its own list with `content-visibility: auto`, so
+ * the browser lays out and paints only the blocks near the viewport, and a new tile relays out
+ * its block, not a grid of a thousand tiles.
+ */
+const TILES_PER_BLOCK = 48;
+
+function blocks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += TILES_PER_BLOCK) {
+    out.push(items.slice(i, i + TILES_PER_BLOCK));
+  }
+  return out;
+}
 
 export class ResultsView {
   /** How many tiles may be drawn (grows by TILES_PER_RENDER per render). */
@@ -153,14 +167,21 @@ export class ResultsView {
             ? html`<p class="empty">No photo has “${filterLabel?.name}” above the threshold.</p>`
             : nothing
       }
-      <ul class="grid" aria-label="Photos">
+      <div class="grid-blocks" role="group" aria-label="Photos">
         ${repeat(
-          page,
-          (p) => p.key,
-          // A tile is redrawn only when something it shows changed.
-          (p) => this.tile(p),
+          blocks(page),
+          (_, i) => i,
+          (block) =>
+            html`<ul class="grid">
+              ${repeat(
+                block,
+                (p) => p.key,
+                // A tile is redrawn only when something it shows changed.
+                (p) => this.tile(p),
+              )}
+            </ul>`,
         )}
-      </ul>
+      </div>
       ${
         total > app.shown
           ? html`<button
