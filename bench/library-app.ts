@@ -150,6 +150,14 @@ try {
       `labels scored too (start-up done): median ${ms(median(dones))}`,
   );
 
+  // The restore call again, the library already in the worker's memory: what sending n records
+  // (each with its thumbnail Blob) to the page costs, apart from reading them from IndexedDB.
+  const again = (await page.evaluate(`(async () => {
+    const t = performance.now();
+    const r = await globalThis.mumic.bridge.restore();
+    return [performance.now() - t, r.photos.length];
+  })()`)) as [number, number];
+  console.log(`restore again (in the worker's memory, ${again[1]} records sent): ${ms(again[0])}`);
   if (!values['scroll-only']) {
     await queries(page);
     await duplicates(page);

@@ -160,6 +160,10 @@ export interface LabelsResult {
 }
 
 export interface RestoreResult {
+  /**
+   * Without their thumbnails: cloning 10,000 Blobs to the page took most of a reload; the page
+   * asks for the thumbnails of the tiles it draws (photoThumbnails).
+   */
   photos: PhotoRecord[];
   table: ScoreTable;
   storageError?: ErrorInfo | undefined;
@@ -316,6 +320,8 @@ export interface WorkerApi {
   ): Promise<LabelsResult>;
   /** The stored photos of the loaded model and dtype, scored against the current labels. */
   restore(): Promise<RestoreResult>;
+  /** The stored thumbnails of photos by id, in the same order (undefined: none kept). */
+  photoThumbnails(ids: string[]): Promise<(Blob | undefined)[]>;
   /**
    * Hashes each file (SHA-256), takes stored embeddings where there are, encodes the rest in
    * batches, stores photos and embeddings, and streams scored results through `onUpdate`.

@@ -91,6 +91,7 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
     ),
     ...pick(search, 'searchPhotos', 'similarPhotos', 'duplicatePhotos'),
     ...pick(search, 'morePhotos'),
+    ...pick(library, 'photoThumbnails'),
     ...root,
   } satisfies WorkerApi;
 }

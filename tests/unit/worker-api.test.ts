@@ -184,6 +184,12 @@ describe('WorkerApi over a MessageChannel', () => {
     const similar = await setup.api.similarPhotos(all.ids[0] as string, 1);
     expect(similar.total).toBe(4);
     expect(await setup.api.morePhotos(first.ranking, 4)).toBeUndefined();
+    // Thumbnails come on request, not with the restored records (the fake decoder makes none).
+    expect((await setup.api.restore()).photos.every((p) => !('thumbnail' in p))).toBe(true);
+    expect(await setup.api.photoThumbnails([all.ids[0] as string, 'nope'])).toEqual([
+      undefined,
+      undefined,
+    ]);
   });
 
   it('removing the last photo of a picture removes its embedding; a shared one stays', async () => {

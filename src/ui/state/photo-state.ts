@@ -14,7 +14,8 @@ import type { Collected, Picked } from '../collect-files.ts';
 import { plural } from '../format.ts';
 import { PhotoView } from './photo-view.ts';
 import { ScoreColumns, type LabelScoreView } from './score-columns.ts';
-import { ShownPhotos } from './shown-photos.ts';
+import { ShownPhotos, sortPhotos } from './shown-photos.ts';
+import { ThumbnailFetcher } from './thumbnail-fetcher.ts';
 
 export { PhotoView };
 
@@ -52,8 +53,11 @@ export class PhotoState {
   /** Bumped on every change of the photos or their scores (what the grid shows is kept per). */
   private revision = 0;
   private readonly shown = new ShownPhotos();
+  private readonly thumbnails: ThumbnailFetcher;
 
-  constructor(private readonly app: App) {}
+  constructor(private readonly app: App) {
+    this.thumbnails = new ThumbnailFetcher(app);
+  }
 
   photo(key: number): PhotoView | undefined {
     return this.byKey.get(key);
@@ -69,6 +73,7 @@ export class PhotoState {
       const view = this.newView(record.name, record.path, record.size, undefined);
       this.photos.push(view);
       this.applyRecord(view, record);
+      view.fetchThumbnail = this.thumbnails.want;
     }
     this.applyTable(table);
     this.revision++;
@@ -362,26 +367,12 @@ export class PhotoState {
       labelSet.labels,
       labelSet.disabledRevision,
     ];
-    return this.shown.visible(key, () => this.sortedPhotos());
-  }
-
-  private sortedPhotos(): PhotoView[] {
-    const { filterLabel, threshold, sort, labelSet } = this.app;
-    let list = this.photos;
-    if (filterLabel) {
-      list = list.filter((p) => (this.scoreOf(p, filterLabel) ?? -1) >= threshold);
-    }
-    if (sort === 'name') {
-      list = [...list].sort((a, b) => a.path.localeCompare(b.path));
-    } else if (sort === 'score') {
-      const key = (p: PhotoView): number =>
-        filterLabel
-          ? (this.scoreOf(p, filterLabel) ?? -1)
-          : this.scores.bestScore(p, labelSet.labels, labelSet.disabled);
-      const keys = new Map(list.map((p) => [p, key(p)]));
-      list = [...list].sort((a, b) => (keys.get(b) ?? -1) - (keys.get(a) ?? -1));
-    }
-    return list;
+    return this.shown.visible(key, () =>
+      sortPhotos(this.photos, filterLabel, threshold, sort, {
+        scoreOf: (p, id) => this.scoreOf(p, id),
+        bestScore: (p) => this.scores.bestScore(p, labelSet.labels, labelSet.disabled),
+      }),
+    );
   }
 
   /** Per label, how many photos score at or above the threshold (kept until a change). */

@@ -19,6 +19,8 @@ export class PhotoView {
   row: { version: number; scores: Float32Array; cosines: Float32Array } | undefined = undefined;
   private thumbBlob: Blob | undefined = undefined;
   private url: string | undefined = undefined;
+  /** A restored photo's thumbnail is asked of the worker when first shown (once). */
+  fetchThumbnail: ((view: PhotoView) => void) | undefined = undefined;
 
   constructor(key: number, name: string, path: string, size: number, file: File | undefined) {
     this.key = key;
@@ -32,11 +34,17 @@ export class PhotoView {
   /** A thumbnail to show (its URL is made when first read; the old one is revoked). */
   setThumbnail(blob: Blob): void {
     this.releaseThumbnail();
+    this.fetchThumbnail = undefined;
     this.thumbBlob = blob;
   }
 
   get thumbUrl(): string | undefined {
     if (this.url === undefined && this.thumbBlob) this.url = URL.createObjectURL(this.thumbBlob);
+    if (this.url === undefined && this.fetchThumbnail) {
+      const fetch = this.fetchThumbnail;
+      this.fetchThumbnail = undefined;
+      fetch(this);
+    }
     return this.url;
   }
 

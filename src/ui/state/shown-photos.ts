@@ -1,6 +1,7 @@
 // What the grid derives from all photos (the filtered and sorted list, the count per label, the
 // failed count), each kept with the inputs it was made from: a render while nothing changed
 // (scrolling, drawing the next tiles, a search shown) reuses them instead of walking every photo.
+import type { SortOrder } from '../app.ts';
 import type { PhotoView } from './photo-view.ts';
 
 type Inputs = readonly unknown[];
@@ -38,4 +39,30 @@ export class ShownPhotos {
   tally(inputs: Inputs, make: () => { failed: number; scored: boolean }) {
     return this.totals.get(inputs, make);
   }
+}
+
+/** The photos to show: filtered by label (at or above the threshold), then sorted. */
+export function sortPhotos(
+  photos: PhotoView[],
+  filterLabel: string,
+  threshold: number,
+  sort: SortOrder,
+  scores: {
+    scoreOf: (p: PhotoView, labelId: string) => number | undefined;
+    bestScore: (p: PhotoView) => number;
+  },
+): PhotoView[] {
+  let list = photos;
+  if (filterLabel) {
+    list = list.filter((p) => (scores.scoreOf(p, filterLabel) ?? -1) >= threshold);
+  }
+  if (sort === 'name') {
+    list = [...list].sort((a, b) => a.path.localeCompare(b.path));
+  } else if (sort === 'score') {
+    const key = (p: PhotoView): number =>
+      filterLabel ? (scores.scoreOf(p, filterLabel) ?? -1) : scores.bestScore(p);
+    const keys = new Map(list.map((p) => [p, key(p)]));
+    list = [...list].sort((a, b) => (keys.get(b) ?? -1) - (keys.get(a) ?? -1));
+  }
+  return list;
 }
