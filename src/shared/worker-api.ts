@@ -162,6 +162,10 @@ export interface LabelsResult {
 }
 
 export interface RestoreResult {
+  /**
+   * Without their thumbnails: cloning 10,000 Blobs to the page took most of a reload; the page
+   * asks for the thumbnails of the tiles it draws (photoThumbnails).
+   */
   photos: PhotoRecord[];
   table: ScoreTable;
   storageError?: ErrorInfo | undefined;
@@ -274,11 +278,15 @@ export interface LocalModelsState {
 
 // ---- the photo library: search by words, more like this, near-duplicates (issue 11) -------
 
-/** Stored photos ranked by cosine, best first (every photo with an embedding). */
+/** Stored photos ranked by cosine, best first (the best `limit`, or every photo with an embedding). */
 export interface PhotoRanking {
   ids: string[];
   /** The cosine of each, unrounded, in the same order. */
   cosines: Float32Array;
+  /** How many photos this ranking holds in all (`ids` may be only its first page). */
+  total: number;
+  /** Names this ranking for `morePhotos` (the worker keeps its latest one). */
+  ranking: number;
   /** Worker time of the text pass (0 for more-like-this) and of the ranking alone. */
   textMs: number;
   rankMs: number;
@@ -314,6 +322,8 @@ export interface WorkerApi {
   ): Promise<LabelsResult>;
   /** The stored photos of the loaded model and dtype, scored against the current labels. */
   restore(): Promise<RestoreResult>;
+  /** The stored thumbnails of photos by id, in the same order (undefined: none kept). */
+  photoThumbnails(ids: string[]): Promise<(Blob | undefined)[]>;
   /**
    * Hashes each file (SHA-256), takes stored embeddings where there are, encodes the rest in
    * batches, stores photos and embeddings, and streams scored results through `onUpdate`.
@@ -386,9 +396,14 @@ export interface WorkerApi {
    * Every stored photo ranked by the cosine between its embedding and `query`'s text embedding
    * (encoded once with the template set, like a label; never stored as one).
    */
-  searchPhotos(query: string, templates: string[]): Promise<PhotoRanking>;
+  searchPhotos(query: string, templates: string[], limit?: number): Promise<PhotoRanking>;
   /** Every other stored photo ranked by image-image cosine with photo `id` ("more like this"). */
-  similarPhotos(id: string): Promise<PhotoRanking>;
+  similarPhotos(id: string, limit?: number): Promise<PhotoRanking>;
+  /**
+   * The first `count` photos of ranking `ranking` (the latest search or more-like-this), to show
+   * more of it than its first page; undefined when a newer ranking replaced it.
+   */
+  morePhotos(ranking: number, count: number): Promise<PhotoRanking | undefined>;
   /** Near-duplicate groups at `minCosine` (default core's); exact copies always group. */
   duplicatePhotos(minCosine?: number): Promise<DuplicatesResult>;
 }

@@ -6,7 +6,7 @@
  */
 import { promisifyRequest } from 'idb-keyval';
 import type { PhotoFeedback } from '../core/adapt/feedback-file.ts';
-import { STORE_SCHEMA, photoKey, type PhotoScope } from '../core/cache-keys.ts';
+import { STORE_SCHEMA, imageEmbeddingKey, photoKey, type PhotoScope } from '../core/cache-keys.ts';
 import { MumicError } from '../core/errors.ts';
 import { storageError } from '../core/storage-errors.ts';
 import { migrateLegacy } from './legacy.ts';
@@ -171,6 +171,24 @@ export class IdbStore implements MumicStore {
 
   deleteImageEmbeddings: MumicStore['deleteImageEmbeddings'] = (keys) =>
     this.deleteMany('image embeddings', 'images', keys);
+
+  listImageEmbeddings: MumicStore['listImageEmbeddings'] = (model, dtype) =>
+    this.tx('image embeddings', 'readonly', ['images'], async (s) => {
+      // Two bulk reads over the key prefix, not a get per photo (10,000 requests at start-up).
+      const prefix = imageEmbeddingKey(model, dtype, '').slice(0, -1);
+      const range = IDBKeyRange.bound(prefix, [...prefix, []]);
+      const [keys, values] = await Promise.all([
+        promisifyRequest(s.images.getAllKeys(range)),
+        promisifyRequest(s.images.getAll(range) as IDBRequest<unknown[]>),
+      ]);
+      const out = new Map<string, Float32Array>();
+      keys.forEach((key, i) => {
+        const hash = Array.isArray(key) ? key[key.length - 1] : undefined;
+        const value = values[i];
+        if (typeof hash === 'string' && value instanceof Float32Array) out.set(hash, value);
+      });
+      return out;
+    });
 
   getLabelEmbeddings: MumicStore['getLabelEmbeddings'] = (keys) =>
     this.getMany('label embeddings', 'labels', keys);

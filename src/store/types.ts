@@ -3,6 +3,7 @@
 // StorageFailed).
 import type { PhotoFeedback } from '../core/adapt/feedback-file.ts';
 import type { MumicHead } from '../core/adapt/head.ts';
+import type { Dtype } from '../core/types.ts';
 import type { ImageEmbeddingKey, LabelEmbeddingKey, PhotoScope } from '../core/cache-keys.ts';
 import type { PhotoRecord } from '../shared/worker-api.ts';
 
@@ -20,6 +21,8 @@ export type VectorEntry<K> = readonly [K, Float32Array];
 export interface MumicStore {
   getImageEmbeddings(keys: readonly ImageEmbeddingKey[]): Promise<(Float32Array | undefined)[]>;
   deleteImageEmbeddings(keys: readonly ImageEmbeddingKey[]): Promise<void>;
+  /** Every image embedding of a model id and vision dtype, by content hash (one bulk read). */
+  listImageEmbeddings(model: string, dtype: Dtype): Promise<Map<string, Float32Array>>;
   getLabelEmbeddings(keys: readonly LabelEmbeddingKey[]): Promise<(Float32Array | undefined)[]>;
   putLabelEmbeddings(entries: readonly VectorEntry<LabelEmbeddingKey>[]): Promise<void>;
 

@@ -119,6 +119,7 @@ export class App {
       })
       .then(
         (status) => {
+          performance.mark('mumic:model-ready');
           this.modelStatus = status;
           this.counters = status.counters;
           this.modelPhase = 'ready';
@@ -138,15 +139,23 @@ export class App {
     const done = (async () => {
       await settings;
       await this.sidecars.load();
+      performance.mark('mumic:settings-loaded');
       await model;
-      await this.labelSet.apply();
+      // The stored photos are shown first, then scored by the labels: encoding the labels loads
+      // the text tower, which a library of thousands need not wait for to be shown.
+      // Start-up stages as user timing marks (bench/library-app.ts reads them).
       try {
         const restored = await this.bridge.restore();
+        performance.mark('mumic:restore-answered');
         this.library.restoreFrom(restored.photos, restored.table);
+        performance.mark('mumic:restored');
+        this.changed();
         if (restored.storageError) this.messages.warnStorage(restored.storageError);
       } catch (error) {
         this.messages.notify(error);
       }
+      await this.labelSet.apply();
+      performance.mark('mumic:labels-applied');
       await this.learning.load();
       this.library.restored = true;
       this.changed();

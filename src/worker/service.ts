@@ -109,6 +109,8 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
       'clearHead',
     ),
     ...pick(search, 'searchPhotos', 'similarPhotos', 'duplicatePhotos'),
+    ...pick(search, 'morePhotos'),
+    ...pick(library, 'photoThumbnails'),
     ...root,
   } satisfies WorkerApi;
 }

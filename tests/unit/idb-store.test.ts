@@ -55,4 +55,26 @@ describe('IdbStore', () => {
     await expect(store.putPhotos(scope, [bad], [[other, Float32Array.of(4)]])).rejects.toThrow();
     expect(await store.getImageEmbeddings([other])).toEqual([undefined]);
   });
+
+  it('lists the image embeddings of one model and dtype in one read, by hash', async () => {
+    const store = new IdbStore(new IDBFactory());
+    const scope = photoScope('m', 'fp32');
+    const [a, b] = ['a1'.repeat(32), 'b2'.repeat(32)];
+    await store.putPhotos(
+      scope,
+      [],
+      [
+        [imageEmbeddingKey('m', 'fp32', a), Float32Array.of(1)],
+        [imageEmbeddingKey('m', 'fp32', b), Float32Array.of(2)],
+        // Another dtype and another model (whose id extends this one's): not listed.
+        [imageEmbeddingKey('m', 'q8', a), Float32Array.of(3)],
+        [imageEmbeddingKey('m2', 'fp32', a), Float32Array.of(4)],
+      ],
+    );
+    const listed = await store.listImageEmbeddings('m', 'fp32');
+    expect([...listed].sort()).toEqual([
+      [a, Float32Array.of(1)],
+      [b, Float32Array.of(2)],
+    ]);
+  });
 });

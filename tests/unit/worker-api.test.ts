@@ -164,6 +164,34 @@ describe('WorkerApi over a MessageChannel', () => {
     expect(second.summary.progress.fromCache).toBe(1);
   });
 
+  it('a ranking answers its first page and the total; morePhotos gives the rest in order', async () => {
+    const setup = connect();
+    await ready(setup);
+    const names = ['p0', 'p1', 'p2', 'p3', 'p4'];
+    await classify(
+      setup.api,
+      names.map((n, i) => file(`picture ${n}`, `${n}.png`, i + 1)),
+    );
+    const all = await setup.api.searchPhotos('pool', ['a photo of a {}.']);
+    expect(all.ids).toHaveLength(5);
+    const first = await setup.api.searchPhotos('pool', ['a photo of a {}.'], 2);
+    expect(first.total).toBe(5);
+    expect(first.ids).toEqual(all.ids.slice(0, 2));
+    const more = await setup.api.morePhotos(first.ranking, 4);
+    expect(more?.ids).toEqual(all.ids.slice(0, 4));
+    expect([...(more?.cosines ?? [])]).toEqual([...all.cosines.slice(0, 4)]);
+    // A newer ranking replaces it.
+    const similar = await setup.api.similarPhotos(all.ids[0] as string, 1);
+    expect(similar.total).toBe(4);
+    expect(await setup.api.morePhotos(first.ranking, 4)).toBeUndefined();
+    // Thumbnails come on request, not with the restored records (the fake decoder makes none).
+    expect((await setup.api.restore()).photos.every((p) => !('thumbnail' in p))).toBe(true);
+    expect(await setup.api.photoThumbnails([all.ids[0] as string, 'nope'])).toEqual([
+      undefined,
+      undefined,
+    ]);
+  });
+
   it('removing the last photo of a picture removes its embedding; a shared one stays', async () => {
     const setup = connect();
     await ready(setup);

@@ -1,7 +1,7 @@
 // The photos on the page: taking files in, the batch queue (one classify call at a time, in
 // chunks), results streaming in, removal, and what the grid shows (filtered and sorted).
 import { judgeInputFile } from '../../core/image-files.ts';
-import { hasErrorName, toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
+import { hasErrorName, toErrorInfo } from '../../core/errors.ts';
 import type {
   BatchProgress,
   BatchUpdate,
@@ -12,24 +12,12 @@ import type {
 import type { App } from '../app.ts';
 import type { Collected, Picked } from '../collect-files.ts';
 import { plural } from '../format.ts';
+import { PhotoView } from './photo-view.ts';
 import { ScoreColumns, type LabelScoreView } from './score-columns.ts';
+import { ShownPhotos, sortPhotos } from './shown-photos.ts';
+import { ThumbnailFetcher } from './thumbnail-fetcher.ts';
 
-export interface PhotoView {
-  /** The page's handle (ids come from the worker once the file is hashed). */
-  key: number;
-  id: string | undefined;
-  /** SHA-256 of the content (what feedback is keyed by), once the worker has hashed it. */
-  hash: string | undefined;
-  name: string;
-  path: string;
-  size: number;
-  /** The original file, this session only (after a reload only the thumbnail is kept). */
-  file: File | undefined;
-  state: 'queued' | 'done' | 'error';
-  thumbUrl: string | undefined;
-  error: ErrorInfo | undefined;
-  row: { version: number; scores: Float32Array; cosines: Float32Array } | undefined;
-}
+export { PhotoView };
 
 export interface SkippedFile {
   name: string;
@@ -62,8 +50,14 @@ export class PhotoState {
   private readonly staleIds = new Set<string>();
   /** Photos removed while their classify call was under way: the worker still stores them. */
   private readonly removedInFlight = new Set<number>();
+  /** Bumped on every change of the photos or their scores (what the grid shows is kept per). */
+  private revision = 0;
+  private readonly shown = new ShownPhotos();
+  private readonly thumbnails: ThumbnailFetcher;
 
-  constructor(private readonly app: App) {}
+  constructor(private readonly app: App) {
+    this.thumbnails = new ThumbnailFetcher(app);
+  }
 
   photo(key: number): PhotoView | undefined {
     return this.byKey.get(key);
@@ -79,8 +73,10 @@ export class PhotoState {
       const view = this.newView(record.name, record.path, record.size, undefined);
       this.photos.push(view);
       this.applyRecord(view, record);
+      view.fetchThumbnail = this.thumbnails.want;
     }
     this.applyTable(table);
+    this.revision++;
   }
 
   /** Takes the images of a drop, paste or pick; lists the rest with the reason. */
@@ -106,25 +102,14 @@ export class PhotoState {
       this.queue.push(view);
       added.push(view);
     }
+    this.revision++;
     this.app.keywords.photosAdded(added);
     this.app.changed();
     void this.pump();
   }
 
   private newView(name: string, path: string, size: number, file: File | undefined): PhotoView {
-    const view: PhotoView = {
-      key: this.nextKey++,
-      id: undefined,
-      hash: undefined,
-      name,
-      path,
-      size,
-      file,
-      state: 'queued',
-      thumbUrl: undefined,
-      error: undefined,
-      row: undefined,
-    };
+    const view = new PhotoView(this.nextKey++, name, path, size, file);
     this.byKey.set(view.key, view);
     return view;
   }
@@ -139,6 +124,7 @@ export class PhotoState {
         v.error = app.modelError ?? { name: 'ModelNotLoaded', message: '' };
       }
       this.queue = [];
+      this.revision++;
       app.changed();
       return;
     }
@@ -210,6 +196,7 @@ export class PhotoState {
             v.error = toErrorInfo(error);
           }
         }
+        this.revision++;
       }
       inFlight = 0;
       this.batch = progress();
@@ -258,6 +245,7 @@ export class PhotoState {
   }
 
   private applyRecord(view: PhotoView, record: PhotoRecord): void {
+    this.revision++;
     if (view.id !== undefined && view.id !== record.id) this.byId.delete(view.id);
     view.id = record.id;
     view.hash = record.hash;
@@ -265,14 +253,12 @@ export class PhotoState {
     this.byId.set(record.id, view);
     view.error = record.error;
     view.state = record.error ? 'error' : 'done';
-    if (record.thumbnail) {
-      if (view.thumbUrl) URL.revokeObjectURL(view.thumbUrl);
-      view.thumbUrl = URL.createObjectURL(record.thumbnail);
-    }
+    if (record.thumbnail) view.setThumbnail(record.thumbnail);
     if (record.error) view.row = undefined;
   }
 
   applyTable(table: ScoreTable): void {
+    this.revision++;
     const stale = this.scores.apply(table, (id) => this.byId.get(id));
     if (stale.length > 0) {
       // Scored just before the labels changed: ask again.
@@ -299,8 +285,9 @@ export class PhotoState {
     const view = this.byKey.get(key);
     if (!view) return;
     this.byKey.delete(key);
+    this.revision++;
     if (view.id !== undefined && this.byId.get(view.id) === view) this.byId.delete(view.id);
-    if (view.thumbUrl) URL.revokeObjectURL(view.thumbUrl);
+    view.releaseThumbnail();
     this.photos = this.photos.filter((p) => p !== view);
     if (this.app.detailKey === key) this.app.detailKey = undefined;
   }
@@ -374,28 +361,39 @@ export class PhotoState {
     return this.scores.missingScores(view, this.app.labelSet.labels);
   }
 
-  /** The photos to show: filtered by label (above threshold), then sorted. */
+  /** The photos to show: filtered by label (above threshold), then sorted (kept until a change). */
   visiblePhotos(): PhotoView[] {
     const { filterLabel, threshold, sort, labelSet } = this.app;
-    let list = this.photos;
-    if (filterLabel) {
-      list = list.filter((p) => (this.scoreOf(p, filterLabel) ?? -1) >= threshold);
-    }
-    if (sort === 'name') {
-      list = [...list].sort((a, b) => a.path.localeCompare(b.path));
-    } else if (sort === 'score') {
-      const key = (p: PhotoView): number =>
-        filterLabel
-          ? (this.scoreOf(p, filterLabel) ?? -1)
-          : this.scores.bestScore(p, labelSet.labels, labelSet.disabled);
-      const keys = new Map(list.map((p) => [p, key(p)]));
-      list = [...list].sort((a, b) => (keys.get(b) ?? -1) - (keys.get(a) ?? -1));
-    }
-    return list;
+    const key = [
+      this.revision,
+      filterLabel,
+      threshold,
+      sort,
+      labelSet.labels,
+      labelSet.disabledRevision,
+    ];
+    return this.shown.visible(key, () =>
+      sortPhotos(this.photos, filterLabel, threshold, sort, {
+        scoreOf: (p, id) => this.scoreOf(p, id),
+        bestScore: (p) => this.scores.bestScore(p, labelSet.labels, labelSet.disabled),
+      }),
+    );
   }
 
-  /** Per label, how many photos score at or above the threshold. */
+  /** Per label, how many photos score at or above the threshold (kept until a change). */
   labelCounts(): Map<string, number> {
-    return this.scores.counts(this.photos, this.app.labelSet.labels, this.app.threshold);
+    const { labels } = this.app.labelSet;
+    const { threshold } = this.app;
+    return this.shown.counts([this.revision, threshold, labels], () =>
+      this.scores.counts(this.photos, labels, threshold),
+    );
+  }
+
+  /** How many photos failed, and whether any is scored or failed (kept until a change). */
+  tally(): { failed: number; scored: boolean } {
+    return this.shown.tally([this.revision], () => ({
+      failed: this.photos.filter((p) => p.state === 'error').length,
+      scored: this.photos.some((p) => p.state !== 'queued'),
+    }));
   }
 }

@@ -3,7 +3,7 @@
 // ranks and groups; this keeps what it answered, by photo id, and the actions on it.
 import { DEFAULT_DUPLICATE_COSINE } from '../../core/library/duplicates.ts';
 import type { DuplicatesResult, PhotoRanking } from '../../shared/worker-api.ts';
-import type { App } from '../app.ts';
+import { PAGE_SIZE, type App } from '../app.ts';
 import type { PhotoView } from './photo-state.ts';
 
 export interface RankingView {
@@ -12,7 +12,12 @@ export interface RankingView {
   query: string;
   /** Photo id → rank (1 = best) and cosine. */
   byId: Map<string, { rank: number; cosine: number }>;
+  /** The ranked ids the page has (the first pages; more are asked for as more are shown). */
   ids: string[];
+  /** How many photos the ranking holds in all. */
+  total: number;
+  /** The worker's name for it (morePhotos). */
+  handle: number;
   textMs: number;
   rankMs: number;
 }
@@ -34,7 +39,10 @@ export class SearchState {
   minCosine = DEFAULT_DUPLICATE_COSINE;
   /** Answers to older requests are dropped. */
   private request = 0;
-  private cachedList: { revision: number; photos: PhotoView[]; list: PhotoView[] } | undefined;
+  private cachedList:
+    { revision: number; photos: PhotoView[]; have: number; list: PhotoView[] } | undefined;
+  /** A morePhotos call under way (one at a time). */
+  private extending: Promise<void> | undefined;
 
   constructor(private readonly app: App) {}
 
@@ -43,7 +51,7 @@ export class SearchState {
     const query = text.trim();
     if (!query) return this.clear();
     await this.run('search', query, () =>
-      this.app.bridge.searchPhotos(query, [...this.app.labelSet.templates]),
+      this.app.bridge.searchPhotos(query, [...this.app.labelSet.templates], this.firstPage()),
     );
   }
 
@@ -51,7 +59,7 @@ export class SearchState {
     const id = view.id;
     if (id === undefined) return;
     this.text = '';
-    await this.run('similar', view.name, () => this.app.bridge.similarPhotos(id));
+    await this.run('similar', view.name, () => this.app.bridge.similarPhotos(id, this.firstPage()));
   }
 
   private run(
@@ -63,9 +71,42 @@ export class SearchState {
       this.app.counters = answer.counters;
       const byId = new Map<string, { rank: number; cosine: number }>();
       answer.ids.forEach((id, i) => byId.set(id, { rank: i + 1, cosine: answer.cosines[i] ?? 0 }));
-      this.ranking = { kind, query, byId, ids: answer.ids, ...timing(answer) };
+      const { total, ranking: handle } = answer;
+      this.ranking = { kind, query, byId, ids: answer.ids, total, handle, ...timing(answer) };
       this.revision++;
     });
+  }
+
+  /** What a ranking is first asked for: the tiles the grid shows at once, not the library. */
+  private firstPage(): number {
+    return Math.max(this.app.shown, PAGE_SIZE);
+  }
+
+  /**
+   * Makes sure the first `count` ranked photos are on the page (the grid shows more of a
+   * ranking): asks the worker for the rest of them, once at a time.
+   */
+  showUpTo(count: number): void {
+    const ranking = this.ranking;
+    if (!ranking || this.extending || ranking.ids.length >= Math.min(count, ranking.total)) return;
+    const request = this.request;
+    this.extending = this.app.bridge
+      .morePhotos(ranking.handle, count)
+      .then((answer) => {
+        if (!answer || request !== this.request || this.ranking !== ranking) return;
+        for (let i = ranking.ids.length; i < answer.ids.length; i++) {
+          const id = answer.ids[i] as string;
+          ranking.ids.push(id);
+          ranking.byId.set(id, { rank: i + 1, cosine: answer.cosines[i] ?? 0 });
+        }
+      })
+      .catch((error: unknown) => this.app.messages.notify(error))
+      .finally(() => {
+        this.extending = undefined;
+        this.app.changed();
+        // Asked for more again while this one ran.
+        this.showUpTo(this.app.shown);
+      });
   }
 
   /** Asks the worker; only the latest request's answer (or error) is taken. */
@@ -112,15 +153,16 @@ export class SearchState {
   rankedPhotos(): PhotoView[] {
     const { photos } = this.app.library;
     const cached = this.cachedList;
-    if (cached && cached.revision === this.revision && cached.photos === photos) return cached.list;
-    const byId = new Map<string, PhotoView>();
-    for (const p of photos) if (p.id !== undefined) byId.set(p.id, p);
+    const have = this.ranking?.ids.length ?? 0;
+    if (cached?.revision === this.revision && cached.photos === photos && cached.have === have) {
+      return cached.list;
+    }
     const list: PhotoView[] = [];
     for (const id of this.ranking?.ids ?? []) {
-      const view = byId.get(id);
+      const view = this.app.library.photoById(id);
       if (view) list.push(view);
     }
-    this.cachedList = { revision: this.revision, photos, list };
+    this.cachedList = { revision: this.revision, photos, have, list };
     return list;
   }
 

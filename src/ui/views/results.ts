@@ -11,6 +11,20 @@ import type { ViewHost } from './view-host.ts';
 
 /** New tiles drawn per render: a drop of hundreds of photos is drawn over a few frames. */
 const TILES_PER_RENDER = 12;
+/**
+ * Tiles per block of the grid. Each block is its own list with `content-visibility: auto`, so
+ * the browser lays out and paints only the blocks near the viewport, and a new tile relays out
+ * its block, not a grid of a thousand tiles.
+ */
+const TILES_PER_BLOCK = 48;
+
+function blocks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += TILES_PER_BLOCK) {
+    out.push(items.slice(i, i + TILES_PER_BLOCK));
+  }
+  return out;
+}
 
 export class ResultsView {
   /** How many tiles may be drawn (grows by TILES_PER_RENDER per render). */
@@ -34,19 +48,20 @@ export class ResultsView {
       this.tileBudget = TILES_PER_RENDER;
     }
     const visible = ranking ? app.search.rankedPhotos() : app.library.visiblePhotos();
+    // A ranking's photos past its first pages are still in the worker: `total` counts them.
+    const total = ranking ? ranking.total : visible.length;
     const page = visible.slice(0, Math.min(app.shown, this.tileBudget));
     if (page.length < Math.min(app.shown, visible.length)) {
       // More to draw: the next render draws the next few.
       this.tileBudget = page.length + TILES_PER_RENDER;
       queueMicrotask(() => this.host.update());
     }
-    const failed = all.filter((p) => p.state === 'error').length;
+    const { failed, scored } = app.library.tally();
     const counts = app.library.labelCounts();
     const filterLabel = app.filterLabel ? app.labelSet.label(app.filterLabel) : undefined;
     const filterOptions = app.labelSet.enabledLabels
       .filter((l) => (counts.get(l.id) ?? 0) > 0 || l.id === app.filterLabel)
       .sort((a, b) => (counts.get(b.id) ?? 0) - (counts.get(a.id) ?? 0));
-    const scored = all.some((p) => p.state !== 'queued');
     return html`<section class="results" aria-labelledby="photos-title">
       <div class="results-head">
         <h2 id="photos-title" tabindex="-1">Photos <span class="count">${all.length}</span></h2>
@@ -152,26 +167,33 @@ export class ResultsView {
             ? html`<p class="empty">No photo has “${filterLabel?.name}” above the threshold.</p>`
             : nothing
       }
-      <ul class="grid" aria-label="Photos">
+      <div class="grid-blocks" role="group" aria-label="Photos">
         ${repeat(
-          page,
-          (p) => p.key,
-          // A tile is redrawn only when something it shows changed.
-          (p) => this.tile(p),
+          blocks(page),
+          (_, i) => i,
+          (block) =>
+            html`<ul class="grid">
+              ${repeat(
+                block,
+                (p) => p.key,
+                // A tile is redrawn only when something it shows changed.
+                (p) => this.tile(p),
+              )}
+            </ul>`,
         )}
-      </ul>
+      </div>
       ${
-        visible.length > app.shown
+        total > app.shown
           ? html`<button
               type="button"
               class="more"
               @click=${() => {
                 app.shown += PAGE_SIZE;
+                app.search.showUpTo(app.shown);
                 this.host.update();
               }}
             >
-              Show ${Math.min(PAGE_SIZE, visible.length - app.shown)} more of
-              ${visible.length - app.shown}
+              Show ${Math.min(PAGE_SIZE, total - app.shown)} more of ${total - app.shown}
             </button>`
           : nothing
       }

@@ -62,7 +62,7 @@ export function searchBar(app: App, host: ViewHost): TemplateResult {
         ? html`<p class="muted small" role="status">Ranking…</p>`
         : ranking
           ? html`<p class="ranking-note" role="status" data-ranking=${ranking.kind}>
-              ${plural(ranking.ids.length, 'photo')} ranked by
+              ${plural(ranking.total, 'photo')} ranked by
               ${ranking.kind === 'search' ? html`match with “${ranking.query}”` : html`likeness to ${ranking.query}`},
               best first
               <span class="muted small"

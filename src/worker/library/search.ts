@@ -19,12 +19,23 @@ import { TEXT_BATCH, type ModelHost } from '../models/model-host.ts';
 import { EmbeddingIndex } from './embedding-index.ts';
 import type { PhotoLibrary } from './library.ts';
 
-type SearchMethods = 'searchPhotos' | 'similarPhotos' | 'duplicatePhotos';
+type SearchMethods = 'searchPhotos' | 'similarPhotos' | 'duplicatePhotos' | 'morePhotos';
+
+/** The latest ranking, kept so the page can ask for more of it than its first page. */
+interface KeptRanking {
+  ranking: number;
+  scores: Float32Array;
+  ids: readonly string[];
+  skip: number;
+  textMs: number;
+}
 
 export class LibrarySearch implements Pick<WorkerApi, SearchMethods> {
   private index = new EmbeddingIndex();
   /** One [n] buffer for the cosines of every query (grown when the library grows). */
   private scratch = new Float32Array(0);
+  private last: KeptRanking | undefined;
+  private rankings = 0;
 
   constructor(
     private readonly models: ModelHost,
@@ -35,9 +46,10 @@ export class LibrarySearch implements Pick<WorkerApi, SearchMethods> {
   release(): void {
     this.index = new EmbeddingIndex();
     this.scratch = new Float32Array(0);
+    this.last = undefined;
   }
 
-  async searchPhotos(query: string, templates: string[]): Promise<PhotoRanking> {
+  async searchPhotos(query: string, templates: string[], limit?: number): Promise<PhotoRanking> {
     const text = query.trim();
     if (!text) throw new MumicError('InvalidArgument', 'type some words to search for');
     const checked = validateTemplates(templates);
@@ -54,15 +66,21 @@ export class LibrarySearch implements Pick<WorkerApi, SearchMethods> {
     );
     const textMs = performance.now() - started;
     const { matrix, ids } = await this.matrix();
-    return this.rank(matrix, ids, vector, textMs);
+    return this.rank(matrix, ids, vector, textMs, limit);
   }
 
-  async similarPhotos(id: string): Promise<PhotoRanking> {
+  async similarPhotos(id: string, limit?: number): Promise<PhotoRanking> {
     const { matrix, ids } = await this.matrix();
     const row = ids.indexOf(id);
     if (row < 0) throw new MumicError('InvalidArgument', 'that photo has no stored embedding');
     const query = matrix.data.slice(row * matrix.dim, (row + 1) * matrix.dim);
-    return this.rank(matrix, ids, query, 0, row);
+    return this.rank(matrix, ids, query, 0, limit, row);
+  }
+
+  morePhotos(ranking: number, count: number): Promise<PhotoRanking | undefined> {
+    const last = this.last;
+    if (!last || last.ranking !== ranking) return Promise.resolve(undefined);
+    return Promise.resolve(this.page(last, count, performance.now()));
   }
 
   async duplicatePhotos(minCosine = DEFAULT_DUPLICATE_COSINE): Promise<DuplicatesResult> {
@@ -88,12 +106,16 @@ export class LibrarySearch implements Pick<WorkerApi, SearchMethods> {
     );
   }
 
-  /** Every row ranked by cosine with `query` (made unit here), `skip` left out. */
+  /**
+   * Every row ranked by cosine with `query` (made unit here), `skip` left out; the best `limit`
+   * are answered (all when not given), the rest kept for morePhotos.
+   */
   private rank(
     matrix: EmbeddingMatrix,
     ids: readonly string[],
     query: Float32Array,
     textMs: number,
+    limit = matrix.n,
     skip = -1,
   ): PhotoRanking {
     const started = performance.now();
@@ -103,14 +125,35 @@ export class LibrarySearch implements Pick<WorkerApi, SearchMethods> {
       unitVector(query),
       this.scratch.subarray(0, matrix.n),
     );
-    const ranked = topK(scores, matrix.n, skip >= 0 ? (i) => i === skip : undefined);
+    // Copied: the scratch buffer serves the next query, and the row ids may change after this.
+    this.last = {
+      ranking: ++this.rankings,
+      scores: scores.slice(),
+      ids: ids.slice(),
+      skip,
+      textMs,
+    };
+    return this.page(this.last, limit, started);
+  }
+
+  /** The first `count` of a kept ranking (a bounded heap: O(n log count)). */
+  private page(last: KeptRanking, count: number, started: number): PhotoRanking {
+    const { scores, ids, skip } = last;
+    const ranked = topK(scores, count, skip >= 0 ? (i) => i === skip : undefined);
     const cosines = new Float32Array(ranked.length);
     const out: string[] = [];
     ranked.forEach((r, i) => {
       cosines[i] = r.score;
       out.push(ids[r.index] as string);
     });
-    const rankMs = performance.now() - started;
-    return { ids: out, cosines, textMs, rankMs, counters: this.models.countersNow() };
+    return {
+      ids: out,
+      cosines,
+      total: skip >= 0 ? scores.length - 1 : scores.length,
+      ranking: last.ranking,
+      textMs: last.textMs,
+      rankMs: performance.now() - started,
+      counters: this.models.countersNow(),
+    };
   }
 }
