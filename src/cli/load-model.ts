@@ -38,8 +38,8 @@ export async function loadModel(
 export const PREPARE_OPTIONS = { 'prepare-workers': { type: 'string' } } as const;
 
 export const PREPARE_HELP = `  --prepare-workers N
-                  threads that decode and preprocess photos (default: the cores onnxruntime
-                  leaves free, at least 1; see docs/PERFORMANCE.md)`;
+                  threads that decode and preprocess photos (default: one per core, at most
+                  16; see docs/PERFORMANCE.md)`;
 
 /**
  * The model that --model (a folder or an installed id) and --dtype name (--model is required),

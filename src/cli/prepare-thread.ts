@@ -85,14 +85,19 @@ export class PrepareThread {
   }
 }
 
+/** More threads than this gain nothing but memory (each holds a full-size decoded photo). */
+const MAX_DEFAULT_WORKERS = 16;
+
 /**
- * Threads to prepare on by default: the cores onnxruntime leaves free. Its intra-op pool takes
- * the physical cores (half the logical ones where cores are hyper-threaded, as on this machine's
- * 2 vCPUs), so the other half prepares; at least one, so the model never waits on this thread.
+ * Threads to prepare on by default: one per core. A 12 MP photo's preparation (its JPEG decode
+ * alone is about 120 ms of CPU) outweighs its model run (about 40 ms on onnxruntime's one thread
+ * here) three to one, so preparation must be able to use every core, the one the model runs on
+ * included, or that core idles while the model waits (one thread on 2 cores: 145 ms a photo,
+ * the prepare thread's own pace). Threads with nothing to prepare sleep, so small photos, whose
+ * preparation is cheap, leave the model its core. See docs/PERFORMANCE.md.
  */
-export function defaultPrepareWorkers(): number {
-  const cores = availableParallelism();
-  return Math.max(1, cores - Math.ceil(cores / 2));
+export function defaultPrepareWorkers(cores = availableParallelism()): number {
+  return Math.max(1, Math.min(cores, MAX_DEFAULT_WORKERS));
 }
 
 /** Several prepare threads; each batch goes to the ready one that owes the fewest. */
