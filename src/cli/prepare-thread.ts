@@ -29,12 +29,13 @@ export class PrepareThread {
     return this.pending.size;
   }
 
-  constructor() {
+  constructor(onReady?: () => void) {
     this.worker = new Worker(new URL('./prepare-worker-boot.js', import.meta.url));
     this.worker.on('message', (m: PrepareReply) => {
       if (m.type === 'ready') {
         this.ready = true;
         this.settle();
+        onReady?.();
         return;
       }
       this.pending.get(m.id)?.resolve(m.batch);
@@ -102,10 +103,19 @@ export function defaultPrepareWorkers(cores = availableParallelism()): number {
 
 /** Several prepare threads; each batch goes to the ready one that owes the fewest. */
 export class PreparePool {
-  readonly threads: PrepareThread[];
+  readonly threads: PrepareThread[] = [];
+  private terminated = false;
 
   constructor(readonly size: number) {
-    this.threads = Array.from({ length: size }, () => new PrepareThread());
+    // The first thread boots alone (half a second of a core, beside the model's loading); the
+    // others once it is up, so one is ready as early as possible.
+    this.threads.push(
+      new PrepareThread(() => {
+        while (!this.terminated && this.threads.length < size) {
+          this.threads.push(new PrepareThread());
+        }
+      }),
+    );
   }
 
   /** Some thread has booted and can take a batch. */
@@ -129,6 +139,7 @@ export class PreparePool {
   }
 
   async terminate(): Promise<void> {
+    this.terminated = true;
     await Promise.all(this.threads.map((t) => t.terminate()));
   }
 }
