@@ -54,9 +54,10 @@ export class PrepareThread {
     files: readonly string[],
     start: number,
     processor: ImageProcessorConfig,
+    reduceTo?: number,
   ): Promise<PreparedBatch> {
     const id = this.next++;
-    const request: PrepareRequest = { id, files: [...files], start, processor };
+    const request: PrepareRequest = { id, files: [...files], start, processor, reduceTo };
     clearTimeout(this.idle);
     this.worker.ref();
     return new Promise((resolve, reject) => {
@@ -132,10 +133,11 @@ export class PreparePool {
     files: readonly string[],
     start: number,
     processor: ImageProcessorConfig,
+    reduceTo?: number,
   ): Promise<PreparedBatch> {
     const live = this.threads.filter((t) => t.ready && !t.ended);
     const least = live.reduce((a, b) => (b.owed < a.owed ? b : a));
-    return least.prepare(files, start, processor);
+    return least.prepare(files, start, processor, reduceTo);
   }
 
   async terminate(): Promise<void> {

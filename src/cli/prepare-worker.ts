@@ -12,13 +12,15 @@ export interface PrepareRequest {
   files: string[];
   start: number;
   processor: ImageProcessorConfig;
+  /** The fast decode's shorter side (`--fast-decode`), or undefined for the exact path. */
+  reduceTo?: number | undefined;
 }
 
 export type PrepareReply = { type: 'ready' } | { type: 'batch'; id: number; batch: PreparedBatch };
 
 parentPort?.on('message', (request: PrepareRequest) => {
   void prepareBatch(request.files, request.start, {
-    decode: readImageFile,
+    decode: (path: string) => readImageFile(path, { reduceTo: request.reduceTo }),
     processor: request.processor,
   }).then((batch) => {
     // Transferred, not copied; copied first only when it is a view of a larger buffer.
