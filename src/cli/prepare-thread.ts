@@ -106,17 +106,26 @@ export function defaultPrepareWorkers(cores = availableParallelism()): number {
 export class PreparePool {
   readonly threads: PrepareThread[] = [];
   private terminated = false;
+  private booted = 0;
+  private allUp: () => void = () => undefined;
+  /** Resolves once every thread has booted (benchmarks start their clocks then). */
+  readonly whenReady = new Promise<void>((resolve) => (this.allUp = resolve));
 
   constructor(readonly size: number) {
     // The first thread boots alone (half a second of a core, beside the model's loading); the
     // others once it is up, so one is ready as early as possible.
     this.threads.push(
       new PrepareThread(() => {
+        this.up();
         while (!this.terminated && this.threads.length < size) {
-          this.threads.push(new PrepareThread());
+          this.threads.push(new PrepareThread(() => this.up()));
         }
       }),
     );
+  }
+
+  private up(): void {
+    if (++this.booted === this.size) this.allUp();
   }
 
   /** Some thread has booted and can take a batch. */
