@@ -3,7 +3,7 @@
 // are in both runs and cancel out), next to a bare session.run loop (one image per run, as q8
 // runs) on the same model in the same round. The marginal CPU per photo (all threads, from
 // /usr/bin/time) is printed too: the load of other processes inflates it far less than wall time.
-//   npx tsx bench/cli-classify.ts [--rounds 3] [--prepare-workers default,1,2] [--photos 40]
+//   npx tsx bench/cli-classify.ts [--rounds 3] [--prepare-workers default,1,2,fast] [--photos 40]
 import { execFile } from 'node:child_process';
 import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,8 @@ const run = promisify(execFile);
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
-    // Prepare-thread counts to compare within each round ("default": the CLI's own choice).
+    // Prepare-thread counts to compare within each round ("default": the CLI's own choice;
+    // "fast": the default with --fast-decode).
     'prepare-workers': { type: 'string', default: 'default' },
     photos: { type: 'string', default: '40' },
   },
@@ -46,7 +47,12 @@ const timeFile = join(root, 'time');
 
 /** Wall and CPU (user + system, every thread) ms of one `mumic classify`. */
 async function classify(dir: string, workers: string): Promise<{ wall: number; cpu: number }> {
-  const extra = workers === 'default' ? [] : ['--prepare-workers', workers];
+  const extra =
+    workers === 'default'
+      ? []
+      : workers === 'fast'
+        ? ['--fast-decode']
+        : ['--prepare-workers', workers];
   const args = ['classify', '--model', BENCH_MODEL, ...extra, dir];
   const t = performance.now();
   await run('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, process.execPath, cli, ...args], {
