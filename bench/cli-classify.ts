@@ -1,8 +1,9 @@
 // `mumic classify` as a person runs it, on 12 MP JPEGs: wall time for 8 and for 40 photos, whose
 // difference over 32 is the marginal cost per photo (model load, label vectors and thread boot
 // are in both runs and cancel out), next to a bare session.run loop (one image per run, as q8
-// runs) on the same model in the same run.
-//   npx tsx bench/cli-classify.ts [--rounds 3] [--prepare-workers N]
+// runs) on the same model in the same round. The marginal CPU per photo (all threads, from
+// /usr/bin/time) is printed too: the load of other processes inflates it far less than wall time.
+//   npx tsx bench/cli-classify.ts [--rounds 3] [--prepare-workers default,1,2,fast] [--photos 40]
 import { execFile } from 'node:child_process';
 import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,7 +19,10 @@ const run = promisify(execFile);
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
-    'prepare-workers': { type: 'string' },
+    // Prepare-thread counts to compare within each round ("default": the CLI's own choice;
+    // "fast": the default with --fast-decode).
+    'prepare-workers': { type: 'string', default: 'default' },
+    photos: { type: 'string', default: '40' },
   },
 });
 ensureBenchModel();
@@ -34,32 +38,59 @@ function folder(n: number): string {
   }
   return dir;
 }
-const small = folder(8);
-const large = folder(40);
+const few = 8;
+const many = Number(values.photos);
+const small = folder(few);
+const large = folder(many);
 const cli = join(import.meta.dirname, '..', 'bin', 'mumic.js');
-const extra = values['prepare-workers'] ? ['--prepare-workers', values['prepare-workers']] : [];
-async function classify(dir: string): Promise<number> {
+const timeFile = join(root, 'time');
+
+/** Wall and CPU (user + system, every thread) ms of one `mumic classify`. */
+async function classify(dir: string, workers: string): Promise<{ wall: number; cpu: number }> {
+  const extra =
+    workers === 'default'
+      ? []
+      : workers === 'fast'
+        ? ['--fast-decode']
+        : ['--prepare-workers', workers];
+  const args = ['classify', '--model', BENCH_MODEL, ...extra, dir];
   const t = performance.now();
-  await run(cli, ['classify', '--model', BENCH_MODEL, ...extra, dir], { maxBuffer: 1 << 26 });
-  return performance.now() - t;
+  await run('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, process.execPath, cli, ...args], {
+    maxBuffer: 1 << 26,
+  });
+  const wall = performance.now() - t;
+  const [user = NaN, system = NaN] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).map(Number);
+  return { wall, cpu: (user + system) * 1000 };
 }
 const median = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1] ?? NaN;
 
 const model = readFileSync(join(BENCH_MODEL, onnxPath('vision', 'q8')));
-const marginal: number[] = [];
+const settings = values['prepare-workers'].split(',');
+const marginal = new Map(settings.map((s) => [s, [] as number[]]));
+const marginalCpu = new Map(settings.map((s) => [s, [] as number[]]));
 const bare: number[] = [];
 for (let r = 1; r <= Number(values.rounds); r++) {
   const b = await bareRuns(model, [224, 224], 1, 32);
-  const t8 = await classify(small);
-  const t40 = await classify(large);
-  const m = (t40 - t8) / 32;
-  marginal.push(m);
   bare.push(b.msPerImage);
   console.log(
-    `round ${r}: classify 8 photos ${t8.toFixed(0)} ms, 40 photos ${t40.toFixed(0)} ms -> ${m.toFixed(0)} ms/photo marginal; bare session.run ${b.msPerImage.toFixed(0)} ms/image`,
+    `round ${r}: bare session.run ${b.msPerImage.toFixed(0)} ms/image (${(b.cpuMsPerImage ?? NaN).toFixed(0)} CPU ms)`,
   );
+  for (const workers of settings) {
+    const a = await classify(small, workers);
+    const z = await classify(large, workers);
+    const m = (z.wall - a.wall) / (many - few);
+    const c = (z.cpu - a.cpu) / (many - few);
+    marginal.get(workers)?.push(m);
+    marginalCpu.get(workers)?.push(c);
+    console.log(
+      `  prepare workers ${workers}: ${few} photos ${a.wall.toFixed(0)} ms, ${many} photos ${z.wall.toFixed(0)} ms -> ${m.toFixed(0)} ms/photo marginal, ${c.toFixed(0)} CPU ms/photo`,
+    );
+  }
 }
 rmSync(root, { recursive: true, force: true });
-console.log(
-  `median: ${median(marginal).toFixed(0)} ms/photo marginal (target <= 130), bare ${median(bare).toFixed(0)} ms/image, ratio to bare ${(median(bare) / median(marginal)).toFixed(2)}x`,
-);
+for (const workers of settings) {
+  const m = median(marginal.get(workers) ?? []);
+  console.log(
+    `median, prepare workers ${workers}: ${m.toFixed(0)} ms/photo marginal (target <= 130), ${median(marginalCpu.get(workers) ?? []).toFixed(0)} CPU ms/photo; bare ${median(bare).toFixed(0)} ms/image, ratio to bare ${(median(bare) / m).toFixed(2)}x`,
+  );
+}

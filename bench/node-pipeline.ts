@@ -4,11 +4,12 @@ import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { embedFiles, loadModel } from '../src/cli/load-model.ts';
-import { endPreparePool } from '../src/cli/prepare-thread.ts';
+import { endPreparePool, preparePool } from '../src/cli/prepare-thread.ts';
 import { NodeModelSource } from '../src/cli/model-source-node.ts';
 import { onnxPath, runBatchSize } from '../src/core/model-files.ts';
 import { loadModelFolder } from '../src/core/model-folder.ts';
 import { benchImages } from './bench-images.ts';
+import { cpuByGroup, threadCpu } from './thread-cpu.ts';
 
 export interface Rate {
   images: number;
@@ -79,21 +80,39 @@ export async function benchNode(
   const bare = await bareRuns(bytes, size, runSize, count);
   const bareBatched = runSize === batch ? bare : await bareRuns(bytes, size, batch, count);
 
-  // Pipeline: what `mumic embed` does, after model load and warm-up, end to end (worker boot
-  // included). `steady` leaves out the first run's images, which nothing can overlap.
+  // Pipeline: what `mumic embed` does, after model load and warm-up, end to end. `steady` leaves
+  // out the first run's images, which nothing can overlap.
   const model = await loadModel(modelDir, dtype);
   await model.encoder.session('vision');
+  // Start-up is left out on both sides: the bare loop's session creation, and here the model's
+  // and the prepare threads' (which `mumic` overlaps with the model's loading).
+  // (The idle threads do not hold the process open: a timer does, for at most 30 s.)
+  let keep: NodeJS.Timeout | undefined;
+  await Promise.race([preparePool().whenReady, new Promise((r) => (keep = setTimeout(r, 30_000)))]);
+  clearTimeout(keep);
+  // The model's own time in the pipeline: what is left of the wall time is the model waiting.
+  let modelMs = 0;
+  const encoder = model.encoder;
+  const timed = Object.create(encoder) as typeof encoder;
+  timed.embedImages = async (pixels, n) => {
+    const start = performance.now();
+    const out = await encoder.embedImages(pixels, n);
+    modelMs += performance.now() - start;
+    return out;
+  };
+  const threads = threadCpu();
   const t = performance.now();
   const cpu = process.cpuUsage();
   let tFirst = 0;
   let first = 0;
   let done = 0;
-  for await (const outcomes of embedFiles(model, files, batch)) {
+  for await (const outcomes of embedFiles({ ...model, encoder: timed }, files, batch)) {
     done += outcomes.length;
     if (!first) [first, tFirst] = [done, performance.now()];
   }
   const end = performance.now();
   const pipeline = rate(done, (end - t) / 1000, cpuSince(cpu));
+  const cpuByThread = cpuByGroup(threads, threadCpu(), done);
   const steady = rate(done - first, (end - tFirst) / 1000);
   await model.encoder.release();
   // Each round starts its decode thread with its model, as one `mumic` run does.
@@ -104,6 +123,10 @@ export async function benchNode(
     bareBatched,
     pipeline,
     steady,
+    /** Share of the pipeline's wall time the model ran (the rest it waited). */
+    modelBusy: modelMs / (end - t),
+    /** CPU ms per image by thread group (main: the model; libvips: decoding; other). */
+    cpuByThread,
     ratio: pipeline.imagesPerSecond / bare.imagesPerSecond,
   };
 }

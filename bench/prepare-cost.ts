@@ -1,19 +1,24 @@
 // CPU cost per photo of each preparation stage, in this thread: reading the file, decoding it
 // (sharp) alone, PIL-exact preprocessing (WebAssembly SIMD passes, and the JS passes for
-// comparison), SHA-256 of the bytes (what the app hashes), and the whole preparation the CLI's
-// prepare threads do (read + decode + preprocess). process.cpuUsage counts every thread of the
-// process (libvips' too), so this is the CPU the stage takes away from onnxruntime.
+// comparison), SHA-256 of the bytes (what the app hashes), a 256 px JPEG thumbnail from the
+// decoded pixels (sharp; the app makes its own in the browser), the whole preparation the CLI's
+// prepare threads do (read + decode + preprocess), and the model's run (bare session.run, one
+// image). process.cpuUsage counts every thread of the process (libvips' too), so this is the CPU
+// the stage takes away from onnxruntime.
 //   npx tsx bench/prepare-cost.ts [--photos 12mp|fixture] [--rounds N] [--model DIR]
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
+import sharp from 'sharp';
 import { decodeImage } from '../src/cli/decode-node.ts';
 import { readImageFile } from '../src/cli/read-image.ts';
 import { preprocess } from '../src/core/preprocess.ts';
 import { parseImageProcessorConfig } from '../src/core/preprocess-config.ts';
 import { resize } from '../src/core/resize.ts';
+import { onnxPath } from '../src/core/model-files.ts';
 import { BENCH_MODEL } from './ensure-model.ts';
+import { bareRuns } from './node-pipeline.ts';
 import { benchImages } from './bench-images.ts';
 import { photos12mp } from './photos-12mp.ts';
 
@@ -48,7 +53,20 @@ function preprocessJs(img: Awaited<ReturnType<typeof decodeImage>>): void {
   resize(img, w, h, { filter: config.resample, channels: Math.min(img.channels, 3), engine: 'js' });
 }
 
-const stages = ['read', 'decode', 'preprocess', 'preprocess (JS)', 'sha256', 'prepare'] as const;
+const stages = [
+  'read',
+  'decode',
+  'preprocess',
+  'preprocess (JS)',
+  'sha256',
+  'thumbnail',
+  'prepare',
+] as const;
+const thumbnail = (img: Awaited<ReturnType<typeof decodeImage>>): Promise<Buffer> =>
+  sharp(img.data, { raw: { width: img.width, height: img.height, channels: img.channels } })
+    .resize(256, 256, { fit: 'inside' })
+    .jpeg({ quality: 80 })
+    .toBuffer();
 const times = new Map(files.map((f) => [f, new Map(stages.map((s) => [s, [] as number[]]))]));
 for (const f of files) await readImageFile(f).then((img) => preprocess(img, config)); // warm-up
 for (let r = 0; r < rounds; r++) {
@@ -61,6 +79,7 @@ for (let r = 0; r < rounds; r++) {
     t?.get('preprocess')?.push(await cpu(() => preprocess(img, config)));
     if (r < 2) t?.get('preprocess (JS)')?.push(await cpu(() => preprocessJs(img)));
     t?.get('sha256')?.push(await cpu(() => createHash('sha256').update(bytes).digest()));
+    t?.get('thumbnail')?.push(await cpu(() => thumbnail(img)));
     t?.get('prepare')?.push(await cpu(async () => preprocess(await readImageFile(f), config)));
   }
 }
@@ -78,12 +97,17 @@ for (const f of files) {
       (sums.get(stages[i] as (typeof stages)[number]) ?? 0) + v,
     ),
   );
-  const ratio = (row[5] ?? NaN) / (row[1] ?? NaN);
+  const ratio = (row[6] ?? NaN) / (row[1] ?? NaN);
   console.log(
     `${basename(f).padEnd(26)}${row.map((v) => v.toFixed(1).padStart(16)).join('')}  ${ratio.toFixed(2)}x`,
   );
 }
 const mean = stages.map((s) => (sums.get(s) ?? 0) / files.length);
 console.log(
-  `${'mean'.padEnd(26)}${mean.map((v) => v.toFixed(1).padStart(16)).join('')}  ${((mean[5] ?? NaN) / (mean[1] ?? NaN)).toFixed(2)}x`,
+  `${'mean'.padEnd(26)}${mean.map((v) => v.toFixed(1).padStart(16)).join('')}  ${((mean[6] ?? NaN) / (mean[1] ?? NaN)).toFixed(2)}x`,
+);
+const model = await readFile(join(values.model, onnxPath('vision', 'q8')));
+const run = await bareRuns(model, [config.cropHeight, config.cropWidth], 1, 16);
+console.log(
+  `model (q8, bare session.run, one image per run): ${(run.cpuMsPerImage ?? NaN).toFixed(1)} CPU ms, ${run.msPerImage.toFixed(1)} ms wall per image`,
 );

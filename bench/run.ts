@@ -53,6 +53,9 @@ if (values.only !== 'browser') {
     if (r.runSize !== batch) console.log(`  (bare, ${batch} per run ${fmt(r.bareBatched)})`);
     console.log(`  CLI pipeline       ${fmt(r.pipeline)}`);
     console.log(`  (after 1st run     ${fmt(r.steady)})`);
+    console.log(
+      `  model busy ${(100 * r.modelBusy).toFixed(0)}% of the pipeline's wall time; CPU ms/image by thread: ${r.cpuByThread}`,
+    );
     console.log(`  ratio              ${r.ratio.toFixed(2)}x\n`);
   }
   const sorted = [...ratios].sort((a, b) => a - b);

@@ -15,6 +15,12 @@ import type { DecodedImage } from '../core/types.ts';
 
 export interface DecodeOptions {
   limits?: Partial<ImageLimits>;
+  /**
+   * The fast path (`--fast-decode`), NOT PIL-exact: a JPEG whose shorter side is at least three
+   * times this is decoded at a reduced DCT scale (libvips' shrink-on-load: 1/2, 1/4 or 1/8) and
+   * brought to a shorter side of this (Lanczos 3); the exact resize then starts from there.
+   */
+  reduceTo?: number | undefined;
 }
 
 export async function decodeImage(
@@ -26,13 +32,17 @@ export async function decodeImage(
   // libvips has no BMP loader of its own (only through ImageMagick, absent from sharp's build).
   if (sniff.format === 'bmp') return decodeBmp(bytes);
   try {
-    return await decodeWithSharp(bytes, limits.maxPixels);
+    return await decodeWithSharp(bytes, limits.maxPixels, options.reduceTo);
   } catch (e) {
     throw toMumicError(e);
   }
 }
 
-async function decodeWithSharp(bytes: Uint8Array, maxPixels: number): Promise<DecodedImage> {
+async function decodeWithSharp(
+  bytes: Uint8Array,
+  maxPixels: number,
+  reduceTo: number | undefined,
+): Promise<DecodedImage> {
   const open = () =>
     sharp(bytes, {
       limitInputPixels: maxPixels, // second guard, for headers sniffImage could not read
@@ -49,6 +59,11 @@ async function decodeWithSharp(bytes: Uint8Array, maxPixels: number): Promise<De
     img = img.pipelineColourspace('cmyk').toColourspace('cmyk');
   } else if (meta.space === 'b-w') {
     img = img.toColourspace('b-w'); // 8-bit gray stays one channel: a third of the memory
+  }
+  const short = Math.min(meta.width ?? 0, meta.height ?? 0);
+  if (reduceTo && !cmyk && meta.format === 'jpeg' && short >= 3 * reduceTo) {
+    // sharp picks the DCT scale itself (the largest that leaves the image at least this size).
+    img = img.resize({ width: reduceTo, height: reduceTo, fit: 'outside', kernel: 'lanczos3' });
   }
   const { data, info } = await img.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
   const pixels = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { embedImages, prepareBatch, type EmbedOutcome } from '../core/embed-images.ts';
 import { runBatchSize } from '../core/model-files.ts';
 import { loadModelFolder, type ModelInfo } from '../core/model-folder.ts';
+import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
 import type { Dtype } from '../core/types.ts';
 import type { ClipEncoder } from '../runtime/clip-encoder.ts';
 import { createNodeEncoder } from '../runtime/node.ts';
@@ -35,18 +36,29 @@ export async function loadModel(
   return { dir, info, encoder: createNodeEncoder(source, info, { dtype }) };
 }
 
-export const PREPARE_OPTIONS = { 'prepare-workers': { type: 'string' } } as const;
+export const PREPARE_OPTIONS = {
+  'prepare-workers': { type: 'string' },
+  'fast-decode': { type: 'boolean' },
+} as const;
 
 export const PREPARE_HELP = `  --prepare-workers N
-                  threads that decode and preprocess photos (default: the cores onnxruntime
-                  leaves free, at least 1; see docs/PERFORMANCE.md)`;
+                  threads that decode and preprocess photos (default: one per core, at most
+                  16; see docs/PERFORMANCE.md)
+  --fast-decode   decode large JPEGs at a reduced DCT scale before the exact resize: faster,
+                  NOT pixel-identical to the reference (embedding cosine in
+                  docs/PERFORMANCE.md); off by default`;
 
 /**
  * The model that --model (a folder or an installed id) and --dtype name (--model is required),
- * and --prepare-workers.
+ * --prepare-workers and --fast-decode.
  */
 export function openModel(
-  values: { model?: string; dtype?: string; 'prepare-workers'?: string },
+  values: {
+    model?: string;
+    dtype?: string;
+    'prepare-workers'?: string;
+    'fast-decode'?: boolean;
+  },
   options?: LoadOptions,
 ): Promise<LoadedModel> {
   const workers = optionalNumber(values['prepare-workers'], '--prepare-workers', 1, 256);
@@ -54,7 +66,16 @@ export function openModel(
     throw new MumicError('InvalidArgument', '--prepare-workers must be a whole number');
   }
   setPrepareWorkers(workers);
+  fastDecode = values['fast-decode'] === true;
   return loadModel(resolveModelDir(requireModel(values.model)), parseDtype(values.dtype), options);
+}
+
+let fastDecode = false;
+
+/** The shorter side the fast decode brings a photo to: twice what the exact resize makes. */
+export function fastDecodeSide(processor: ImageProcessorConfig): number {
+  const { resizeTo, shortestEdge } = processor;
+  return 2 * (resizeTo ? Math.max(resizeTo.width, resizeTo.height) : shortestEdge);
 }
 
 /**
@@ -69,8 +90,10 @@ export function embedFiles(
 ): AsyncGenerator<EmbedOutcome[]> {
   const processor = model.info.processor;
   const pool = preparePool();
+  const reduceTo = fastDecode ? fastDecodeSide(processor) : undefined;
+  const decode = (path: string) => readImageFile(path, { reduceTo });
   return embedImages(files, {
-    decode: readImageFile,
+    decode,
     processor,
     embedder: model.encoder,
     dim: model.info.projectionDim,
@@ -79,7 +102,7 @@ export function embedFiles(
     prefetch: pool.size + 1,
     prepare: (items, start) =>
       pool.ready
-        ? pool.prepare(items, start, processor)
-        : prepareBatch(items, start, { decode: readImageFile, processor }),
+        ? pool.prepare(items, start, processor, reduceTo)
+        : prepareBatch(items, start, { decode, processor }),
   });
 }

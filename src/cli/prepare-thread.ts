@@ -29,12 +29,13 @@ export class PrepareThread {
     return this.pending.size;
   }
 
-  constructor() {
+  constructor(onReady?: () => void) {
     this.worker = new Worker(new URL('./prepare-worker-boot.js', import.meta.url));
     this.worker.on('message', (m: PrepareReply) => {
       if (m.type === 'ready') {
         this.ready = true;
         this.settle();
+        onReady?.();
         return;
       }
       this.pending.get(m.id)?.resolve(m.batch);
@@ -53,9 +54,10 @@ export class PrepareThread {
     files: readonly string[],
     start: number,
     processor: ImageProcessorConfig,
+    reduceTo?: number,
   ): Promise<PreparedBatch> {
     const id = this.next++;
-    const request: PrepareRequest = { id, files: [...files], start, processor };
+    const request: PrepareRequest = { id, files: [...files], start, processor, reduceTo };
     clearTimeout(this.idle);
     this.worker.ref();
     return new Promise((resolve, reject) => {
@@ -85,22 +87,45 @@ export class PrepareThread {
   }
 }
 
+/** More threads than this gain nothing but memory (each holds a full-size decoded photo). */
+const MAX_DEFAULT_WORKERS = 16;
+
 /**
- * Threads to prepare on by default: the cores onnxruntime leaves free. Its intra-op pool takes
- * the physical cores (half the logical ones where cores are hyper-threaded, as on this machine's
- * 2 vCPUs), so the other half prepares; at least one, so the model never waits on this thread.
+ * Threads to prepare on by default: one per core. A 12 MP photo's preparation (its JPEG decode
+ * alone is about 120 ms of CPU) outweighs its model run (about 40 ms on onnxruntime's one thread
+ * here) three to one, so preparation must be able to use every core, the one the model runs on
+ * included, or that core idles while the model waits (one thread on 2 cores: 145 ms a photo,
+ * the prepare thread's own pace). Threads with nothing to prepare sleep, so small photos, whose
+ * preparation is cheap, leave the model its core. See docs/PERFORMANCE.md.
  */
-export function defaultPrepareWorkers(): number {
-  const cores = availableParallelism();
-  return Math.max(1, cores - Math.ceil(cores / 2));
+export function defaultPrepareWorkers(cores = availableParallelism()): number {
+  return Math.max(1, Math.min(cores, MAX_DEFAULT_WORKERS));
 }
 
 /** Several prepare threads; each batch goes to the ready one that owes the fewest. */
 export class PreparePool {
-  readonly threads: PrepareThread[];
+  readonly threads: PrepareThread[] = [];
+  private terminated = false;
+  private booted = 0;
+  private allUp: () => void = () => undefined;
+  /** Resolves once every thread has booted (benchmarks start their clocks then). */
+  readonly whenReady = new Promise<void>((resolve) => (this.allUp = resolve));
 
   constructor(readonly size: number) {
-    this.threads = Array.from({ length: size }, () => new PrepareThread());
+    // The first thread boots alone (half a second of a core, beside the model's loading); the
+    // others once it is up, so one is ready as early as possible.
+    this.threads.push(
+      new PrepareThread(() => {
+        this.up();
+        while (!this.terminated && this.threads.length < size) {
+          this.threads.push(new PrepareThread(() => this.up()));
+        }
+      }),
+    );
+  }
+
+  private up(): void {
+    if (++this.booted === this.size) this.allUp();
   }
 
   /** Some thread has booted and can take a batch. */
@@ -117,13 +142,15 @@ export class PreparePool {
     files: readonly string[],
     start: number,
     processor: ImageProcessorConfig,
+    reduceTo?: number,
   ): Promise<PreparedBatch> {
     const live = this.threads.filter((t) => t.ready && !t.ended);
     const least = live.reduce((a, b) => (b.owed < a.owed ? b : a));
-    return least.prepare(files, start, processor);
+    return least.prepare(files, start, processor, reduceTo);
   }
 
   async terminate(): Promise<void> {
+    this.terminated = true;
     await Promise.all(this.threads.map((t) => t.terminate()));
   }
 }

@@ -1,8 +1,10 @@
 // A worker thread that decodes and preprocesses batches of image files, so that this work
 // overlaps inference: onnxruntime-node's session.run blocks the main thread while it runs.
 import { parentPort } from 'node:worker_threads';
+import sharp from 'sharp';
 import { prepareBatch, type PreparedBatch } from '../core/embed-images.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
+import { resizeKernels } from '../core/resize-wasm.ts';
 import { readImageFile } from './read-image.ts';
 
 export interface PrepareRequest {
@@ -10,19 +12,29 @@ export interface PrepareRequest {
   files: string[];
   start: number;
   processor: ImageProcessorConfig;
+  /** The fast decode's shorter side (`--fast-decode`), or undefined for the exact path. */
+  reduceTo?: number | undefined;
 }
 
 export type PrepareReply = { type: 'ready' } | { type: 'batch'; id: number; batch: PreparedBatch };
 
 parentPort?.on('message', (request: PrepareRequest) => {
   void prepareBatch(request.files, request.start, {
-    decode: readImageFile,
+    decode: (path: string) => readImageFile(path, { reduceTo: request.reduceTo }),
     processor: request.processor,
   }).then((batch) => {
-    const pixels = batch.pixels.slice(); // own buffer, so it can be transferred whole
+    // Transferred, not copied; copied first only when it is a view of a larger buffer.
+    const whole =
+      batch.pixels.byteOffset === 0 && batch.pixels.byteLength === batch.pixels.buffer.byteLength;
+    const pixels = whole ? batch.pixels : batch.pixels.slice();
     const reply: PrepareReply = { type: 'batch', id: request.id, batch: { ...batch, pixels } };
-    parentPort?.postMessage(reply, [pixels.buffer]);
+    parentPort?.postMessage(reply, [pixels.buffer as ArrayBuffer]);
   });
 });
+// One photo per prepare thread is the parallelism; libvips' own pool (process-wide) would only
+// add threads on top of the prepare threads (JPEG decoding is serial in libvips anyway).
+sharp.concurrency(1);
+// The resize kernels are compiled now, while the model loads, not on the first photo.
+resizeKernels();
 // Every module is loaded (the imports above): batches may come here from now on.
 parentPort?.postMessage({ type: 'ready' } satisfies PrepareReply);

@@ -1,9 +1,9 @@
 import { MAX_FILE_BYTES } from '../core/image-header.ts';
 import type { DecodedImage } from '../core/types.ts';
-import { decodeImage } from './decode-node.ts';
+import { decodeImage, type DecodeOptions } from './decode-node.ts';
 import { readRegularFile } from './files.ts';
 
 /** Reads and decodes one image file; its kind and size are checked before the bytes are read. */
-export async function readImageFile(path: string): Promise<DecodedImage> {
-  return await decodeImage(await readRegularFile(path, MAX_FILE_BYTES));
+export async function readImageFile(path: string, options?: DecodeOptions): Promise<DecodedImage> {
+  return await decodeImage(await readRegularFile(path, MAX_FILE_BYTES), options);
 }
