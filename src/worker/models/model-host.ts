@@ -21,7 +21,7 @@ import type {
 import { describeFamily } from './model-family-status.ts';
 import { FetchModelSource } from '../model-source-fetch.ts';
 import type { PreparedBlobs } from '../prepare-protocol.ts';
-import { PreparePool } from '../prepare-thread.ts';
+import { PreparePool, wasmThreadsBeside } from '../prepare-thread.ts';
 import { IdlePreload } from '../text-preload.ts';
 
 export interface Loaded {
@@ -46,6 +46,7 @@ export const webEncoder: EncoderFactory = (source, info, request, onProgress) =>
     dtype: request.dtype,
     wasmPaths: request.wasmPaths,
     onProgress,
+    wasmThreads: wasmThreadsBeside(request.prepareWorker, request.backend),
   });
 
 /** Images per vision-tower run, and texts per text-tower run. */
