@@ -76,7 +76,9 @@ try {
     const t = await import('/tjs/transformers.js');
     t.env.allowLocalModels = true;
     t.env.allowRemoteModels = false;
-    t.env.localModelPath = location.origin + '/models/';
+    // A path, not a URL: transformers.js 4.3 checks that a local file exists only for paths
+    // (get_file_metadata skips http: URLs), so with a URL it finds no tokenizer files.
+    t.env.localModelPath = '/models/';
     t.env.useBrowserCache = false;
     t.env.backends.onnx.wasm.wasmPaths = location.origin + '/tjs-ort/';
     // As many WASM threads as mumic's runtime takes (onnxruntime-web's own default is half).

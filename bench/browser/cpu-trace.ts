@@ -1,6 +1,8 @@
 // CPU time by thread in a Chromium trace ('toplevel' tasks carry thread CPU time as `tdur`): where
-// a run's CPU went (the page, the CLIP worker, onnxruntime's threads, image decoding, storage),
-// which a loaded machine distorts far less than wall-clock time.
+// a run's CPU went outside the model (the page, the CLIP worker's own tasks, image decoding on
+// Chromium's pool threads, storage), which a loaded machine distorts far less than wall-clock
+// time. onnxruntime-web's compute does not show: its WASM threads run in tasks that never end
+// within the trace, so the figures are the CPU that is not the model's.
 import { readFileSync } from 'node:fs';
 
 import { userTimingSpans, type TraceEvent } from './pipeline-trace.ts';
@@ -51,7 +53,7 @@ export function cpuByThread(path: string, window?: string): ThreadCpu[] {
 export function describeCpu(threads: ThreadCpu[], images: number, top = 8): string[] {
   const total = threads.reduce((s, t) => s + t.cpuMs, 0);
   return [
-    `  CPU of top-level tasks: ${(total / images).toFixed(0)} ms/image in all; busiest threads:`,
+    `  CPU of top-level tasks (the model's WASM threads not counted): ${(total / images).toFixed(0)} ms/image; busiest threads:`,
     ...threads
       .slice(0, top)
       .map((t) => `    ${(t.cpuMs / images).toFixed(1).padStart(7)} ms/image  ${t.thread}`),

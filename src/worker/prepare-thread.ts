@@ -89,9 +89,15 @@ export class PreparePool {
     this.size = size;
   }
 
-  /** Batches to have in preparation ahead of the one the model runs: one per worker, plus one. */
+  /**
+   * Batches to have in preparation ahead of the one the model runs: one per worker, plus one.
+   * Without workers, two: onnxruntime-web's session.run blocks this thread for the whole run, so
+   * a batch started just before it cannot even finish reading its file until the run ends; the
+   * one after it can, and its decode (on Chromium's image-decode threads) then overlaps the next
+   * run instead of leaving the model waiting (docs/PERFORMANCE.md).
+   */
   get depth(): number {
-    return this.size + 1;
+    return this.size === 0 ? 2 : this.size + 1;
   }
 
   prepare(
