@@ -1,6 +1,7 @@
 // npm run bench: pipeline versus bare onnxruntime, in Node and in Chromium (WASM).
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { PHOTOS_2MP, photos2mp } from './browser-photos.ts';
 import { ensureBenchModel } from './ensure-model.ts';
 import { setPrepareWorkers } from '../src/cli/prepare-thread.ts';
 import { benchNode } from './node-pipeline.ts';
@@ -12,7 +13,8 @@ const { values } = parseArgs({
     images: { type: 'string', default: '64' },
     only: { type: 'string' },
     rounds: { type: 'string', default: '3' },
-    // fixture: the 7 fixture photos (17–512 px) cycled; 12mp: 12 MP JPEGs made from them.
+    // fixture: the 7 fixture photos (17–512 px) cycled; 12mp: 12 MP JPEGs made from them; 2mp
+    // (browser only): those scaled to 2 MP.
     photos: { type: 'string', default: 'fixture' },
     // Browser pipeline runs: prepare pool sizes, "default" for the app's own choice.
     prepare: { type: 'string', default: 'default,0' },
@@ -22,6 +24,11 @@ const { values } = parseArgs({
 });
 const big = values.photos === '12mp';
 const photos = big ? await photos12mp() : undefined;
+const browserPhotos = big
+  ? PHOTOS_12MP
+  : values.photos === '2mp'
+    ? await photos2mp().then(() => PHOTOS_2MP)
+    : undefined;
 const prepares = values.prepare.split(',').map((p) => (p === 'default' ? null : Number(p)));
 if (values['prepare-workers']) setPrepareWorkers(Number(values['prepare-workers']));
 const rounds = Math.max(1, Number(values.rounds));
@@ -66,7 +73,7 @@ if (values.only !== 'browser') {
 }
 if (values.only !== 'node') {
   const { benchBrowser } = await import('./browser-pipeline.ts');
-  const r = await benchBrowser(model, batch, count, big ? PHOTOS_12MP : undefined, prepares);
+  const r = await benchBrowser(model, batch, count, browserPhotos, prepares);
   console.log(
     `Chromium ${r.browserVersion} (onnxruntime-web WASM, ${r.threads} threads, q8, ${r.runSize} image(s) per session.run):`,
   );

@@ -8,19 +8,23 @@
 // transformers.js is called once per photo with the labels, as its documentation shows (it then
 // encodes the labels with every photo); mumic runs as `mumic classify` does: label vectors once
 // (from the model folder's precomputed file when present), then the photos.
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { folderLabelMatrix } from '../src/cli/label-vectors.ts';
 import { embedFiles, loadModel } from '../src/cli/load-model.ts';
 import { endPreparePool } from '../src/cli/prepare-thread.ts';
 import { DEFAULT_LABELS } from '../src/core/labels/index.ts';
-import { DEFAULT_TEMPLATE, DEFAULT_TEMPLATES } from '../src/core/prompts.ts';
+import { DEFAULT_TEMPLATES } from '../src/core/prompts.ts';
 import { cosineMatrix, scoreCosines } from '../src/core/score.ts';
-import { BENCH_MODEL, ensureBenchLabelFile, ensureBenchModel } from './ensure-model.ts';
+import { BENCH_MODEL } from './ensure-model.ts';
 import { photos12mp } from './photos-12mp.ts';
+import {
+  TJS_LABELS,
+  TJS_TEMPLATE,
+  ensureCombinedModel,
+  tjsPackage,
+} from './transformers-js-model.ts';
 
 const { values } = parseArgs({
   options: {
@@ -29,21 +33,10 @@ const { values } = parseArgs({
   },
 });
 const count = Number(values.images);
-ensureBenchModel();
-await ensureBenchLabelFile();
-const combined = `${BENCH_MODEL}-combined`;
-if (!existsSync(join(combined, 'onnx', 'model_quantized.onnx'))) {
-  execFileSync(
-    '/usr/bin/python3',
-    [join(import.meta.dirname, 'make-combined-clip.py'), BENCH_MODEL, combined],
-    {
-      stdio: 'inherit',
-    },
-  );
-}
+await ensureCombinedModel();
 const all = await photos12mp();
 const photos = Array.from({ length: count }, (_, i) => all[i % all.length] as string);
-const labels = DEFAULT_LABELS.map((l) => l.prompt);
+const labels = TJS_LABELS;
 const median = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1] ?? NaN;
 
 // --- transformers.js
@@ -52,27 +45,13 @@ type Classifier = (
   labels: string[],
   options: { hypothesis_template: string },
 ) => Promise<{ label: string; score: number }[]>;
-const tjsEntry = join(
-  resolve(values.tjs),
-  'node_modules',
-  '@huggingface',
-  'transformers',
-  'dist',
-  'transformers.node.mjs',
-);
+const { dir: tjsDir, version: tjsVersion } = tjsPackage(values.tjs);
+const tjsEntry = join(tjsDir, 'dist', 'transformers.node.mjs');
 const tjs = (await import(pathToFileURL(tjsEntry).href)) as {
   env: { localModelPath: string; allowRemoteModels: boolean; allowLocalModels: boolean };
   pipeline: (task: string, model: string, options: object) => Promise<Classifier>;
 };
-const tjsVersion = (
-  JSON.parse(
-    readFileSync(
-      join(resolve(values.tjs), 'node_modules', '@huggingface', 'transformers', 'package.json'),
-      'utf8',
-    ),
-  ) as { version: string }
-).version;
-tjs.env.localModelPath = resolve(BENCH_MODEL, '..');
+tjs.env.localModelPath = join(BENCH_MODEL, '..');
 tjs.env.allowRemoteModels = false;
 tjs.env.allowLocalModels = true;
 const classifier = await tjs.pipeline(
@@ -83,7 +62,7 @@ const classifier = await tjs.pipeline(
     device: 'cpu',
   },
 );
-const template = { hypothesis_template: DEFAULT_TEMPLATE };
+const template = { hypothesis_template: TJS_TEMPLATE };
 await classifier(photos[0] as string, labels, template); // warm-up
 const tjsMs: number[] = [];
 const tjsStart = performance.now();

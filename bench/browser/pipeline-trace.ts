@@ -4,7 +4,7 @@
 // busy/idle time is not reported: onnxruntime-web's compute was not attributed to it.)
 import { readFileSync } from 'node:fs';
 
-interface TraceEvent {
+export interface TraceEvent {
   name: string;
   cat?: string;
   ph: string;
@@ -81,7 +81,7 @@ export function readPipelineTrace(path: string): PipelineTrace {
 }
 
 /** User-timing measures by name: complete events, or async begin/end pairs. */
-function userTimingSpans(events: TraceEvent[]): Map<string, Span[]> {
+export function userTimingSpans(events: TraceEvent[]): Map<string, Span[]> {
   const out = new Map<string, Span[]>();
   const open = new Map<string, TraceEvent>();
   const add = (name: string, span: Span) => out.set(name, [...(out.get(name) ?? []), span]);

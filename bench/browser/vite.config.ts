@@ -2,11 +2,19 @@
 // side, served with the app's headers and ort files; models and photos come from local folders.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, normalize } from 'node:path';
+import { extname, join, normalize } from 'node:path';
 import type { InlineConfig, Plugin } from 'vite';
 import { ISOLATION_HEADERS, ORT_DIR, ortFiles } from '../../vite.config.ts';
 
-function serveDir(prefix: string, dir: string): Plugin {
+/** Module scripts and streamed WebAssembly need their MIME types (transformers.js is served raw). */
+const TYPES: Record<string, string> = {
+  '.js': 'text/javascript',
+  '.mjs': 'text/javascript',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+};
+
+export function serveDir(prefix: string, dir: string): Plugin {
   return {
     name: `bench-serve-${prefix}`,
     configureServer(server) {
@@ -19,6 +27,11 @@ function serveDir(prefix: string, dir: string): Plugin {
           return res.end();
         }
         res.setHeader('Content-Length', statSync(path).size);
+        // Served before Vite's own headers: a worker script (transformers.js's runtime threads)
+        // must carry the isolation headers itself.
+        for (const [key, value] of Object.entries(ISOLATION_HEADERS)) res.setHeader(key, value);
+        const type = TYPES[extname(path)];
+        if (type) res.setHeader('Content-Type', type);
         if (req.method === 'HEAD') return res.end();
         createReadStream(path).pipe(res);
       });

@@ -20,17 +20,21 @@ export interface WebEncoderOptions {
   onProgress?: ((progress: LoadProgress) => void) | undefined;
   /** Test hook (worker/test-faults.ts): WebGPU image run number N fails, as a lost GPU would. */
   failWebGpuRun?: number | undefined;
+  /** WASM threads (default min(cores, 4)); fixed by the first model loaded in this worker. */
+  wasmThreads?: number | undefined;
 }
 
 let configured = false;
 
-function configureOrt(wasmPaths: string): void {
+function configureOrt(wasmPaths: string, threads: number | undefined): void {
   if (configured) return;
   configured = true;
   ort.env.wasm.wasmPaths = wasmPaths;
   // Threads need SharedArrayBuffer, i.e. a cross-origin isolated page (COOP/COEP headers).
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-  ort.env.wasm.numThreads = isolated ? Math.min(navigator.hardwareConcurrency || 1, 4) : 1;
+  ort.env.wasm.numThreads = isolated
+    ? (threads ?? Math.min(navigator.hardwareConcurrency || 1, 4))
+    : 1;
   // Already inside a worker: a proxy worker would only add a copy.
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';
@@ -97,7 +101,7 @@ export async function createWebEncoder(
   model: ModelInfo,
   options: WebEncoderOptions,
 ): Promise<FallbackEncoder> {
-  configureOrt(options.wasmPaths);
+  configureOrt(options.wasmPaths, options.wasmThreads);
   const wasm = (): Promise<ClipEncoder> =>
     Promise.resolve(makeEncoder('wasm', source, model, options, false));
   let encoder: FallbackEncoder;

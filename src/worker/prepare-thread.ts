@@ -41,6 +41,21 @@ export function defaultPrepareWorkers(cores: number, backend: string | undefined
 }
 
 /**
+ * onnxruntime-web's WASM threads beside an explicit number of prepare workers: the cores they
+ * leave (1 to 4), so that a prepare worker asked for on 2 cores gets a core of its own instead of
+ * preempting one of the model's threads, which wait for each other at every operator. Otherwise
+ * (the default pool, none, WebGPU) the runtime's own default, min(cores, 4).
+ */
+export function wasmThreadsBeside(
+  want: boolean | number | undefined,
+  backend: string | undefined,
+  cores = globalThis.navigator?.hardwareConcurrency ?? 2,
+): number | undefined {
+  if (typeof want !== 'number' || backend === 'webgpu') return undefined;
+  return Math.max(1, Math.min(4, cores - Math.max(0, Math.floor(want))));
+}
+
+/**
  * Prepares batches on nested workers, started on first use. Until one reports ready, and for
  * good if none can start or all die, batches are prepared in this thread: none is ever lost.
  */
@@ -74,9 +89,15 @@ export class PreparePool {
     this.size = size;
   }
 
-  /** Batches to have in preparation ahead of the one the model runs: one per worker, plus one. */
+  /**
+   * Batches to have in preparation ahead of the one the model runs: one per worker, plus one.
+   * Without workers, two: onnxruntime-web's session.run blocks this thread for the whole run, so
+   * a batch started just before it cannot even finish reading its file until the run ends; the
+   * one after it can, and its decode (on Chromium's image-decode threads) then overlaps the next
+   * run instead of leaving the model waiting (docs/PERFORMANCE.md).
+   */
   get depth(): number {
-    return this.size + 1;
+    return this.size === 0 ? 2 : this.size + 1;
   }
 
   prepare(

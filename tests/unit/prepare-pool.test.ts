@@ -4,7 +4,7 @@ import { afterEach, describe, expect, test, vi } from 'vitest';
 import { embedImages, type PreparedBatch } from '../../src/core/embed-images.ts';
 import { parseImageProcessorConfig } from '../../src/core/preprocess-config.ts';
 import { readAppParams } from '../../src/ui/app-params.ts';
-import { defaultPrepareWorkers } from '../../src/worker/prepare-thread.ts';
+import { defaultPrepareWorkers, wasmThreadsBeside } from '../../src/worker/prepare-thread.ts';
 import { IdlePreload } from '../../src/worker/text-preload.ts';
 
 const processor = parseImageProcessorConfig({
@@ -52,6 +52,14 @@ describe('prepare pool sizes', () => {
     expect(defaultPrepareWorkers(16, undefined)).toBe(12);
     expect(defaultPrepareWorkers(8, 'webgpu')).toBe(7);
     expect(defaultPrepareWorkers(2, 'webgpu')).toBe(1);
+    // An explicit pool leaves the model the other cores (1 to 4); otherwise the runtime decides.
+    expect(wasmThreadsBeside(1, 'wasm', 2)).toBe(1);
+    expect(wasmThreadsBeside(0, 'wasm', 2)).toBe(2);
+    expect(wasmThreadsBeside(4, 'wasm', 2)).toBe(1);
+    expect(wasmThreadsBeside(2, 'wasm', 16)).toBe(4);
+    expect(wasmThreadsBeside(undefined, 'wasm', 2)).toBeUndefined();
+    expect(wasmThreadsBeside(true, 'wasm', 2)).toBeUndefined();
+    expect(wasmThreadsBeside(1, 'webgpu', 2)).toBeUndefined();
   });
 
   test('?prepare= takes worker, inline or a count', () => {

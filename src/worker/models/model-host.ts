@@ -21,7 +21,7 @@ import type {
 import { describeFamily } from './model-family-status.ts';
 import { FetchModelSource } from '../model-source-fetch.ts';
 import type { PreparedBlobs } from '../prepare-protocol.ts';
-import { PreparePool } from '../prepare-thread.ts';
+import { PreparePool, wasmThreadsBeside } from '../prepare-thread.ts';
 import { IdlePreload } from '../text-preload.ts';
 
 export interface Loaded {
@@ -52,6 +52,7 @@ export const webEncoder = (
     wasmPaths: request.wasmPaths,
     onProgress,
     ...testHooks,
+    wasmThreads: wasmThreadsBeside(request.prepareWorker, request.backend),
   });
 
 /** Images per vision-tower run, and texts per text-tower run. */

@@ -1,0 +1,221 @@
+// The app itself, as a person uses it, against the bare onnxruntime-web loop in the same run:
+// Debian's Chromium, WASM, q8, the bench's ViT-B/32-sized model (served to the built app as
+// models/clip-b32-random/, with its precomputed label vectors), photos added through the file
+// input. It prints:
+//  - the bare session.run loop, one image per run (the bench page's worker, as in
+//    `npm run bench -- --only browser`);
+//  - the app tagging N photos: ms per photo over the whole batch, and marginal (first photo shown
+//    to last, ÷ N − 1), which leaves out the first photo's unoverlapped decode;
+//  - after the batch, once the page has been idle for --idle-ms (the text tower is loaded while
+//    idle: src/worker/text-preload.ts): a label typed and Add pressed, timed until its scores for
+//    every photo are in the page (the worker's text run and scoring, the page's render), then a
+//    second label.
+//
+//   npx vite build && npx tsx bench/browser-app.ts [--photos 12mp|2mp|fixture] [--images 16]
+//     [--prepare N] [--idle-ms 12000] [--settle-ms 8000] [--port 4325]
+//
+// Each photo gets a few trailing bytes (decoders ignore them; the content hash differs), so
+// every one is hashed, decoded and encoded, none taken from the store.
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  appendFileSync,
+} from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { chromium, type Page } from '@playwright/test';
+import { createServer, preview, type Plugin } from 'vite';
+import { CHROMIUM, CHROMIUM_ARGS } from '../playwright.config.ts';
+import { FIXTURE_IMAGES } from './bench-images.ts';
+import { photos2mp } from './browser-photos.ts';
+import { cpuByThread, describeCpu, type ThreadCpu } from './browser/cpu-trace.ts';
+import { benchConfig, serveDir } from './browser/vite.config.ts';
+import { BENCH_MODEL, ensureBenchLabelFile, ensureBenchModel } from './ensure-model.ts';
+import { photos12mp } from './photos-12mp.ts';
+
+const REPO = resolve(import.meta.dirname, '..');
+const { values } = parseArgs({
+  options: {
+    photos: { type: 'string', default: '12mp' },
+    images: { type: 'string', default: '16' },
+    prepare: { type: 'string' },
+    'idle-ms': { type: 'string', default: '12000' },
+    'settle-ms': { type: 'string', default: '8000' },
+    port: { type: 'string', default: '4325' },
+  },
+});
+const count = Number(values.images);
+const port = Number(values.port);
+const modelId = basename(BENCH_MODEL);
+ensureBenchModel();
+await ensureBenchLabelFile();
+if (!existsSync(join(REPO, 'dist', 'index.html'))) throw new Error('Run `npx vite build` first.');
+
+const sources =
+  values.photos === '12mp'
+    ? await photos12mp()
+    : values.photos === '2mp'
+      ? await photos2mp()
+      : readdirSync(FIXTURE_IMAGES)
+          .sort()
+          .map((n) => join(FIXTURE_IMAGES, n));
+const folder = mkdtempSync(join(tmpdir(), 'mumic-app-bench-'));
+const photos = Array.from({ length: count }, (_, i) => {
+  const src = sources[i % sources.length] as string;
+  const ext = extname(src);
+  const path = join(folder, `${basename(src, ext)}-${String(i).padStart(3, '0')}${ext}`);
+  copyFileSync(src, path);
+  appendFileSync(path, `\n#${i}`);
+  return path;
+});
+
+/** The bench model as one of the built app's models (the preview serves dist/ only). */
+const modelPlugin = (): Plugin => {
+  const serve = serveDir(`/models/${modelId}/`, `${BENCH_MODEL}/`);
+  return { name: 'bench-app-model', configurePreviewServer: serve.configureServer as never };
+};
+const app = await preview({
+  root: REPO,
+  logLevel: 'warn',
+  plugins: [modelPlugin()],
+  preview: { port, strictPort: true, host: '127.0.0.1' },
+});
+const benchServer = await createServer(benchConfig(dirname(BENCH_MODEL), FIXTURE_IMAGES));
+await benchServer.listen();
+const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const ms = (x: number) => `${x.toFixed(0)} ms`;
+try {
+  console.log(
+    `${count} photos (${values.photos}), ${modelId} q8 WASM, Chromium ${browser.version()}, load ${loadavg()[0]?.toFixed(2)}`,
+  );
+  // 1. The bare loop, one image per run, as many runs as photos.
+  const benchPage = await browser.newPage();
+  await benchPage.goto(benchServer.resolvedUrls?.local[0] ?? '');
+  await benchPage.waitForFunction(() => 'bench' in globalThis);
+  type Bare = { bare(m: string, b: number, r: number): Promise<{ seconds: number }> };
+  const bareTrace = await traced(benchPage, 'bench:bare', () =>
+    benchPage.evaluate(([m, r]) => (globalThis as unknown as { bench: Bare }).bench.bare(m, 1, r), [
+      modelId,
+      count,
+    ] as const),
+  );
+  await benchPage.close();
+  const bareMs = (bareTrace.result.seconds * 1000) / count;
+  console.log(`bare session.run, 1 image per run: ${ms(bareMs)}/image`);
+  for (const line of describeCpu(bareTrace.cpu, count)) console.log(line);
+
+  // 2. The app tags the photos.
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const prepare = values.prepare === undefined ? '' : `&prepare=${values.prepare}`;
+  await page.goto(`http://127.0.0.1:${port}/?model=${modelId}&backend=wasm&dtype=q8${prepare}`);
+  await page.evaluate(
+    () => (globalThis as unknown as { mumic: { done: Promise<void> } }).mumic.done,
+  );
+  await page.locator('#status[data-labels-ready="true"]').waitFor({ timeout: 600_000 });
+  const textsAtStart = await texts(page);
+  // The text tower loads once the worker has been idle 1 s after the model: let it finish first,
+  // so that the batch is timed alone (a person adding photos at once would wait for it).
+  await page.waitForTimeout(Number(values['settle-ms']));
+  // Times at which the k-th tile is shown done (polled each frame; renders are ≤ 10/s).
+  await page.evaluate(`(() => {
+    const w = globalThis;
+    w.doneAt = [];
+    const tick = () => {
+      const n = document.querySelectorAll('li.photo[data-state="done"]').length;
+      while (w.doneAt.length < n) w.doneAt.push(performance.now());
+      if (n < ${count}) requestAnimationFrame(tick);
+    };
+    w.addedAt = performance.now();
+    requestAnimationFrame(tick);
+  })()`);
+  const batch = await traced(page, undefined, async () => {
+    await page.setInputFiles('#file-input', photos);
+    await page
+      .locator('li.photo[data-state="done"]')
+      .nth(count - 1)
+      .waitFor({ timeout: 900_000 });
+  });
+  const { addedAt, doneAt } = (await page.evaluate('({ addedAt, doneAt })')) as {
+    addedAt: number;
+    doneAt: number[];
+  };
+  const first = doneAt[0] ?? Number.NaN;
+  const last = doneAt[count - 1] ?? Number.NaN;
+  const perPhoto = (last - addedAt) / count;
+  const marginal = (last - first) / (count - 1);
+  console.log(
+    `app: ${ms(perPhoto)}/photo over the batch (first shown after ${ms(first - addedAt)}), marginal ${ms(marginal)}/photo`,
+  );
+  console.log(
+    `app ÷ bare: ${(bareMs / perPhoto).toFixed(2)}x over the batch, ${(bareMs / marginal).toFixed(2)}x marginal (load ${loadavg()[0]?.toFixed(2)})`,
+  );
+  for (const line of describeCpu(batch.cpu, count)) console.log(line);
+
+  // 3. Typed labels, after an idle pause.
+  await page.locator('[data-progress="batch"][data-running="false"]').waitFor({ timeout: 60_000 });
+  await page.waitForTimeout(Number(values['idle-ms']));
+  for (const typed of ['a red bicycle', 'rooftop terrace']) {
+    const before = await texts(page);
+    const t = Date.now();
+    await page.locator('#new-label').fill(typed);
+    await page.locator('#new-label').press('Enter');
+    await page
+      .locator(`#status[data-texts-encoded="${before + 1}"][data-labels-ready="true"]`)
+      .waitFor({ timeout: 120_000 });
+    // Rendered: the frame after the scores reached the page.
+    await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => r(undefined))));
+    const took = Date.now() - t;
+    const scored = await scoredPhotos(page, typed);
+    console.log(
+      `typed label "${typed}": ${ms(took)} from Add to scored over ${scored} of ${count} photos`,
+    );
+  }
+  console.log(
+    `(label vectors encoded at start-up: ${textsAtStart}; load ${loadavg()[0]?.toFixed(2)})`,
+  );
+} finally {
+  await browser.close();
+  await benchServer.close();
+  await new Promise<void>((r) => app.httpServer.close(() => r()));
+  rmSync(folder, { recursive: true, force: true });
+}
+
+/** Runs `work` under a Chromium trace: the CPU by thread of what ran (within `window`). */
+async function traced<T>(
+  page: Page,
+  window: string | undefined,
+  work: () => Promise<T>,
+): Promise<{ result: T; cpu: ThreadCpu[] }> {
+  const path = join(folder, `trace-${Date.now()}.json`);
+  const categories = ['toplevel', 'blink.user_timing', '__metadata'];
+  await browser.startTracing(page, { path, categories });
+  const result = await work();
+  await browser.stopTracing();
+  return { result, cpu: cpuByThread(path, window) };
+}
+
+async function texts(page: Page): Promise<number> {
+  return Number(await page.locator('#status').getAttribute('data-texts-encoded'));
+}
+
+/** Photos for which the page holds a score of the label (the app's own state). */
+async function scoredPhotos(page: Page, name: string): Promise<number> {
+  return page.evaluate((label) => {
+    type View = object;
+    type Handle = {
+      mumic: {
+        app: {
+          labelSet: { labels: { id: string; name: string }[] };
+          library: { photos: View[]; scoreOf(v: View, id: string): number | undefined };
+        };
+      };
+    };
+    const { app } = (globalThis as unknown as Handle).mumic;
+    const id = app.labelSet.labels.find((l) => l.name === label)?.id ?? '';
+    return app.library.photos.filter((p) => app.library.scoreOf(p, id) !== undefined).length;
+  }, name);
+}
