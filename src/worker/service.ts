@@ -42,37 +42,29 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
   models.onLoad = () => library.forget();
   const tabs = new TabChanges(store, models, bank, library);
 
+  /** Empties memory, then `finish` (the store's wipe, or taking another tab's wipe). */
+  async function dropEverything(finish: () => Promise<void>): Promise<void> {
+    // Waits for the classify calls under way: their last batch must not be stored after the wipe.
+    await classify.stopAll();
+    // Behind any adapt or head import under way, so none of them stores a head after the wipe.
+    await labels.queue.run(() =>
+      learning.feedbackQueue.run(async () => {
+        bank.reset();
+        bank.setHead(undefined);
+        await library.empty();
+        search.release();
+        await finish();
+      }),
+    );
+  }
+
   /** Cross-capability methods: settings, wiping everything, and models chosen from disk. */
   const root = {
     getSetting: (key: string) => store.getSetting(key),
     putSetting: (key: string, value: unknown) => store.putSetting(key, value),
-    async clearAll(): Promise<void> {
-      // Waits for the classify calls under way: their last batch must not be stored after the wipe.
-      await classify.stopAll();
-      // Behind any adapt or head import under way, so none of them stores a head after the wipe.
-      await labels.queue.run(() =>
-        learning.feedbackQueue.run(async () => {
-          bank.reset();
-          bank.setHead(undefined);
-          await library.empty();
-          search.release();
-          await store.clearEverything();
-        }),
-      );
-    },
+    clearAll: () => dropEverything(() => store.clearEverything()),
     /** Another tab cleared everything: drop what this one holds, once nothing here can write. */
-    async clearedElsewhere(): Promise<void> {
-      await classify.stopAll();
-      await labels.queue.run(() =>
-        learning.feedbackQueue.run(async () => {
-          bank.reset();
-          bank.setHead(undefined);
-          await library.empty();
-          search.release();
-          await store.followClear();
-        }),
-      );
-    },
+    clearedElsewhere: () => dropEverything(() => store.followClear()),
     photosChangedElsewhere: (added: string[], removed: string[]) =>
       tabs.photosChangedElsewhere(added, removed),
     headChangedElsewhere: () => labels.queue.run(() => tabs.headChangedElsewhere()),

@@ -1,6 +1,7 @@
 // Shared steps of the app's browser tests and benchmarks: open the app, add photos through the
 // file input, read scores from the DOM hooks (docs/UI.md), run the `mumic` CLI.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, type BrowserContext, type Page } from '@playwright/test';
@@ -13,6 +14,7 @@ import {
 import type { Label } from '../../src/core/labels/index.ts';
 import { DEFAULT_TEMPLATES, templateSetKey } from '../../src/core/prompts.ts';
 import type { Dtype } from '../../src/core/types.ts';
+import { FIXTURE_DIR } from '../fixture.ts';
 
 const run = promisify(execFile);
 export const REPO = resolve(import.meta.dirname, '..', '..');
@@ -27,6 +29,16 @@ export const SHOTS =
     : join(REPO, 'test-results', 'screenshots');
 
 export const MODEL_DIR = join(REPO, 'public', 'models', 'clip-tiny');
+
+/** `count` different photos: one JPEG with distinct bytes after its end (decoders ignore them). */
+export function distinctPhotos(count: number, prefix: string) {
+  const jpeg = readFileSync(join(FIXTURE_DIR, 'images', 'chelsea.jpg'));
+  return Array.from({ length: count }, (_, i) => ({
+    name: `${prefix}-${i}.jpg`,
+    mimeType: 'image/jpeg',
+    buffer: Buffer.concat([jpeg, Buffer.from(`${prefix}-${i}`)]),
+  }));
+}
 
 /** Label name → score (and cosine) of one photo. */
 export type Scores = Map<string, number>;

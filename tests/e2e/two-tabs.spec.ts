@@ -2,22 +2,8 @@
 // other's changes without a reload: photos added in one appear in the other (from the store, not
 // encoded again), a label added in one is in the other, and a Clear all in one empties the other,
 // even in the middle of its batch, with nothing written back (a reload of both shows no photos).
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { FIXTURE_DIR } from '../fixture.ts';
-import { counters, openApp, waitForPhotos } from './app-helpers.ts';
-
-const JPEG = readFileSync(join(FIXTURE_DIR, 'images', 'chelsea.jpg'));
-
-/** `count` different photos: one JPEG with distinct bytes after its end (decoders ignore them). */
-function photos(count: number, prefix: string) {
-  return Array.from({ length: count }, (_, i) => ({
-    name: `${prefix}-${i}.jpg`,
-    mimeType: 'image/jpeg',
-    buffer: Buffer.concat([JPEG, Buffer.from(`${prefix}-${i}`)]),
-  }));
-}
+import { counters, distinctPhotos as photos, openApp, waitForPhotos } from './app-helpers.ts';
 
 const labelNames = (page: Page) =>
   page.evaluate(() =>

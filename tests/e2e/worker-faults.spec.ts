@@ -1,22 +1,8 @@
 // Nothing lost, nothing frozen (issue 10, items 1 and 2): Clear all in the middle of a batch
 // leaves nothing to come back after a reload; a worker that closes, throws at top level or hangs
 // in the middle of a batch is replaced and every photo still completes.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { FIXTURE_DIR } from '../fixture.ts';
-import { openApp, waitForPhotos } from './app-helpers.ts';
-
-const JPEG = readFileSync(join(FIXTURE_DIR, 'images', 'chelsea.jpg'));
-
-/** `count` different photos: one JPEG with distinct bytes after its end (decoders ignore them). */
-function photos(count: number, prefix: string) {
-  return Array.from({ length: count }, (_, i) => ({
-    name: `${prefix}-${i}.jpg`,
-    mimeType: 'image/jpeg',
-    buffer: Buffer.concat([JPEG, Buffer.from(`${prefix}-${i}`)]),
-  }));
-}
+import { distinctPhotos as photos, openApp, waitForPhotos } from './app-helpers.ts';
 
 async function openWith(page: Page, query: string): Promise<void> {
   await page.goto(`/?model=clip-tiny&backend=wasm&dtype=q8&${query}`);
