@@ -235,10 +235,13 @@ export class LabelBank {
 
   /** Scores [photos × dim] raw image embeddings against the current set. */
   score(photoIds: string[], embeddings: readonly Float32Array[]): ScoreTable {
-    if (photoIds.length === 0 || this.ids.length === 0) {
+    // The set still belongs to the model before a switch (its labels are applied after the
+    // library is restored): rows of no scores until they are.
+    const stale = embeddings.some((e) => e.length !== this.dim);
+    if (photoIds.length === 0 || this.ids.length === 0 || stale) {
       // n × 0 or 0 × m: rows of no scores.
       const none = new Float32Array(0);
-      const table = { version: this.version, labelIds: [...this.ids] };
+      const table = { version: this.version, labelIds: stale ? [] : [...this.ids] };
       return { ...table, photoIds: [...photoIds], scores: none, cosines: none };
     }
     const d = this.dim;
