@@ -118,11 +118,14 @@ export class FallbackEncoder {
     this.reason = reason;
     const switching = (async () => {
       try {
-        this.current = await makeFallback();
+        const next = await makeFallback();
+        // Released before any call runs on the fallback: onnxruntime-web (asyncify) takes one
+        // async operation at a time, and a session create racing a release can hang it.
+        await failed.release().catch(() => undefined);
+        this.current = next;
       } finally {
         this.switching = undefined;
       }
-      await failed.release().catch(() => undefined);
     })();
     this.switching = switching;
     return switching;
