@@ -5,7 +5,22 @@ import type { HeadMetrics, HeadTraining } from '../core/adapt/head.ts';
 import type { ErrorInfo } from '../core/errors.ts';
 import type { Backend, Dtype, LoadProgress, Tower } from '../core/types.ts';
 
+import type {
+  LocalModelFile,
+  LocalModelInstallRequest,
+  LocalModelProgress,
+  LocalModelSummary,
+  LocalModelsState,
+} from './local-model-types.ts';
+
 export type { ErrorInfo, HeadMetrics, LoadProgress, PhotoFeedback };
+export type {
+  LocalModelFile,
+  LocalModelInstallRequest,
+  LocalModelProgress,
+  LocalModelSummary,
+  LocalModelsState,
+};
 
 export type BackendChoice = 'webgpu' | 'wasm';
 
@@ -227,53 +242,6 @@ export interface AdaptOutcome extends HeadChange {
   /** Feedback not used: labels not in the current set, photos not in this model's store. */
   ignored: { notInLabels: number; noEmbedding: number };
   elapsedMs: number;
-}
-
-// ---- local model folders (issue 5) ----------------------------------------------------------
-
-/** One file of a model folder chosen from disk, with its path relative to the chosen folder. */
-export interface LocalModelFile {
-  path: string;
-  file: Blob;
-}
-
-export interface LocalModelInstallRequest {
-  files: LocalModelFile[];
-  /** The chosen folder's name (files from a directory picker carry no folder prefix). */
-  folderName: string;
-  /** Absolute URL of the models folder (`<base>models/`, ending in '/'): the files' home. */
-  modelsUrl: string;
-  wasmPaths: string;
-  backend?: BackendChoice | undefined;
-  dtype?: Dtype | undefined;
-}
-
-export interface LocalModelProgress {
-  step: 'checking' | 'hashing' | 'loading' | 'storing';
-  /** The file being worked on, when one is. */
-  file: string | undefined;
-  /** Bytes of the step done so far, out of `total`. */
-  done: number;
-  total: number;
-}
-
-/** A model chosen from disk and stored in this browser. */
-export interface LocalModelSummary {
-  id: string;
-  name: string;
-  /** The folder it was chosen from. */
-  folder: string;
-  dtypes: Record<Tower, Dtype[]>;
-  bytes: number;
-  storedAt: string;
-}
-
-export interface LocalModelsState {
-  local: LocalModelSummary[];
-  /** The model chosen from disk most recently. */
-  last: string | undefined;
-  /** Ids index.json lists (`npm run models`); undefined when it cannot be read. */
-  installed: string[] | undefined;
 }
 
 // ---- the photo library: search by words, more like this, near-duplicates (issue 11) -------
