@@ -22,21 +22,29 @@ export interface ClipEncoderConfig {
   dtypes: Record<Tower, Dtype>;
   sessionOptions: InferenceSession.SessionOptions;
   onProgress?: ((progress: LoadProgress) => void) | undefined;
+  /**
+   * The queue of the onnxruntime instance these sessions live in, shared by every encoder on it
+   * (default: one of this encoder's own). onnxruntime-web (one WASM instance, asyncify) takes
+   * one async operation at a time: a session created while another session runs can hang both.
+   */
+  queue?: SerialQueue | undefined;
 }
 
 /**
  * One dual-encoder model (any family of core/families) on one backend: the vision and text towers
- * as lazily created, warmed-up sessions whose runs go through one queue. Outputs are raw
+ * as lazily created, warmed-up sessions. Every call into onnxruntime (create, run, release) goes
+ * through one queue. Outputs are raw
  * (unnormalised) embeddings: CLIP's projections, SigLIP's pooler outputs.
  */
 export class ClipEncoder {
   readonly backend: Backend;
   readonly dtypes: Record<Tower, Dtype>;
   private readonly sessions = new Map<Tower, Promise<InferenceSession>>();
-  private readonly queue = new SerialQueue();
+  private readonly queue: SerialQueue;
   private readonly family: ModelFamily;
 
   constructor(private readonly config: ClipEncoderConfig) {
+    this.queue = config.queue ?? new SerialQueue();
     this.backend = config.backend;
     this.dtypes = config.dtypes;
     this.family = familyById(config.model.family);
@@ -95,13 +103,21 @@ export class ClipEncoder {
   async release(): Promise<void> {
     const pending = [...this.sessions.values()];
     this.sessions.clear();
-    await Promise.all(pending.map((p) => p.then((s) => s.release()).catch(() => undefined)));
+    await Promise.all(
+      pending.map((p) => p.then((s) => this.queue.run(() => s.release())).catch(() => undefined)),
+    );
   }
 
   private async createSession(tower: Tower): Promise<InferenceSession> {
     const file = onnxPath(tower, this.dtypes[tower]);
-    const { source, ort, onProgress } = this.config;
+    const { source, onProgress } = this.config;
     const bytes = await source.read(file, (loaded, total) => onProgress?.({ file, loaded, total }));
+    return this.queue.run(() => this.open(tower, file, bytes));
+  }
+
+  /** Creates, checks and warms up a session; runs inside the queue. */
+  private async open(tower: Tower, file: string, bytes: Uint8Array): Promise<InferenceSession> {
+    const { source, ort } = this.config;
     let session: InferenceSession;
     try {
       session = await ort.InferenceSession.create(bytes, this.config.sessionOptions);
@@ -131,7 +147,7 @@ export class ClipEncoder {
       const pixels = new Float32Array(3 * size * size);
       const input = this.input('vision');
       const feeds = { [input]: this.floatTensor(session, input, pixels, [1, 3, size, size]) };
-      await this.run(session, tower, feeds, 1);
+      await this.runNow(session, tower, feeds, 1);
     } else {
       const length = this.config.model.contextLength;
       const ids = new BigInt64Array(length);
@@ -143,7 +159,7 @@ export class ClipEncoder {
       if (this.feedsMask(session)) {
         feeds['attention_mask'] = new this.config.ort.Tensor('int64', mask, [1, length]);
       }
-      await this.run(session, tower, feeds, 1);
+      await this.runNow(session, tower, feeds, 1);
     }
   }
 
@@ -153,37 +169,45 @@ export class ClipEncoder {
     feeds: Record<string, Tensor>,
     batch: number,
   ): Promise<Float32Array> {
+    return this.queue.run(() => this.runNow(session, tower, feeds, batch));
+  }
+
+  /** One run, outside the queue (the caller holds it). */
+  private async runNow(
+    session: InferenceSession,
+    tower: Tower,
+    feeds: Record<string, Tensor>,
+    batch: number,
+  ): Promise<Float32Array> {
     const name = this.output(tower);
-    return this.queue.run(async () => {
-      let results: InferenceSession.ReturnType;
-      try {
-        results = await session.run(feeds, [name]);
-      } catch (cause) {
-        throw new MumicError(
-          'InferenceFailed',
-          `${tower} tower on ${this.backend}: ${messageOf(cause)}`,
-          { cause },
-        );
-      }
-      const output = results[name];
-      if (!output) throw new MumicError('InferenceFailed', `${tower} tower returned no ${name}`);
-      const dim = this.config.model.projectionDim;
-      if (output.dims.length !== 2 || output.dims[0] !== batch || output.dims[1] !== dim) {
-        throw new MumicError(
-          'ModelFileInvalid',
-          `${onnxPath(tower, this.dtypes[tower])}: ${name} has shape [${output.dims.join(', ')}], expected [${batch}, ${dim}] (the embedding size config.json gives)`,
-        );
-      }
-      const data = await output.getData(true);
-      const values =
-        output.type === 'float16'
-          ? fromFloat16Bits(toUint16(data))
-          : data instanceof Float32Array
-            ? data
-            : Float32Array.from(data as ArrayLike<number>);
-      // Copy out of the runtime's buffer: the caller may transfer it across threads.
-      return values.buffer === (data as ArrayBufferView).buffer ? values.slice() : values;
-    });
+    let results: InferenceSession.ReturnType;
+    try {
+      results = await session.run(feeds, [name]);
+    } catch (cause) {
+      throw new MumicError(
+        'InferenceFailed',
+        `${tower} tower on ${this.backend}: ${messageOf(cause)}`,
+        { cause },
+      );
+    }
+    const output = results[name];
+    if (!output) throw new MumicError('InferenceFailed', `${tower} tower returned no ${name}`);
+    const dim = this.config.model.projectionDim;
+    if (output.dims.length !== 2 || output.dims[0] !== batch || output.dims[1] !== dim) {
+      throw new MumicError(
+        'ModelFileInvalid',
+        `${onnxPath(tower, this.dtypes[tower])}: ${name} has shape [${output.dims.join(', ')}], expected [${batch}, ${dim}] (the embedding size config.json gives)`,
+      );
+    }
+    const data = await output.getData(true);
+    const values =
+      output.type === 'float16'
+        ? fromFloat16Bits(toUint16(data))
+        : data instanceof Float32Array
+          ? data
+          : Float32Array.from(data as ArrayLike<number>);
+    // Copy out of the runtime's buffer: the caller may transfer it across threads.
+    return values.buffer === (data as ArrayBufferView).buffer ? values.slice() : values;
   }
 
   /** fp16 exports may take float16 inputs; feed what the graph declares. */

@@ -8,6 +8,7 @@ import { ClipEncoder } from './clip-encoder.ts';
 import { FallbackEncoder } from './fallback-encoder.ts';
 import type { OrtApi } from './ort-types.ts';
 import { resolveDtypes } from './resolve-dtypes.ts';
+import { SerialQueue } from './serial-queue.ts';
 
 export type WebBackend = 'webgpu' | 'wasm';
 
@@ -25,6 +26,9 @@ export interface WebEncoderOptions {
 }
 
 let configured = false;
+
+/** Every call into this worker's one onnxruntime-web instance, whichever encoder makes it. */
+const ortQueue = new SerialQueue();
 
 function configureOrt(wasmPaths: string, threads: number | undefined): void {
   if (configured) return;
@@ -79,6 +83,7 @@ function makeEncoder(
     dtypes: resolveDtypes(model, backend, options.dtype, shaderF16),
     sessionOptions: { executionProviders: [backend], graphOptimizationLevel: 'all' },
     onProgress: options.onProgress,
+    queue: ortQueue,
   });
   const failAt = options.failWebGpuRun;
   if (backend === 'webgpu' && failAt !== undefined) {

@@ -29,11 +29,7 @@ const APART = new Set(['astronaut-rgba.png', 'chelsea-exif6.jpg']);
 test.use({ serviceWorkers: 'block' });
 test.setTimeout(900_000);
 
-// fixme: on main after the session-4 merges this test hung in CI: the status stayed at "q4 ·
-// WebGPU", "Loading the model: onnx/text_model_quantized.onnx", "Tagging photos: 0 of 15" (the
-// switch to WASM never finished). It passed on its own branch (4.2 min), and once (2.1 min) with the
-// release-then-switch fix in FallbackEncoder; on again once it passes in CI. See docs/ROBUSTNESS.md.
-test.fixme('a WebGPU run failing mid-batch: the rest is stored and scored as WASM q8', async ({
+test('a WebGPU run failing mid-batch: the rest is stored and scored as WASM q8', async ({
   page,
 }) => {
   await page.goto('/?model=clip-tiny&backend=webgpu&workerFault=webgpu@2');
