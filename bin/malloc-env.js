@@ -53,8 +53,20 @@ export function relaunchWithMallocEnv() {
   });
 }
 
-/** In the relaunched child, once glibc has read them: its own children get a plain environment. */
+/**
+ * In the relaunched child, once glibc has read them: its own children get a plain environment.
+ * Returns whether this is the relaunched child.
+ */
 export function forgetMallocEnv(env = process.env) {
-  if (env[MARKER] !== 'relaunched') return;
+  if (env[MARKER] !== 'relaunched') return false;
   for (const k of [...Object.keys(MALLOC_ENV), MARKER]) Reflect.deleteProperty(env, k);
+  return true;
+}
+
+/** In the relaunched child: a parent killed outright (SIGKILL is not passed on) ends it too. */
+export function endWithParent() {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.exit(1);
+  }, 1000).unref();
 }

@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 // Runs the TypeScript CLI directly (tsx), so `npx mumic` works in a checkout without a build step.
 import { availableParallelism } from 'node:os';
-import { forgetMallocEnv, relaunchWithMallocEnv, wantsMallocRelaunch } from './malloc-env.js';
+import {
+  endWithParent,
+  forgetMallocEnv,
+  relaunchWithMallocEnv,
+  wantsMallocRelaunch,
+} from './malloc-env.js';
 
 // Each prepare thread (one per core) has a file read or a decode in libuv's pool at a time; its
 // default 4 threads would cap decoding at 4 cores. Read once, at the pool's first use: set first.
@@ -10,7 +15,7 @@ if (wantsMallocRelaunch()) {
   // On Linux the command runs in a child with glibc malloc settings that suit large photos.
   process.exitCode = await relaunchWithMallocEnv();
 } else {
-  forgetMallocEnv();
+  if (forgetMallocEnv()) endWithParent();
   const { register } = await import('tsx/esm/api');
   register();
   const { main } = await import('../src/cli/main.ts');

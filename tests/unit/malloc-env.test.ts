@@ -14,9 +14,9 @@ it('relaunches once, on Linux, unless allocator settings are already given', () 
 
 it("the relaunched child clears the settings from its environment, a person's are kept", () => {
   const child: NodeJS.ProcessEnv = { ...MALLOC_ENV, MUMIC_MALLOC: 'relaunched', HOME: '/h' };
-  forgetMallocEnv(child);
+  expect(forgetMallocEnv(child)).toBe(true);
   expect(child).toEqual({ HOME: '/h' });
   const own: NodeJS.ProcessEnv = { MALLOC_ARENA_MAX: '4' };
-  forgetMallocEnv(own);
+  expect(forgetMallocEnv(own)).toBe(false);
   expect(own).toEqual({ MALLOC_ARENA_MAX: '4' });
 });
