@@ -3,7 +3,8 @@
 // are in both runs and cancel out), next to a bare session.run loop (one image per run, as q8
 // runs) on the same model in the same round. The marginal CPU per photo (all threads, from
 // /usr/bin/time) is printed too: the load of other processes inflates it far less than wall time.
-//   npx tsx bench/cli-classify.ts [--rounds 3] [--prepare-workers default,1,2,fast] [--photos 40]
+//   npx tsx bench/cli-classify.ts [--rounds 3] [--prepare-workers default,1,2,fast,system-malloc]
+//     [--photos 40]
 import { execFile } from 'node:child_process';
 import { linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +21,8 @@ const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },
     // Prepare-thread counts to compare within each round ("default": the CLI's own choice;
-    // "fast": the default with --fast-decode).
+    // "fast": the default with --fast-decode; "system-malloc": the default with glibc's own
+    // malloc settings, MUMIC_MALLOC=system, as before bin/malloc-env.js).
     'prepare-workers': { type: 'string', default: 'default' },
     photos: { type: 'string', default: '40' },
   },
@@ -45,22 +47,34 @@ const large = folder(many);
 const cli = join(import.meta.dirname, '..', 'bin', 'mumic.js');
 const timeFile = join(root, 'time');
 
-/** Wall and CPU (user + system, every thread) ms of one `mumic classify`. */
-async function classify(dir: string, workers: string): Promise<{ wall: number; cpu: number }> {
+interface Usage {
+  wall: number;
+  cpu: number;
+  sys: number;
+  faults: number;
+}
+
+/** Wall, CPU (user + system, every thread) and system ms, minor page faults of one run. */
+async function classify(dir: string, workers: string): Promise<Usage> {
   const extra =
-    workers === 'default'
+    workers === 'default' || workers === 'system-malloc'
       ? []
       : workers === 'fast'
         ? ['--fast-decode']
         : ['--prepare-workers', workers];
+  const env = { ...process.env, MUMIC_MALLOC: workers === 'system-malloc' ? 'system' : undefined };
   const args = ['classify', '--model', BENCH_MODEL, ...extra, dir];
   const t = performance.now();
-  await run('/usr/bin/time', ['-f', '%U %S', '-o', timeFile, process.execPath, cli, ...args], {
+  await run('/usr/bin/time', ['-f', '%U %S %R', '-o', timeFile, process.execPath, cli, ...args], {
     maxBuffer: 1 << 26,
+    env,
   });
   const wall = performance.now() - t;
-  const [user = NaN, system = NaN] = readFileSync(timeFile, 'utf8').trim().split(/\s+/).map(Number);
-  return { wall, cpu: (user + system) * 1000 };
+  const [user = NaN, sys = NaN, faults = NaN] = readFileSync(timeFile, 'utf8')
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  return { wall, cpu: (user + sys) * 1000, sys: sys * 1000, faults };
 }
 const median = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1] ?? NaN;
 
@@ -80,10 +94,12 @@ for (let r = 1; r <= Number(values.rounds); r++) {
     const z = await classify(large, workers);
     const m = (z.wall - a.wall) / (many - few);
     const c = (z.cpu - a.cpu) / (many - few);
+    const sys = (z.sys - a.sys) / (many - few);
+    const faults = (z.faults - a.faults) / (many - few);
     marginal.get(workers)?.push(m);
     marginalCpu.get(workers)?.push(c);
     console.log(
-      `  prepare workers ${workers}: ${few} photos ${a.wall.toFixed(0)} ms, ${many} photos ${z.wall.toFixed(0)} ms -> ${m.toFixed(0)} ms/photo marginal, ${c.toFixed(0)} CPU ms/photo`,
+      `  prepare workers ${workers}: ${few} photos ${a.wall.toFixed(0)} ms, ${many} photos ${z.wall.toFixed(0)} ms -> ${m.toFixed(0)} ms/photo marginal, ${c.toFixed(0)} CPU ms/photo (system ${sys.toFixed(0)}), ${faults.toFixed(0)} minor page faults/photo`,
     );
   }
 }

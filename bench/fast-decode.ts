@@ -13,7 +13,9 @@ import { preprocess } from '../src/core/preprocess.ts';
 import { createNodeEncoder } from '../src/runtime/node.ts';
 import { BENCH_MODEL, ensureBenchModel } from './ensure-model.ts';
 import { photos12mp } from './photos-12mp.ts';
+import { withCliMalloc } from './cli-malloc.ts';
 
+await withCliMalloc();
 const { values } = parseArgs({
   options: {
     rounds: { type: 'string', default: '3' },

@@ -16,12 +16,15 @@ import { readImageFile } from '../src/cli/read-image.ts';
 import { preprocess } from '../src/core/preprocess.ts';
 import { parseImageProcessorConfig } from '../src/core/preprocess-config.ts';
 import { resize } from '../src/core/resize.ts';
+import { resizeKernels } from '../src/core/resize-wasm.ts';
 import { onnxPath } from '../src/core/model-files.ts';
 import { BENCH_MODEL } from './ensure-model.ts';
 import { bareRuns } from './node-pipeline.ts';
 import { benchImages } from './bench-images.ts';
 import { photos12mp } from './photos-12mp.ts';
+import { withCliMalloc } from './cli-malloc.ts';
 
+const malloc = await withCliMalloc();
 const { values } = parseArgs({
   options: {
     photos: { type: 'string', default: '12mp' },
@@ -85,7 +88,7 @@ for (let r = 0; r < rounds; r++) {
 }
 
 console.log(
-  `CPU ms per photo, median of ${rounds} rounds (${files.length} photos, ${values.photos})`,
+  `CPU ms per photo, median of ${rounds} rounds (${files.length} photos, ${values.photos}); resize: ${resizeKernels() ? 'WebAssembly SIMD' : 'JS (no WebAssembly SIMD)'}; malloc: ${malloc}`,
 );
 console.log(`${'photo'.padEnd(26)}${stages.map((s) => s.padStart(16)).join('')}  prepare/decode`);
 const sums = new Map(stages.map((s) => [s, 0]));

@@ -6,7 +6,9 @@ import { ensureBenchModel } from './ensure-model.ts';
 import { setPrepareWorkers } from '../src/cli/prepare-thread.ts';
 import { benchNode } from './node-pipeline.ts';
 import { PHOTOS_12MP, photos12mp } from './photos-12mp.ts';
+import { withCliMalloc } from './cli-malloc.ts';
 
+await withCliMalloc();
 const { values } = parseArgs({
   options: {
     batch: { type: 'string', default: '8' },

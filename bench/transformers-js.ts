@@ -25,7 +25,9 @@ import {
   ensureCombinedModel,
   tjsPackage,
 } from './transformers-js-model.ts';
+import { withCliMalloc } from './cli-malloc.ts';
 
+await withCliMalloc();
 const { values } = parseArgs({
   options: {
     tjs: { type: 'string', default: '/tmp/mumic-tjs' },
