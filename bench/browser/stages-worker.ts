@@ -67,6 +67,12 @@ self.onmessage = async ({ data: blobs }: MessageEvent<Blob[]>) => {
     );
     const old = await timed(times, 'before: canvas draw + getImageData', () => canvasRead(bitmap));
     const now = await timed(times, 'now: VideoFrame copyTo RGBA', () => frameRead(bitmap));
+    await timed(times, 'VideoFrame copyTo, its own format', async () => {
+      const frame = new VideoFrame(bitmap, { timestamp: 0 });
+      const data = new Uint8Array(bitmap.width * bitmap.height * 4);
+      await frame.copyTo(data);
+      frame.close();
+    });
     const diff = differing(old, now.data);
     notes.push(`${bitmap.width}x${bitmap.height} frame ${now.format}: ${diff} bytes differ`);
     await timed(times, 'before: thumbnail from the bitmap', () => thumbnailOfBitmap(bitmap));

@@ -72,6 +72,13 @@ async function viaVideoFrame(bitmap: ImageBitmap): Promise<Uint8Array | undefine
   let frame: VideoFrame | undefined;
   try {
     frame = new VideoFrame(bitmap, { timestamp: 0 });
+    // An EXIF-oriented bitmap may keep its pixels as stored and the orientation aside (the frame
+    // then says rotation or flip): only the canvas draws it upright.
+    const { rotation, flip } = frame as { rotation?: number; flip?: boolean };
+    const rect = frame.visibleRect;
+    if (rotation || flip || rect?.width !== bitmap.width || rect.height !== bitmap.height) {
+      return undefined;
+    }
     const data = new Uint8Array(bitmap.width * bitmap.height * 4);
     const rgba = frame.format === 'RGBA' || frame.format === 'RGBX';
     // The same colour space as the frame's, so that no conversion but the byte order is made.
