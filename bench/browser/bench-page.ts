@@ -50,4 +50,24 @@ async function pipeline(model: string, images: string[], prepare: number | null)
   return { images: out.length, seconds };
 }
 
-Object.assign(globalThis, { bench: { bare, pipeline } });
+/** Per-stage times of preparing the named photos in a worker (bench/browser-stages.ts). */
+async function stages(
+  images: string[],
+): Promise<{ times: Record<string, number>; notes: string[] }> {
+  const blobs = await Promise.all(
+    images.map(async (name) => (await fetch(`/images/${name}`)).blob()),
+  );
+  const worker = new Worker(new URL('./stages-worker.ts', import.meta.url), { type: 'module' });
+  const out = await new Promise<{ times: Record<string, number>; notes: string[] }>(
+    (resolve, reject) => {
+      worker.onmessage = (e: MessageEvent<{ times: Record<string, number>; notes: string[] }>) =>
+        resolve(e.data);
+      worker.onerror = (e) => reject(new Error(e.message));
+      worker.postMessage(blobs);
+    },
+  );
+  worker.terminate();
+  return out;
+}
+
+Object.assign(globalThis, { bench: { bare, pipeline, stages } });

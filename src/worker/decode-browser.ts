@@ -1,8 +1,10 @@
 /**
  * Image decoding in a web worker: createImageBitmap with EXIF orientation applied and without
- * colour management (PIL, hence the reference, ignores ICC profiles), then an OffscreenCanvas
- * to read RGBA bytes. Alpha is left for preprocess to drop; note that a 2D canvas stores
- * premultiplied alpha, so semi-transparent pixels can differ from PIL by a few levels.
+ * colour management (PIL, hence the reference, ignores ICC profiles), then its RGBA bytes read
+ * with one copy through a VideoFrame (WebCodecs) where there is one, else through an
+ * OffscreenCanvas (a draw and a read-back: two full-size passes, 48 MB each at 12 MP). Alpha is
+ * left for preprocess to drop; note that a 2D canvas stores premultiplied alpha, so
+ * semi-transparent pixels can differ from PIL by a few levels on that path.
  */
 import { MumicError } from '../core/errors.ts';
 import {
@@ -51,17 +53,50 @@ export async function decodeImageBlob(
       throw new MumicError('ImageTooLarge', `The image is ${width}x${height}.`);
     }
     options.onBitmap?.(bitmap);
-    const canvas = new OffscreenCanvas(width, height);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true });
-    if (!ctx) throw new MumicError('ImageDecodeFailed', 'No 2D canvas is available.');
-    ctx.drawImage(bitmap, 0, 0);
-    const { data } = ctx.getImageData(0, 0, width, height);
+    const data = (await viaVideoFrame(bitmap)) ?? viaCanvas(bitmap);
     return { width, height, channels: 4, data };
   } catch (e) {
     throw toMumicError(e, 'The decoded image could not be read');
   } finally {
     bitmap.close();
   }
+}
+
+/**
+ * The bitmap's pixels as RGBA in one copy: a VideoFrame wraps the decoded pixels without copying
+ * them (Chromium), and copyTo converts its BGRA to RGBA on the way out. Undefined where WebCodecs
+ * is missing or refuses (the canvas path then reads them).
+ */
+async function viaVideoFrame(bitmap: ImageBitmap): Promise<Uint8Array | undefined> {
+  if (typeof VideoFrame === 'undefined') return undefined;
+  let frame: VideoFrame | undefined;
+  try {
+    frame = new VideoFrame(bitmap, { timestamp: 0 });
+    // An EXIF-oriented bitmap may keep its pixels as stored and the orientation aside (the frame
+    // then says rotation or flip): only the canvas draws it upright.
+    const { rotation, flip } = frame as { rotation?: number; flip?: boolean };
+    const rect = frame.visibleRect;
+    if (rotation || flip || rect?.width !== bitmap.width || rect.height !== bitmap.height) {
+      return undefined;
+    }
+    const data = new Uint8Array(bitmap.width * bitmap.height * 4);
+    const rgba = frame.format === 'RGBA' || frame.format === 'RGBX';
+    // The same colour space as the frame's, so that no conversion but the byte order is made.
+    await frame.copyTo(data, rgba ? {} : { format: 'RGBA', colorSpace: 'srgb' });
+    return data;
+  } catch {
+    return undefined;
+  } finally {
+    frame?.close();
+  }
+}
+
+function viaCanvas(bitmap: ImageBitmap): Uint8ClampedArray {
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d', { willReadFrequently: true });
+  if (!ctx) throw new MumicError('ImageDecodeFailed', 'No 2D canvas is available.');
+  ctx.drawImage(bitmap, 0, 0);
+  return ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
 }
 
 function toMumicError(e: unknown, what: string): MumicError {

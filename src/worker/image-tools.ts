@@ -7,7 +7,11 @@ export async function sha256Hex(blob: Blob): Promise<ContentHash> {
   return toHex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
 }
 
-/** Longest edge of a thumbnail, in pixels (2x the grid's tile for sharp high-DPI display). */
+/**
+ * Longest edge of a thumbnail, in pixels (2x the grid's tile for sharp high-DPI display). A photo
+ * the model's processor shrinks gets its thumbnail from the processor's resized image instead
+ * (prepare-protocol.ts: shortest edge 224 for CLIP, no second full-size pass), capped the same.
+ */
 export const THUMBNAIL_EDGE = 320;
 
 /** The thumbnail's size for an image: longest edge THUMBNAIL_EDGE, never enlarged. */

@@ -2,8 +2,11 @@
 // preparation both sides run: the nested worker normally, the CLIP worker as the fallback.
 import { prepareBatch, type PreparedBatch } from '../core/embed-images.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
+import { resizeOutputSize } from '../core/preprocess.ts';
+import { resize } from '../core/resize.ts';
+import type { DecodedImage } from '../core/types.ts';
 import { decodeImageBlob } from './decode-browser.ts';
-import { thumbnailOfBitmap } from './image-tools.ts';
+import { makeThumbnail, thumbnailOfBitmap } from './image-tools.ts';
 
 export interface PrepareRequest {
   type: 'prepare';
@@ -40,14 +43,48 @@ export async function prepareBlobs(
     start,
     {
       processor,
-      decode: ({ blob, i }) =>
-        decodeImageBlob(blob, {
-          // Scaled from the bitmap while the pixels are read back and preprocessed.
-          onBitmap: thumbnails ? (bitmap) => (made[i] = thumbnailOfBitmap(bitmap)) : undefined,
-        }),
+      decode: async ({ blob, i }) => {
+        if (!thumbnails) return decodeImageBlob(blob);
+        let fromBitmap: Promise<Blob | undefined> | undefined;
+        const image = await decodeImageBlob(blob, {
+          // Kept only where the small image below cannot serve (its thumbnail is cheaper).
+          onBitmap: (bitmap) => {
+            if (!shrinksBoth(bitmap, processor)) fromBitmap = thumbnailOfBitmap(bitmap);
+          },
+        });
+        if (fromBitmap) {
+          made[i] = fromBitmap;
+          return image;
+        }
+        const small = resizedWhole(image, processor);
+        made[i] = makeThumbnail(small);
+        return small;
+      },
     },
   );
   return { ...batch, thumbnails: await Promise.all(made) };
+}
+
+/** The processor shrinks this image on both axes, keeping its aspect (shortest-edge resize). */
+export function shrinksBoth(
+  size: { width: number; height: number },
+  processor: ImageProcessorConfig,
+) {
+  if (!processor.doResize || processor.resizeTo) return false;
+  const rs = resizeOutputSize(size.width, size.height, processor);
+  return rs.width < size.width && rs.height < size.height;
+}
+
+/**
+ * The whole image resized as preprocess would resize it (PIL-exact; preprocess computes only its
+ * crop, whose bytes are the same), RGB: preprocess then only crops and normalises it, and the
+ * thumbnail is scaled from it instead of from the full-size pixels a second time.
+ */
+export function resizedWhole(image: DecodedImage, processor: ImageProcessorConfig): DecodedImage {
+  const rs = resizeOutputSize(image.width, image.height, processor);
+  const channels = image.channels === 1 ? 1 : 3;
+  const r = resize(image, rs.width, rs.height, { filter: processor.resample, channels });
+  return { width: r.width, height: r.height, channels, data: r.data };
 }
 
 /**

@@ -1,0 +1,99 @@
+// Per-stage wall time of preparing one photo in a worker, each stage alone and in sequence (so
+// each one's time is about its CPU on one thread; the decoder's runs on Chromium's pool): the
+// way the app prepared photos before issue 16's browser work, and the way it does now.
+import { parseImageProcessorConfig } from '../../src/core/preprocess-config.ts';
+import { preprocess } from '../../src/core/preprocess.ts';
+import { decodeImageBlob } from '../../src/worker/decode-browser.ts';
+import { makeThumbnail, sha256Hex, thumbnailOfBitmap } from '../../src/worker/image-tools.ts';
+import { resizedWhole } from '../../src/worker/prepare-protocol.ts';
+
+const processor = parseImageProcessorConfig({
+  do_resize: true,
+  size: { shortest_edge: 224 },
+  resample: 3,
+  do_center_crop: true,
+  crop_size: { height: 224, width: 224 },
+  image_mean: [0.48145466, 0.4578275, 0.40821073],
+  image_std: [0.26862954, 0.26130258, 0.27577711],
+});
+const OPTIONS: ImageBitmapOptions = {
+  imageOrientation: 'from-image',
+  premultiplyAlpha: 'none',
+  colorSpaceConversion: 'none',
+};
+
+type Times = Record<string, number>;
+
+async function timed<T>(times: Times, name: string, work: () => Promise<T> | T): Promise<T> {
+  const t = performance.now();
+  const out = await work();
+  times[name] = (times[name] ?? 0) + performance.now() - t;
+  return out;
+}
+
+function canvasRead(bitmap: ImageBitmap): Uint8ClampedArray {
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d', {
+    willReadFrequently: true,
+  }) as OffscreenCanvasRenderingContext2D;
+  ctx.drawImage(bitmap, 0, 0);
+  return ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+}
+
+async function frameRead(bitmap: ImageBitmap): Promise<{ data: Uint8Array; format: string }> {
+  const frame = new VideoFrame(bitmap, { timestamp: 0 });
+  const data = new Uint8Array(bitmap.width * bitmap.height * 4);
+  const format = String(frame.format);
+  await frame.copyTo(data, { format: 'RGBA', colorSpace: 'srgb' });
+  frame.close();
+  return { data, format };
+}
+
+/** Bytes differing in R, G, B between two RGBA buffers. */
+function differing(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (i % 4 !== 3 && a[i] !== b[i]) n++;
+  return n;
+}
+
+self.onmessage = async ({ data: blobs }: MessageEvent<Blob[]>) => {
+  const times: Times = {};
+  const notes: string[] = [];
+  for (const blob of blobs) {
+    await timed(times, 'file read (arrayBuffer)', () => blob.arrayBuffer());
+    await timed(times, 'SHA-256 (read + digest)', () => sha256Hex(blob));
+    const bitmap = await timed(times, 'decode: createImageBitmap', () =>
+      createImageBitmap(blob, OPTIONS),
+    );
+    const old = await timed(times, 'before: canvas draw + getImageData', () => canvasRead(bitmap));
+    const now = await timed(times, 'now: VideoFrame copyTo RGBA', () => frameRead(bitmap));
+    await timed(times, 'VideoFrame copyTo, its own format', async () => {
+      const frame = new VideoFrame(bitmap, { timestamp: 0 });
+      const data = new Uint8Array(bitmap.width * bitmap.height * 4);
+      await frame.copyTo(data);
+      frame.close();
+    });
+    const diff = differing(old, now.data);
+    notes.push(`${bitmap.width}x${bitmap.height} frame ${now.format}: ${diff} bytes differ`);
+    await timed(times, 'before: thumbnail from the bitmap', () => thumbnailOfBitmap(bitmap));
+    const full = {
+      width: bitmap.width,
+      height: bitmap.height,
+      channels: 4 as const,
+      data: now.data,
+    };
+    bitmap.close();
+    await timed(times, 'before: preprocess (resize crop + normalise)', () =>
+      preprocess(full, processor),
+    );
+    const small = await timed(times, 'now: resize whole (PIL-exact)', () =>
+      resizedWhole(full, processor),
+    );
+    await timed(times, 'now: preprocess the small image', () => preprocess(small, processor));
+    await timed(times, 'now: thumbnail from the small image', () => makeThumbnail(small));
+    await timed(times, 'app now: decodeImageBlob (header, decode, read)', () =>
+      decodeImageBlob(blob),
+    );
+  }
+  self.postMessage({ times, notes });
+};
