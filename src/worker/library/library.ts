@@ -5,6 +5,7 @@ import { validateHeadShape } from '../../core/adapt/index.ts';
 import { imageEmbeddingKey, photoScope, type PhotoScope } from '../../core/cache-keys.ts';
 import { MumicError, toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
 import type { PhotoRecord, RestoreResult, ScoreTable, WorkerApi } from '../../shared/worker-api.ts';
+import { splitThumbnail } from '../../store/thumbnails.ts';
 import type { MumicStore, StoredHead } from '../../store/types.ts';
 import type { LabelBank } from '../label-bank.ts';
 import type { ModelHost } from '../models/model-host.ts';
@@ -39,8 +40,8 @@ export class PhotoLibrary implements Pick<WorkerApi, LibraryMethods> {
     const photos: PhotoRecord[] = [];
     for (const record of library.records.values()) {
       // Thumbnails are sent on request: a Blob per photo made a 10,000-photo restore take seconds.
-      if (record.thumbnail === undefined) photos.push(record);
-      else photos.push({ ...record, thumbnail: undefined });
+      if (!('thumbnail' in record)) photos.push(record);
+      else photos.push(splitThumbnail(record)[0]);
     }
     return {
       photos,
