@@ -131,8 +131,9 @@ export class VirtualGrid<T extends { key: number }> {
       this.measure();
       const w = this.window();
       const was = this.drawnWindow;
+      // Drawn in this frame: a frame later would show blank rows after a fast scroll.
       if (!was || w.start !== was.start || w.end !== was.end || w.padTop !== was.padTop) {
-        this.host.update();
+        this.host.renderNow();
       }
     });
   };
