@@ -75,6 +75,7 @@ export default tseslint.config(
       'tests/unit/worker-supervisor.test.ts',
       'tests/unit/worker-supervisor-busy.test.ts',
       'tests/unit/idb-store.test.ts',
+      'tests/unit/idb-thumbnails.test.ts',
     ],
     rules: restrict([ort]),
   },

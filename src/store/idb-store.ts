@@ -1,6 +1,6 @@
 /**
- * The app's IndexedDB: ONE database, a store per kind (image and label embeddings, photos,
- * feedback, heads, settings), so a photo's record and its embedding are written in one
+ * The app's IndexedDB: ONE database, a store per kind (image and label embeddings, photos, their
+ * thumbnails, feedback, heads, settings), so a photo's record and its embedding are written in one
  * transaction. Keys come from core/cache-keys.ts. Every failure becomes StorageQuotaExceeded or
  * StorageFailed (core/storage-errors.ts). The IDBFactory is passed in: fake-indexeddb in tests.
  */
@@ -10,6 +10,7 @@ import { STORE_SCHEMA, imageEmbeddingKey, photoKey, type PhotoScope } from '../c
 import { MumicError } from '../core/errors.ts';
 import { storageError } from '../core/storage-errors.ts';
 import { migrateLegacy } from './legacy.ts';
+import { moveThumbnailsOut, splitThumbnail } from './thumbnails.ts';
 import type { MumicStore, StoredHead, StoredPhoto } from './types.ts';
 
 export const DB_NAME = 'mumic';
@@ -17,19 +18,36 @@ export const DB_NAME = 'mumic';
  * The database's schema version. Raise it with a step in `upgrade` for every change of stores or
  * key shapes; a step either converts the older data or deletes it, never leaves it unread.
  */
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
-export const STORES = ['images', 'labels', 'photos', 'feedback', 'heads', 'settings'] as const;
+export const STORES = [
+  'images',
+  'labels',
+  'photos',
+  'feedback',
+  'heads',
+  'settings',
+  'thumbnails',
+] as const;
 export type StoreName = (typeof STORES)[number];
 
-function upgrade(db: IDBDatabase, oldVersion: number): void {
+function upgrade(db: IDBDatabase, tx: IDBTransaction, oldVersion: number): void {
   // Version 1: one store per kind (before it, one database per kind: see legacy.ts).
   if (oldVersion < 1) for (const name of STORES) db.createObjectStore(name);
+  // Version 2: thumbnails beside the photo records, under the same keys, so a restore reads only
+  // the small records (10,000 records holding their Blobs took 8 s to read). The ones stored in
+  // the records are moved in this (versionchange) transaction: all of them, or none and the
+  // database stays at version 1.
+  else if (oldVersion < 2) {
+    db.createObjectStore('thumbnails');
+    moveThumbnailsOut(tx.objectStore('photos'), tx.objectStore('thumbnails'));
+  }
 }
 
 export async function openDatabase(factory: IDBFactory = indexedDB): Promise<IDBDatabase> {
   const request = factory.open(DB_NAME, DB_VERSION);
-  request.onupgradeneeded = (event) => upgrade(request.result, event.oldVersion);
+  request.onupgradeneeded = (event) =>
+    upgrade(request.result, request.transaction as IDBTransaction, event.oldVersion);
   const db = await promisifyRequest(request);
   // Another tab upgrading the schema: let it, this one reopens on its next use.
   db.onversionchange = () => db.close();
@@ -212,11 +230,31 @@ export class IdbStore implements MumicStore {
 
   putPhotos: MumicStore['putPhotos'] = (scope, photos, embeddings = []) => {
     if (photos.length === 0 && embeddings.length === 0) return Promise.resolve();
-    return this.write('photos and their embeddings', ['photos', 'images'], (s) => {
+    const names = ['photos', 'images', 'thumbnails'] as const;
+    return this.write('photos and their embeddings', names, (s) => {
       for (const [k, v] of embeddings) s.images.put(v, mutable(k));
-      for (const p of photos) s.photos.put(p, mutable(photoKey(scope, p.id)));
+      for (const p of photos) {
+        const key = mutable(photoKey(scope, p.id));
+        const [record, thumbnail] = splitThumbnail(p);
+        s.photos.put(record, key);
+        // A record put again without its thumbnail keeps the one stored.
+        if (thumbnail) s.thumbnails.put(thumbnail, key);
+      }
     });
   };
+
+  getThumbnails(scope: PhotoScope, ids: readonly string[]): Promise<(Blob | undefined)[]> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.tx('thumbnails', 'readonly', ['thumbnails'], (s) =>
+      Promise.all(
+        ids.map((id) =>
+          promisifyRequest(
+            s.thumbnails.get(mutable(photoKey(scope, id))) as IDBRequest<Blob | undefined>,
+          ),
+        ),
+      ),
+    );
+  }
 
   getPhotos(scope: PhotoScope, ids: readonly string[]): Promise<StoredPhoto[]> {
     if (ids.length === 0) return Promise.resolve([]);
@@ -229,11 +267,14 @@ export class IdbStore implements MumicStore {
   }
 
   deletePhotos(scope: PhotoScope, ids: readonly string[]): Promise<void> {
-    return this.deleteMany(
-      'photos',
-      'photos',
-      ids.map((id) => photoKey(scope, id)),
-    );
+    if (ids.length === 0) return Promise.resolve();
+    return this.tx('photos', 'readwrite', ['photos', 'thumbnails'], (s) => {
+      for (const id of ids) {
+        const key = mutable(photoKey(scope, id));
+        s.photos.delete(key);
+        s.thumbnails.delete(key);
+      }
+    });
   }
 
   listFeedback(): Promise<PhotoFeedback[]> {
@@ -270,11 +311,12 @@ export class IdbStore implements MumicStore {
   }
 
   deleteModelData(model: string): Promise<void> {
-    const names = ['images', 'labels', 'photos', 'heads'] as const;
+    const names = ['images', 'labels', 'photos', 'thumbnails', 'heads'] as const;
     return this.tx("the model's stored data", 'readwrite', names, (s) => {
       s.images.delete(modelRange('image', model));
       s.labels.delete(modelRange('label', model));
       s.photos.delete(modelRange('photo', model));
+      s.thumbnails.delete(modelRange('photo', model));
       s.heads.delete(modelRange('photo', model));
     });
   }

@@ -3,6 +3,8 @@
 // and the old databases deleted, so nothing stored before is stranded.
 import { promisifyRequest } from 'idb-keyval';
 import type { StoreName } from './idb-store.ts';
+import { splitThumbnail } from './thumbnails.ts';
+import type { StoredPhoto } from './types.ts';
 
 /** Each old database, its one object store, and where its entries go now. */
 export const LEGACY_DATABASES: readonly (readonly [string, string, StoreName])[] = [
@@ -32,10 +34,17 @@ async function copyOne(
       promisifyRequest(read.getAllKeys()),
       promisifyRequest(read.getAll()),
     ]);
-    const write = target.transaction(into, 'readwrite');
+    const photos = into === 'photos';
+    const write = target.transaction(photos ? [into, 'thumbnails'] : [into], 'readwrite');
     const store = write.objectStore(into);
     // An entry the new database already has (written since) is newer: it is kept.
-    keys.forEach((key, i) => store.add(values[i], key).addEventListener('error', skip));
+    keys.forEach((key, i) => {
+      // A photo's thumbnail goes to its own store (schema version 2).
+      const [value, thumbnail] = photos ? splitThumbnail(values[i] as StoredPhoto) : [values[i]];
+      store.add(value, key).addEventListener('error', skip);
+      if (thumbnail)
+        write.objectStore('thumbnails').add(thumbnail, key).addEventListener('error', skip);
+    });
     await promisifyRequest(write as unknown as IDBRequest);
   } finally {
     old.close();

@@ -26,16 +26,25 @@ export interface MumicStore {
   getLabelEmbeddings(keys: readonly LabelEmbeddingKey[]): Promise<(Float32Array | undefined)[]>;
   putLabelEmbeddings(entries: readonly VectorEntry<LabelEmbeddingKey>[]): Promise<void>;
 
-  /** Every photo of a scope (model id + vision dtype), in the order they were added. */
+  /**
+   * Every photo of a scope (model id + vision dtype), in the order they were added, without
+   * thumbnails (getThumbnails reads those).
+   */
   listPhotos(scope: PhotoScope): Promise<StoredPhoto[]>;
-  /** Photo records and their new image embeddings, in one transaction. */
+  /**
+   * Photo records (with their thumbnails, kept apart) and their new image embeddings, in one
+   * transaction. A record put without a thumbnail keeps the one stored.
+   */
   putPhotos(
     scope: PhotoScope,
     photos: readonly StoredPhoto[],
     embeddings?: readonly VectorEntry<ImageEmbeddingKey>[],
   ): Promise<void>;
-  /** The stored records of `ids` in a scope (those not stored are left out). */
+  /** The stored records of `ids` in a scope, without thumbnails (those not stored left out). */
   getPhotos(scope: PhotoScope, ids: readonly string[]): Promise<StoredPhoto[]>;
+  /** The stored thumbnails of `ids` in a scope, in the same order (undefined: none kept). */
+  getThumbnails(scope: PhotoScope, ids: readonly string[]): Promise<(Blob | undefined)[]>;
+  /** Records and their thumbnails. */
   deletePhotos(scope: PhotoScope, ids: readonly string[]): Promise<void>;
 
   listFeedback(): Promise<PhotoFeedback[]>;

@@ -179,6 +179,7 @@ export class App {
   }
 
   async clearAll(): Promise<void> {
+    this.tabs.clearing();
     await this.library.cancel();
     this.library.dropAll();
     this.messages.reset();

@@ -36,6 +36,7 @@ export class View implements ViewHost {
   ) {
     this.detail = new DetailDialog(app, this);
     this.results = new ResultsView(app, this, (key) => this.detail.open(key));
+    this.detail.revealTile = (key) => this.results.reveal(key);
     this.labels = new LabelsPanel(app, this);
     this.duplicates = new DuplicatesView(app, this, (key) => this.detail.open(key));
   }

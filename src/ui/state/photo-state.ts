@@ -53,7 +53,7 @@ export class PhotoState {
   /** Bumped on every change of the photos or their scores (what the grid shows is kept per). */
   private revision = 0;
   private readonly shown = new ShownPhotos();
-  private readonly thumbnails: ThumbnailFetcher;
+  readonly thumbnails: ThumbnailFetcher;
 
   constructor(private readonly app: App) {
     this.thumbnails = new ThumbnailFetcher(app);

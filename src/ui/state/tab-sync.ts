@@ -9,6 +9,8 @@ export class TabSync {
   private readonly channel: TabChannel;
   /** Changes taken from other tabs (the status line carries it for tests, docs/UI.md). */
   received = 0;
+  /** Clear alls started in this tab (take() drops what a change read across one). */
+  private clears = 0;
 
   constructor(private readonly app: App) {
     this.channel = new TabChannel(
@@ -37,6 +39,11 @@ export class TabSync {
     this.channel.post({ type: 'head' });
   }
 
+  /** Clear all started here: photos of another tab's change being read are not shown after it. */
+  clearing(): void {
+    this.clears++;
+  }
+
   cleared(): void {
     this.channel.post({ type: 'cleared' });
   }
@@ -54,12 +61,16 @@ export class TabSync {
       // Still starting: what it reads from the store next has the change.
       return;
     } else if (message.type === 'photos') {
+      const clears = this.clears;
       const { photos, table } = await app.bridge.photosChangedElsewhere(
         message.added,
         message.removed,
       );
-      for (const id of message.removed) app.library.dropView(app.library.photoById(id)?.key ?? 0);
-      app.library.restoreFrom(photos, table);
+      // A Clear all here while the worker read them: they are gone, not shown again.
+      if (clears === this.clears) {
+        for (const id of message.removed) app.library.dropView(app.library.photoById(id)?.key ?? 0);
+        app.library.restoreFrom(photos, table);
+      }
     } else if (message.type === 'labels') {
       await app.labelSet.takeStored();
     } else if (message.type === 'answers') {

@@ -14,6 +14,16 @@ export class ThumbnailFetcher {
     if (this.wanted.length === 1) queueMicrotask(() => void this.fetch());
   };
 
+  /**
+   * A tile left the DOM (views/virtual-grid.ts): its object URL is revoked and the Blob let go;
+   * it is asked of the worker again when the tile is drawn again.
+   */
+  park = (view: PhotoView): void => {
+    if (view.id === undefined || this.app.detailKey === view.key) return;
+    view.releaseThumbnail();
+    view.fetchThumbnail = this.want;
+  };
+
   private async fetch(): Promise<void> {
     const views = this.wanted.splice(0);
     try {

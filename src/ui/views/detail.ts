@@ -17,6 +17,9 @@ export class DetailDialog {
   /** The dialog's own label search (the labels panel has another). */
   private search = '';
 
+  /** Set by the View: draws a grid tile that is scrolled out of the DOM. */
+  revealTile: ((key: number) => void) | undefined;
+
   constructor(
     private readonly app: App,
     private readonly host: ViewHost,
@@ -39,6 +42,8 @@ export class DetailDialog {
     this.host.renderNow();
     const key = this.returnFocusKey;
     if (key !== undefined) {
+      // A virtualised grid draws the tile first if it is scrolled away.
+      this.revealTile?.(key);
       this.host.root.querySelector<HTMLElement>(`li[data-key="${key}"] .photo-open`)?.focus();
     }
   };

@@ -8,6 +8,7 @@ import { PAGE_SIZE, type App, type PhotoView, type SortOrder } from '../app.ts';
 import { exportResults } from '../state/exports.ts';
 import { photoTile } from './tile.ts';
 import type { ViewHost } from './view-host.ts';
+import { VirtualGrid, type TilePlace } from './virtual-grid.ts';
 
 /** New tiles drawn per render: a drop of hundreds of photos is drawn over a few frames. */
 const TILES_PER_RENDER = 12;
@@ -17,6 +18,11 @@ const TILES_PER_RENDER = 12;
  * its block, not a grid of a thousand tiles.
  */
 const TILES_PER_BLOCK = 48;
+/**
+ * From this many tiles the grid is virtualised (only rows near the viewport in the DOM): at 1,000
+ * tiles and more, blocks alone left tasks of 100 ms while scrolling ranked results.
+ */
+export const VIRTUAL_FROM = 120;
 
 function blocks<T>(items: readonly T[]): T[][] {
   const out: T[][] = [];
@@ -31,12 +37,25 @@ export class ResultsView {
   private tileBudget = TILES_PER_RENDER;
   /** The search ranking last drawn. */
   private revision = -1;
+  private readonly virtual: VirtualGrid<PhotoView>;
+  private virtualShown = false;
 
   constructor(
     private readonly app: App,
     private readonly host: ViewHost,
     private readonly openDetail: (key: number) => void,
-  ) {}
+  ) {
+    this.virtual = new VirtualGrid(host, (p) => app.library.thumbnails.park(p));
+  }
+
+  /** Draws the tile of `key` if the grid is virtualised and it is scrolled away (detail closed). */
+  reveal(key: number): void {
+    if (!this.virtualShown) return;
+    const { app } = this;
+    const shown = app.search.ranking ? app.search.rankedPhotos() : app.library.visiblePhotos();
+    const index = shown.findIndex((p) => p.key === key);
+    if (index >= 0) this.virtual.reveal(index);
+  }
 
   render(): TemplateResult {
     const { app } = this;
@@ -50,8 +69,12 @@ export class ResultsView {
     const visible = ranking ? app.search.rankedPhotos() : app.library.visiblePhotos();
     // A ranking's photos past its first pages are still in the worker: `total` counts them.
     const total = ranking ? ranking.total : visible.length;
-    const page = visible.slice(0, Math.min(app.shown, this.tileBudget));
-    if (page.length < Math.min(app.shown, visible.length)) {
+    const virtual = Math.min(app.shown, visible.length) > VIRTUAL_FROM;
+    if (this.virtualShown && !virtual) this.virtual.detach();
+    this.virtualShown = virtual;
+    // Virtualised, every shown tile is in the list (only those near the viewport are drawn).
+    const page = visible.slice(0, Math.min(app.shown, virtual ? app.shown : this.tileBudget));
+    if (!virtual && page.length < Math.min(app.shown, visible.length)) {
       // More to draw: the next render draws the next few.
       this.tileBudget = page.length + TILES_PER_RENDER;
       queueMicrotask(() => this.host.update());
@@ -167,21 +190,25 @@ export class ResultsView {
             ? html`<p class="empty">No photo has “${filterLabel?.name}” above the threshold.</p>`
             : nothing
       }
-      <div class="grid-blocks" role="group" aria-label="Photos">
-        ${repeat(
-          blocks(page),
-          (_, i) => i,
-          (block) =>
-            html`<ul class="grid">
+      ${
+        virtual
+          ? this.virtual.render(page, 'Photos', (p, place) => this.tile(p, place))
+          : html`<div class="grid-blocks" role="group" aria-label="Photos">
               ${repeat(
-                block,
-                (p) => p.key,
-                // A tile is redrawn only when something it shows changed.
-                (p) => this.tile(p),
+                blocks(page),
+                (_, i) => i,
+                (block) =>
+                  html`<ul class="grid">
+                    ${repeat(
+                      block,
+                      (p) => p.key,
+                      // A tile is redrawn only when something it shows changed.
+                      (p) => this.tile(p),
+                    )}
+                  </ul>`,
               )}
-            </ul>`,
-        )}
-      </div>
+            </div>`
+      }
       ${
         total > app.shown
           ? html`<button
@@ -201,11 +228,14 @@ export class ResultsView {
   }
 
   /** A tile, redrawn only when something it shows changed. */
-  private tile(p: PhotoView): unknown {
+  private tile(p: PhotoView, place?: TilePlace): unknown {
     const { app } = this;
     const ranked = app.search.rankOf(p);
     return guard(
       [
+        place?.position,
+        place?.size,
+        place?.aside,
         ranked?.rank,
         ranked?.cosine,
         p.state,
@@ -218,7 +248,7 @@ export class ResultsView {
         app.modelPhase,
         app.learning.revision,
       ],
-      () => photoTile(app, p, this.openDetail, ranked),
+      () => photoTile(app, p, this.openDetail, ranked, place),
     );
   }
 }

@@ -4,6 +4,7 @@ import { describeError } from '../../core/errors.ts';
 import type { App, PhotoView } from '../app.ts';
 import { formatScore, plural } from '../format.ts';
 import { answerClass, answerName, chipMark } from '../view-learning.ts';
+import type { TilePlace } from './virtual-grid.ts';
 
 /** Chips shown under a thumbnail before "+N more". */
 const MAX_CHIPS = 6;
@@ -14,6 +15,8 @@ export function photoTile(
   open: (key: number) => void,
   /** Its place in an active search or more-like-this ranking (the DOM hooks data-rank/-match). */
   ranked?: { rank: number; cosine: number },
+  /** Its place in a virtualised grid (only part of the list is in the DOM). */
+  place?: TilePlace,
 ): TemplateResult {
   const scores = p.state === 'done' ? app.library.scoresOf(p) : [];
   const answered = app.learning.answered(p);
@@ -27,7 +30,9 @@ export function photoTile(
         ? `failed: ${p.error.name}`
         : `${plural(chips.length, 'label')} above the threshold`;
   return html`<li
-    class="photo ${p.state}"
+    class="photo ${p.state}${place?.aside ? ' aside' : ''}"
+    aria-posinset=${place ? String(place.position + 1) : nothing}
+    aria-setsize=${place ? String(place.size) : nothing}
     data-key=${String(p.key)}
     data-file=${p.name}
     data-path=${p.path}

@@ -19,7 +19,7 @@ import type { MumicStore } from '../../store/types.ts';
 import { decodeImageBlob } from '../decode-browser.ts';
 import { makeThumbnail, sha256Hex } from '../image-tools.ts';
 import type { LabelBank } from '../label-bank.ts';
-import type { Library, PhotoLibrary } from '../library/library.ts';
+import { storedThumbnail, type Library, type PhotoLibrary } from '../library/library.ts';
 import type { Labels } from '../labels/labels.ts';
 import type { ModelHost } from '../models/model-host.ts';
 
@@ -197,6 +197,7 @@ class Run {
         const embedding = lookups[i];
         if (embedding && pending.hash !== undefined) {
           let thumbnail = library.byHash.get(pending.hash)?.thumbnail;
+          thumbnail ??= await storedThumbnail(store, library, pending.hash);
           // The vector is stored but not the picture (a photo removed, then added again).
           thumbnail ??= await decodeImageBlob(pending.input.file)
             .then(makeThumbnail)

@@ -5,6 +5,7 @@ import { validateHeadShape } from '../../core/adapt/index.ts';
 import { imageEmbeddingKey, photoScope, type PhotoScope } from '../../core/cache-keys.ts';
 import { MumicError, toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
 import type { PhotoRecord, RestoreResult, ScoreTable, WorkerApi } from '../../shared/worker-api.ts';
+import { splitThumbnail } from '../../store/thumbnails.ts';
 import type { MumicStore, StoredHead } from '../../store/types.ts';
 import type { LabelBank } from '../label-bank.ts';
 import type { ModelHost } from '../models/model-host.ts';
@@ -39,9 +40,8 @@ export class PhotoLibrary implements Pick<WorkerApi, LibraryMethods> {
     const photos: PhotoRecord[] = [];
     for (const record of library.records.values()) {
       // Thumbnails are sent on request: a Blob per photo made a 10,000-photo restore take seconds.
-      const sent = { ...record };
-      delete sent.thumbnail;
-      photos.push(sent);
+      if (!('thumbnail' in record)) photos.push(record);
+      else photos.push(splitThumbnail(record)[0]);
     }
     return {
       photos,
@@ -52,7 +52,13 @@ export class PhotoLibrary implements Pick<WorkerApi, LibraryMethods> {
 
   async photoThumbnails(ids: string[]): Promise<(Blob | undefined)[]> {
     const library = await this.current();
-    return ids.map((id) => library.records.get(id)?.thumbnail);
+    // Photos added this session hold theirs; restored ones are read from the store.
+    const held = ids.map((id) => library.records.get(id)?.thumbnail);
+    const toRead = ids.filter((id, i) => held[i] === undefined && library.records.has(id));
+    if (toRead.length === 0) return held;
+    const read = await this.store.getThumbnails(library.scope, toRead);
+    const byId = new Map(toRead.map((id, i) => [id, read[i]]));
+    return ids.map((id, i) => held[i] ?? byId.get(id));
   }
 
   async scorePhotos(ids: string[]): Promise<ScoreTable> {
@@ -180,6 +186,24 @@ async function loadLibrary(
     library.loadError = toErrorInfo(error);
   }
   return library;
+}
+
+/**
+ * The stored thumbnail of a picture already in the library (restored photos do not hold theirs
+ * in memory), so adding it again does not decode it again. Undefined when none is kept.
+ */
+export async function storedThumbnail(
+  store: MumicStore,
+  library: Library,
+  hash: string,
+): Promise<Blob | undefined> {
+  for (const record of library.records.values()) {
+    if (record.hash !== hash) continue;
+    if (record.thumbnail) return record.thumbnail;
+    const [stored] = await store.getThumbnails(library.scope, [record.id]).catch(() => []);
+    if (stored) return stored;
+  }
+  return undefined;
 }
 
 /**

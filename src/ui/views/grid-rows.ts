@@ -1,0 +1,69 @@
+// Row math of the virtualised grid (views/virtual-grid.ts): tiles have a fixed size, so which
+// tiles are near the viewport, and the space above and below them, follow from the scroll
+// position alone, without laying out the tiles that are not drawn.
+
+export interface GridMetrics {
+  /** Tiles in the list. */
+  count: number;
+  /** Tiles per row (as the CSS grid laid them out). */
+  cols: number;
+  /** Height of one row of tiles, in px, without the gap. */
+  rowHeight: number;
+  /** Gap between rows, in px. */
+  gap: number;
+}
+
+export interface GridWindow {
+  /** The tiles drawn: [start, end). */
+  start: number;
+  end: number;
+  /** Space kept above and below the drawn rows, so the list keeps its full height. */
+  padTop: number;
+  padBottom: number;
+  /** Rows in the whole list. */
+  rows: number;
+}
+
+/**
+ * The tiles to draw for a viewport `viewHeight` high whose top is `viewTop` px below the grid's
+ * top (negative while the grid starts below the viewport's top), plus `overscan` rows on each
+ * side (so a scroll of a few rows, or Tab to the next tile, finds them drawn).
+ */
+export function gridWindow(
+  { count, cols, rowHeight, gap }: GridMetrics,
+  viewTop: number,
+  viewHeight: number,
+  overscan: number,
+): GridWindow {
+  const perRow = Math.max(1, Math.floor(cols));
+  const pitch = Math.max(1, rowHeight + gap);
+  const rows = Math.ceil(count / perRow);
+  const clamp = (row: number) => Math.min(rows, Math.max(0, row));
+  // At least one row is drawn (the last, when scrolled past the end), so the heights add up.
+  const firstRow = Math.min(clamp(Math.floor(viewTop / pitch) - overscan), Math.max(0, rows - 1));
+  const lastRow = Math.max(
+    Math.min(rows, firstRow + 1),
+    clamp(Math.ceil((viewTop + viewHeight) / pitch) + overscan),
+  );
+  return {
+    start: firstRow * perRow,
+    end: Math.min(count, lastRow * perRow),
+    padTop: firstRow * pitch,
+    padBottom: (rows - lastRow) * pitch,
+    rows,
+  };
+}
+
+/** Offset of the row holding tile `index` from the grid's top, in px. */
+export function rowTop(index: number, cols: number, rowHeight: number, gap: number): number {
+  return Math.floor(index / Math.max(1, Math.floor(cols))) * (rowHeight + gap);
+}
+
+/** Columns of a CSS grid from its computed `grid-template-columns` ("184px 184px 184px"). */
+export function columnsOf(template: string): number {
+  const tracks = template
+    .trim()
+    .split(/\s+/)
+    .filter((t) => /^[\d.]+px$/.test(t));
+  return Math.max(1, tracks.length);
+}

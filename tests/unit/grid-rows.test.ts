@@ -1,0 +1,56 @@
+// The virtualised grid's row math: the drawn tiles cover the viewport (plus overscan) and the
+// space kept above and below adds up to the whole list's height, wherever it is scrolled.
+import { describe, expect, it } from 'vitest';
+import { columnsOf, gridWindow, rowTop } from '../../src/ui/views/grid-rows.ts';
+
+const metrics = { count: 10_000, cols: 5, rowHeight: 280, gap: 20 };
+const fullHeight = (rows: number) => rows * 300 - 20;
+const drawnHeight = (start: number, end: number) => Math.ceil((end - start) / 5) * 300 - 20;
+
+describe('gridWindow', () => {
+  it('draws the first rows while the grid starts below the viewport', () => {
+    // 500 px of it in view: rows 0 and 1, and one more.
+    const w = gridWindow(metrics, -400, 900, 1);
+    expect(w).toMatchObject({ start: 0, end: 15, padTop: 0, rows: 2000 });
+  });
+
+  it('draws the rows in view plus overscan, and keeps the full height', () => {
+    const w = gridWindow(metrics, 30_000, 900, 2);
+    // Rows 100..102 are in view (30,000 / 300 = 100; 30,900 / 300 = 103): 98..105 drawn.
+    expect(w.start).toBe(98 * 5);
+    expect(w.end).toBe(105 * 5);
+    expect(w.padTop).toBe(98 * 300);
+    expect(w.padTop + drawnHeight(w.start, w.end) + w.padBottom).toBe(fullHeight(w.rows));
+  });
+
+  it('ends at the last tile, a partly filled row', () => {
+    const w = gridWindow({ ...metrics, count: 12 }, 200, 900, 1);
+    expect(w).toMatchObject({ start: 0, end: 12, padTop: 0, padBottom: 0, rows: 3 });
+    const past = gridWindow({ ...metrics, count: 12 }, 5_000, 900, 1);
+    // Scrolled past the end: the last row is still drawn.
+    expect(past).toMatchObject({ start: 10, end: 12, padTop: 600, padBottom: 0 });
+  });
+
+  it('draws nothing of an empty list', () => {
+    expect(gridWindow({ ...metrics, count: 0 }, 0, 900, 2)).toMatchObject({
+      start: 0,
+      end: 0,
+      padTop: 0,
+      padBottom: 0,
+    });
+  });
+});
+
+describe('rowTop and columnsOf', () => {
+  it('finds the row of a tile', () => {
+    expect(rowTop(0, 5, 280, 20)).toBe(0);
+    expect(rowTop(4, 5, 280, 20)).toBe(0);
+    expect(rowTop(5, 5, 280, 20)).toBe(300);
+    expect(rowTop(9_999, 5, 280, 20)).toBe(1999 * 300);
+  });
+
+  it('counts the tracks of a computed grid template', () => {
+    expect(columnsOf('184px 184px 184.5px')).toBe(3);
+    expect(columnsOf('none')).toBe(1);
+  });
+});
