@@ -225,9 +225,17 @@ async function scrolling(page: Page): Promise<void> {
   await page.locator('.results li.photo[data-rank="1"]').waitFor();
   // The grid is virtualised: a tile is in the DOM once scrolled near, so the last of each page
   // is waited for at the end of the list.
+  // Scrolled again on every poll: the list grows when Show more's page arrives, after the click.
   const toEnd = async (rank: number) => {
-    await page.evaluate('scrollTo(0, document.documentElement.scrollHeight)');
-    await page.locator(`.results li.photo[data-rank="${rank}"]`).waitFor();
+    await page.waitForFunction(
+      (n) => {
+        const doc = globalThis.document;
+        globalThis.scrollTo(0, doc.documentElement.scrollHeight);
+        return doc.querySelector(`.results li.photo[data-rank="${n}"]`) !== null;
+      },
+      rank,
+      { polling: 100 },
+    );
   };
   for (let more = 0; more < 4; more++) {
     for (let s = 0; s < 8; s++) {
