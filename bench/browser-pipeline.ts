@@ -3,11 +3,9 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
-import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
-import { CHROMIUM, CHROMIUM_ARGS } from '../playwright.config.ts';
 import { runBatchSize } from '../src/core/model-files.ts';
 import { FIXTURE_IMAGES } from './bench-images.ts';
+import { openBenchPage } from './browser/open-bench-page.ts';
 import { describeTrace, readPipelineTrace } from './browser/pipeline-trace.ts';
 import { benchConfig } from './browser/vite.config.ts';
 
@@ -31,18 +29,8 @@ export async function benchBrowser(
   imagesDir = FIXTURE_IMAGES,
   prepares: readonly PrepareSetting[] = [null, 0],
 ) {
-  const server = await createServer(benchConfig(dirname(modelDir), imagesDir));
-  await server.listen();
-  const url = server.resolvedUrls?.local[0];
-  if (!url) throw new Error('the benchmark server did not start');
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const { browser, page, close } = await openBenchPage(benchConfig(dirname(modelDir), imagesDir));
   try {
-    const page = await browser.newPage();
-    page.on('console', (m) => {
-      if (process.env['BENCH_DEBUG'] || m.type() === 'error') console.error(`page: ${m.text()}`);
-    });
-    await page.goto(url);
-    await page.waitForFunction(() => 'bench' in globalThis);
     const model = basename(modelDir);
     const names = readdirSync(imagesDir).sort();
     const images = Array.from({ length: count }, (_, i) => names[i % names.length] ?? '');
@@ -109,7 +97,6 @@ export async function benchBrowser(
       ratio: pipeline.imagesPerSecond / bare.imagesPerSecond,
     };
   } finally {
-    await browser.close();
-    await server.close();
+    await close();
   }
 }

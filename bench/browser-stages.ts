@@ -7,10 +7,8 @@
 import { loadavg } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
-import { CHROMIUM, CHROMIUM_ARGS } from '../playwright.config.ts';
 import { photos2mp } from './browser-photos.ts';
+import { openBenchPage } from './browser/open-bench-page.ts';
 import { benchConfig } from './browser/vite.config.ts';
 import { BENCH_MODEL } from './ensure-model.ts';
 import { photos12mp } from './photos-12mp.ts';
@@ -22,13 +20,10 @@ const { values } = parseArgs({
   },
 });
 const paths = values.photos === '2mp' ? await photos2mp() : await photos12mp();
-const server = await createServer(benchConfig(dirname(BENCH_MODEL), dirname(paths[0] ?? '')));
-await server.listen();
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const { browser, page, close } = await openBenchPage(
+  benchConfig(dirname(BENCH_MODEL), dirname(paths[0] ?? '')),
+);
 try {
-  const page = await browser.newPage();
-  await page.goto(server.resolvedUrls?.local[0] ?? '');
-  await page.waitForFunction(() => 'bench' in globalThis);
   type Stages = {
     stages(n: string[]): Promise<{ times: Record<string, number>; notes: string[] }>;
   };
@@ -53,6 +48,5 @@ try {
   }
   for (const note of notes) console.log(`  ${note}`);
 } finally {
-  await browser.close();
-  await server.close();
+  await close();
 }

@@ -12,10 +12,8 @@
 // stored label vectors is a 120 × 512 product, well under a millisecond).
 import { basename, dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
-import { CHROMIUM, CHROMIUM_ARGS } from '../playwright.config.ts';
 import { PHOTOS_2MP, photos2mp } from './browser-photos.ts';
+import { openBenchPage } from './browser/open-bench-page.ts';
 import { benchConfig, serveDir } from './browser/vite.config.ts';
 import { BENCH_MODEL } from './ensure-model.ts';
 import { PHOTOS_12MP, photos12mp } from './photos-12mp.ts';
@@ -49,19 +47,8 @@ config.plugins = [
   // The onnxruntime-web build transformers.js was made with (its own dependency).
   serveDir('/tjs-ort/', join(tjs.dir, '..', '..', 'onnxruntime-web', 'dist')),
 ];
-const server = await createServer(config);
-await server.listen();
-const url = server.resolvedUrls?.local[0];
-if (!url) throw new Error('the benchmark server did not start');
-const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+const { browser, page, close } = await openBenchPage(config);
 try {
-  const page = await browser.newPage();
-  page.on('console', (m) => {
-    if (process.env['BENCH_DEBUG'] || m.type() === 'error') console.error(`page: ${m.text()}`);
-  });
-  await page.goto(url);
-  await page.waitForFunction(() => 'bench' in globalThis);
-
   type Bench = {
     pipeline(m: string, i: string[], w: null): Promise<{ images: number; seconds: number }>;
   };
@@ -109,6 +96,5 @@ try {
   console.log(`mumic (the app's worker pipeline): ${mumicMs.toFixed(0)} ms/photo`);
   console.log(`mumic is ${(t.ms / mumicMs).toFixed(1)}x faster (target >= 10x)`);
 } finally {
-  await browser.close();
-  await server.close();
+  await close();
 }

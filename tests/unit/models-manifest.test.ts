@@ -12,6 +12,7 @@ import {
 } from '../../scripts/model-manifest.ts';
 import { readGraphIo } from '../../scripts/onnx-graph-io.ts';
 import { FIXTURE_DIR } from '../fixture.ts';
+import { FILES } from './hub-server.ts';
 
 const create = vi.hoisted(() => ({ fail: undefined as string | undefined }));
 // Lets a case make onnxruntime refuse a file the way its CPU build refuses fp16-only graphs.
@@ -68,14 +69,7 @@ describe('manifest parsing', () => {
     repo: 'org/m',
     revision: 'f'.repeat(40),
     defaultDtypes: ['q8'],
-    files: [
-      'config.json',
-      'preprocessor_config.json',
-      'tokenizer.json',
-      'tokenizer_config.json',
-      'onnx/vision_model_quantized.onnx',
-      'onnx/text_model_quantized.onnx',
-    ].map((path) => ({ path, size: 1, sha256: '0'.repeat(64) })),
+    files: FILES.map((path) => ({ path, size: 1, sha256: '0'.repeat(64) })),
   };
 
   it('rejects a branch name, an escaping path, and defaults it cannot install', () => {

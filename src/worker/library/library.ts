@@ -40,8 +40,7 @@ export class PhotoLibrary implements Pick<WorkerApi, LibraryMethods> {
     const photos: PhotoRecord[] = [];
     for (const record of library.records.values()) {
       // Thumbnails are sent on request: a Blob per photo made a 10,000-photo restore take seconds.
-      if (!('thumbnail' in record)) photos.push(record);
-      else photos.push(splitThumbnail(record)[0]);
+      photos.push(splitThumbnail(record)[0]);
     }
     return {
       photos,
