@@ -154,18 +154,22 @@ test('after one online visit the app reloads and classifies offline; nothing lea
   await expect(page.locator('li.photo[data-state="error"]')).toHaveCount(0);
   expect((await counters(page)).images).toBe(names.length);
   await expect(page.locator('li.photo .chip[data-score]').first()).toBeVisible();
-  // Thumbnails are blob: URLs; the CSP allows them and they decode.
-  const thumbs = await page.locator('li.photo img').evaluateAll((imgs) =>
-    (imgs as HTMLImageElement[]).map((i) => ({
-      blob: i.src.startsWith('blob:'),
-      w: i.naturalWidth,
-    })),
-  );
-  expect(thumbs.length).toBe(names.length);
-  expect(
-    thumbs.every((t) => t.blob && t.w > 0),
-    JSON.stringify(thumbs),
-  ).toBe(true);
+  // Thumbnails are blob: URLs; the CSP allows them and they decode. Tiles decode asynchronously
+  // (`decoding="async"`), so the last one may still be loading when the scores are shown: poll.
+  const thumbs = () =>
+    page.locator('li.photo img').evaluateAll((imgs) =>
+      (imgs as HTMLImageElement[]).map((i) => ({
+        blob: i.src.startsWith('blob:'),
+        w: i.complete ? i.naturalWidth : -1,
+      })),
+    );
+  expect((await thumbs()).length).toBe(names.length);
+  await expect
+    .poll(async () => {
+      const all = await thumbs();
+      return all.every((t) => t.blob && t.w > 0) ? 'decoded' : JSON.stringify(all);
+    })
+    .toBe('decoded');
 
   // And the embeddings are right: the worker pipeline against the PyTorch reference (q8).
   const files = names.map((name) => ({
