@@ -29,6 +29,15 @@ export interface LabelContext {
   readModelFile(name: string): Promise<string | undefined>;
   /** The model's tempered-sigmoid defaults (its family's, or SigLIP's own); default CLIP's. */
   scoring?: SigmoidParams | undefined;
+  /** False once another model was loaded: the set is then not made current (ModelChanged). */
+  stillCurrent?: (() => boolean) | undefined;
+}
+
+/** The model changed while a set was being made for it (caught by the caller, never shown). */
+export class ModelChanged extends MumicError {
+  constructor() {
+    super('Cancelled', 'another model was loaded while the label set was being made');
+  }
 }
 
 export interface LabelSetOutcome {
@@ -85,6 +94,23 @@ export class LabelBank {
   reset(): void {
     this.memory.clear();
     this.filesTried.clear();
+  }
+
+  /**
+   * Another model was loaded: the set, its vectors' model and the head all belonged to the one
+   * before, so nothing is scored until the labels are set again for the new one (vectors stay in
+   * memory under their model's keys).
+   */
+  forgetSet(): void {
+    this.ids = [];
+    this.prompts = [];
+    this.templateKey = '';
+    this.matrix = new Float32Array(0);
+    this.dim = 0;
+    this.scoring = DEFAULT_SCORING;
+    this.head = undefined;
+    this.applied = undefined;
+    this.version++;
   }
 
   async set(
@@ -169,7 +195,8 @@ export class LabelBank {
       onProgress?.({ done: Math.min(total, start + group.length), total });
     }
 
-    // 4. The matrix, in label order.
+    // 4. The matrix, in label order (unless the model it was made for is no longer loaded).
+    if (ctx.stillCurrent && !ctx.stillCurrent()) throw new ModelChanged();
     const matrix = new Float32Array(labels.length * ctx.dim);
     labels.forEach((l, j) => {
       const v = this.memory.get(keyString(keyOf(l.prompt)));
@@ -235,14 +262,15 @@ export class LabelBank {
 
   /** Scores [photos × dim] raw image embeddings against the current set. */
   score(photoIds: string[], embeddings: readonly Float32Array[]): ScoreTable {
-    // The set still belongs to the model before a switch (its labels are applied after the
-    // library is restored): rows of no scores until they are.
-    const stale = embeddings.some((e) => e.length !== this.dim);
-    if (photoIds.length === 0 || this.ids.length === 0 || stale) {
-      // n × 0 or 0 × m: rows of no scores.
+    if (photoIds.length === 0 || this.ids.length === 0) {
+      // n × 0 or 0 × m: rows of no scores (also between a model load and its label set).
       const none = new Float32Array(0);
-      const table = { version: this.version, labelIds: stale ? [] : [...this.ids] };
+      const table = { version: this.version, labelIds: [...this.ids] };
       return { ...table, photoIds: [...photoIds], scores: none, cosines: none };
+    }
+    // The set is forgotten at every model load, so a photo of another size is a broken invariant.
+    if (embeddings.some((e) => e.length !== this.dim)) {
+      throw new MumicError('InferenceFailed', `photo embeddings are not of the label set's size`);
     }
     const d = this.dim;
     const images = new Float32Array(embeddings.length * d);

@@ -39,7 +39,10 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
   const classify = new Classify(store, models, bank, library, labels);
   const folders = new LocalModels(localModels);
   const search = new LibrarySearch(models, library);
-  models.onLoad = () => library.forget();
+  models.onLoad = () => {
+    library.forget();
+    bank.forgetSet();
+  };
   const tabs = new TabChanges(store, models, bank, library);
 
   /** Empties memory, then `finish` (the store's wipe, or taking another tab's wipe). */

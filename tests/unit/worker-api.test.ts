@@ -7,7 +7,8 @@ import { expose, wrap, type Remote } from 'comlink';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterEach, describe, expect, it } from 'vitest';
 import { NodeModelSource } from '../../src/cli/model-source-node.ts';
-import { imageEmbeddingKey } from '../../src/core/cache-keys.ts';
+import { imageEmbeddingKey, labelEmbeddingKey } from '../../src/core/cache-keys.ts';
+import { templateSetKey } from '../../src/core/prompts.ts';
 import type { ErrorInfo } from '../../src/core/errors.ts';
 import { storageError } from '../../src/core/storage-errors.ts';
 import type { ClipEncoder } from '../../src/runtime/clip-encoder.ts';
@@ -80,7 +81,7 @@ const fakePreparer: Preparer = {
 interface Setup {
   api: WorkerBridge;
   store: MumicStore;
-  counted: { encoded: number };
+  counted: { encoded: number; textsBy: string[] };
 }
 
 const open: MessagePort[] = [];
@@ -88,15 +89,28 @@ afterEach(() => {
   for (const port of open.splice(0)) port.close();
 });
 
-function connect(store: MumicStore = new IdbStore(new IDBFactory()), delayMs = 0): Setup {
-  const counted = { encoded: 0 };
+function connect(
+  store: MumicStore = new IdbStore(new IDBFactory()),
+  delayMs = 0,
+  firstTowerDelayMs = 0,
+): Setup {
+  const counted = { encoded: 0, textsBy: [] as string[] };
   const worker = createWorkerApi({
     store,
     models: {
       source: () => new NodeModelSource(MODEL),
       preparer: fakePreparer,
-      encoder: (_source, info) => {
+      encoder: (_source, info, request) => {
         const encoder = fakeEncoder(info.projectionDim);
+        const embedTexts = encoder.embedTexts.bind(encoder);
+        // Another model's text tower gives other vectors (negated), so a mix-up shows.
+        encoder.embedTexts = async (tokens) => {
+          counted.textsBy.push(request.id);
+          if (request.id === 'clip-tiny' && firstTowerDelayMs > 0)
+            await new Promise((r) => setTimeout(r, firstTowerDelayMs));
+          const out = await embedTexts(tokens);
+          return request.id === 'clip-tiny' ? out : out.map((v) => -v);
+        };
         const embed = encoder.embedImages.bind(encoder);
         encoder.embedImages = (pixels, batch) => {
           counted.encoded += batch;
@@ -271,5 +285,42 @@ describe('WorkerApi over a MessageChannel', () => {
     const fresh = connect(setup.store);
     await ready(fresh);
     expect((await fresh.api.restore()).photos).toEqual([]);
+  });
+
+  it('a label set under way when another model loads is made for that model, never the old one', async () => {
+    const templates = ['a photo of a {}.'];
+    const keys = (model: string) =>
+      LABELS.map((l) => labelEmbeddingKey(model, 'fp32', templateSetKey(templates), l.prompt));
+    // What the first model's text tower gives, from a worker of its own.
+    const alone = connect();
+    await ready(alone);
+    const expected = await alone.store.getLabelEmbeddings(keys('clip-tiny'));
+
+    // The first tower is slow: the second model is loaded while it encodes.
+    const setup = connect(undefined, 0, 200);
+    await setup.api.loadModel({ id: 'clip-tiny', baseUrl: 'unused/', wasmPaths: 'unused/' });
+    const labels = setup.api.setLabels(LABELS, templates).then(
+      (result) => result,
+      (error: unknown) => error,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    await setup.api.loadModel({ id: 'clip-tiny-b', baseUrl: 'unused/', wasmPaths: 'unused/' });
+    const outcome = await labels;
+    // Nothing the second tower made is stored under the first model's keys.
+    const stored = await setup.store.getLabelEmbeddings(keys('clip-tiny'));
+    stored.forEach((v, i) => {
+      if (v !== undefined) expect(v).toEqual(expected[i]);
+    });
+    const table = await setup.api.scorePhotos([]);
+    if (outcome instanceof Error) {
+      // Refused by name (the model went away under it), and nothing is scored until set again.
+      expect(outcome.name).toBe('ModelNotLoaded');
+      expect(table.labelIds).toEqual([]);
+    } else {
+      // Or made again for the model now loaded, from its own tower.
+      expect(table.labelIds).toEqual(['pool', 'beach']);
+      const made = await setup.store.getLabelEmbeddings(keys('clip-tiny-b'));
+      made.forEach((v, i) => expect(v).toEqual(expected[i]?.map((x) => -x)));
+    }
   });
 });

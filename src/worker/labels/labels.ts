@@ -5,7 +5,7 @@ import { SerialQueue } from '../../runtime/serial-queue.ts';
 import type { LabelProgress, LabelRef, LabelsResult, WorkerApi } from '../../shared/worker-api.ts';
 import { MumicError } from '../../core/errors.ts';
 import type { Dtype } from '../../core/types.ts';
-import type { LabelBank, LabelSetOutcome } from '../label-bank.ts';
+import { ModelChanged, type LabelBank, type LabelSetOutcome } from '../label-bank.ts';
 import type { PhotoLibrary } from '../library/library.ts';
 import { readText, TEXT_BATCH, type Loaded, type ModelHost } from '../models/model-host.ts';
 import { runBatchSize } from '../../core/model-files.ts';
@@ -58,7 +58,7 @@ export class Labels implements Pick<WorkerApi, 'setLabels'> {
     await this.apply(set.labels, set.templates);
   }
 
-  /** Makes the set current under the text dtype in use; again if the backend switches meanwhile. */
+  /** Makes the set current under the model and text dtype in use; again if either changes meanwhile. */
   private async apply(
     labels: LabelRef[],
     templates: string[],
@@ -76,7 +76,10 @@ export class Labels implements Pick<WorkerApi, 'setLabels'> {
             textDtype,
             dim: loaded.info.projectionDim,
             encode: async (texts) => {
+              // Only this model's text tower may make vectors stored under its keys.
+              if (this.models.current !== loaded) throw new ModelChanged();
               const tagged = await this.models.encodeTextsTagged(texts);
+              if (this.models.current !== loaded) throw new ModelChanged();
               // Made by another dtype than the keys say: never stored, the set is made again.
               if (tagged.dtypes.text !== textDtype) throw new PrecisionChanged();
               return tagged.value;
@@ -84,13 +87,15 @@ export class Labels implements Pick<WorkerApi, 'setLabels'> {
             batchSize: runBatchSize(textDtype, TEXT_BATCH),
             readModelFile: (name) => readText(loaded.source, name),
             scoring: loaded.info.calibration,
+            stillCurrent: () => this.models.current === loaded,
           },
           onProgress,
         );
         this.applied = { labels, templates, textDtype, loaded };
         return outcome;
       } catch (error) {
-        if (!(error instanceof PrecisionChanged)) throw error;
+        // Made again for the dtype, or the model, now in use.
+        if (!(error instanceof PrecisionChanged || error instanceof ModelChanged)) throw error;
       }
     }
   }
