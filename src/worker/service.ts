@@ -68,8 +68,9 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
     clearAll: () => dropEverything(() => store.clearEverything()),
     /** Another tab cleared everything: drop what this one holds, once nothing here can write. */
     clearedElsewhere: () => dropEverything(() => store.followClear()),
+    // In the label queue, as a clear is: one read before a clear cannot be taken in after it.
     photosChangedElsewhere: (added: string[], removed: string[]) =>
-      tabs.photosChangedElsewhere(added, removed),
+      labels.queue.run(() => tabs.photosChangedElsewhere(added, removed)),
     headChangedElsewhere: () => labels.queue.run(() => tabs.headChangedElsewhere()),
     installLocalModel: (
       request: LocalModelInstallRequest,

@@ -323,4 +323,37 @@ describe('WorkerApi over a MessageChannel', () => {
       made.forEach((v, i) => expect(v).toEqual(expected[i]?.map((x) => -x)));
     }
   });
+
+  it("another tab's additions read just before its Clear all are not taken in after it", async () => {
+    const a = connect();
+    await ready(a);
+    let release = (): void => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    let holding = false;
+    const slow: MumicStore = Object.create(a.store) as MumicStore;
+    // Tab B's read of the embeddings is answered, and then held until after the clear.
+    slow.getImageEmbeddings = async (keys) => {
+      const vectors = await a.store.getImageEmbeddings(keys);
+      if (holding) await gate;
+      return vectors;
+    };
+    const b = connect(slow);
+    await ready(b);
+    expect((await b.api.restore()).photos).toEqual([]);
+    // Tab A adds a photo; B is told.
+    await classify(a.api, [file('picture', 'p.png', 1)]);
+    const added = (await a.api.restore()).photos.map((p) => p.id);
+    holding = true;
+    const taking = b.api.photosChangedElsewhere(added, []);
+    await new Promise((r) => setTimeout(r, 50));
+    // Meanwhile tab A clears everything, and B is told while its read is still under way.
+    await a.api.clearAll();
+    const following = b.api.clearedElsewhere();
+    await new Promise((r) => setTimeout(r, 50));
+    release();
+    await following;
+    await taking;
+    expect((await b.api.restore()).photos).toEqual([]);
+    expect((await b.api.scorePhotos(added)).photoIds).toEqual([]);
+  });
 });
