@@ -91,5 +91,13 @@ describe('exifTranspose', () => {
     const out = exifTranspose(image, 6);
     expect([out.width, out.height, ...out.data]).toEqual([2, 3, 3, 0, 4, 1, 5, 2]);
     expect(exifTranspose(image, 1)).toBe(image);
+    // RGBA moves whole pixels the same way.
+    const rgba = {
+      ...image,
+      channels: 4 as const,
+      data: Uint8Array.from([...image.data].flatMap((v) => [v, v, v, 9])),
+    };
+    const four = exifTranspose(rgba, 6);
+    expect([...four.data].filter((_, i) => i % 4 === 0)).toEqual([3, 0, 4, 1, 5, 2]);
   });
 });
