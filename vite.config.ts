@@ -8,6 +8,9 @@ import { VitePWA } from 'vite-plugin-pwa';
 export const ORT_DIR = join(import.meta.dirname, 'node_modules', 'onnxruntime-web', 'dist');
 const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
 
+/** The CommonJS glue of the WASM JPEG decoder (src/worker/jpeg-wasm.ts). */
+export const JPEG_GLUE = '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
+
 // Cross-origin isolation enables SharedArrayBuffer, hence WASM threads; on every response.
 export const ISOLATION_HEADERS = {
   'Cross-Origin-Opener-Policy': 'same-origin',
@@ -171,7 +174,8 @@ export default defineConfig(({ command }) => ({
       'onnxruntime-web/webgpu': join(ORT_DIR, 'ort.webgpu.min.mjs'),
     },
   },
-  optimizeDeps: { exclude: ['onnxruntime-web'] },
+  // Listed so the dev server pre-bundles it up front (its import sits in a nested worker).
+  optimizeDeps: { exclude: ['onnxruntime-web'], include: [JPEG_GLUE] },
   plugins: [
     ortFiles(command === 'serve' ? DEV_HEADERS : APP_HEADERS),
     cspMeta(),

@@ -1,10 +1,15 @@
 // Per-stage wall time of preparing one photo in a worker, each stage alone and in sequence (so
 // each one's time is about its CPU on one thread; the decoder's runs on Chromium's pool): the
-// way the app prepared photos before issue 16's browser work, and the way it does now.
+// way the app prepared photos before issue 16's browser work, the bitmap path it took next, and
+// the WASM libjpeg-turbo decode it takes now for JPEGs (checked byte for byte against the bitmap).
 import { parseImageProcessorConfig } from '../../src/core/preprocess-config.ts';
+import { exifTranspose } from '../../src/core/exif-transpose.ts';
+import { readJpegInfo } from '../../src/core/jpeg-info.ts';
 import { preprocess } from '../../src/core/preprocess.ts';
+import type { DecodedImage } from '../../src/core/types.ts';
 import { decodeImageBlob } from '../../src/worker/decode-browser.ts';
 import { makeThumbnail, sha256Hex, thumbnailOfBitmap } from '../../src/worker/image-tools.ts';
+import { decodeJpegWasm } from '../../src/worker/jpeg-wasm.ts';
 import { resizedWhole } from '../../src/worker/prepare-protocol.ts';
 
 const processor = parseImageProcessorConfig({
@@ -49,6 +54,18 @@ async function frameRead(bitmap: ImageBitmap): Promise<{ data: Uint8Array; forma
   return { data, format };
 }
 
+/** Bytes differing in R, G, B between an RGBA buffer and a decoded image (gray, RGB or RGBA). */
+function differingFrom(rgba: ArrayLike<number>, image: DecodedImage): number {
+  let n = 0;
+  const c = image.channels;
+  for (let p = 0; p < image.width * image.height; p++) {
+    for (let k = 0; k < 3; k++) {
+      if (rgba[p * 4 + k] !== image.data[p * c + (c === 1 ? 0 : k)]) n++;
+    }
+  }
+  return n;
+}
+
 /** Bytes differing in R, G, B between two RGBA buffers. */
 function differing(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let n = 0;
@@ -74,7 +91,22 @@ self.onmessage = async ({ data: blobs }: MessageEvent<Blob[]>) => {
       frame.close();
     });
     const diff = differing(old, now.data);
-    notes.push(`${bitmap.width}x${bitmap.height} frame ${now.format}: ${diff} bytes differ`);
+    const bytes = new Uint8Array(await blob.arrayBuffer());
+    const raw = await timed(times, 'WASM libjpeg-turbo: decode bytes to RGB', () =>
+      decodeJpegWasm(bytes),
+    );
+    const orientation = readJpegInfo(bytes)?.orientation ?? 1;
+    const upright = exifTranspose(raw, orientation);
+    // What a photo stored sideways (orientation 6, portrait phone photos) costs on top.
+    await timed(times, 'WASM: EXIF transpose as for orientation 6', () => exifTranspose(raw, 6));
+    const wasmDiff =
+      upright.width === bitmap.width && upright.height === bitmap.height
+        ? String(differingFrom(old, upright))
+        : `size ${upright.width}x${upright.height}`;
+    notes.push(
+      `${bitmap.width}x${bitmap.height} frame ${now.format}: ${diff} bytes differ; ` +
+        `WASM (${raw.channels} channels, orientation ${orientation}) against the canvas: ${wasmDiff}`,
+    );
     await timed(times, 'before: thumbnail from the bitmap', () => thumbnailOfBitmap(bitmap));
     const full = {
       width: bitmap.width,
@@ -91,8 +123,14 @@ self.onmessage = async ({ data: blobs }: MessageEvent<Blob[]>) => {
     );
     await timed(times, 'now: preprocess the small image', () => preprocess(small, processor));
     await timed(times, 'now: thumbnail from the small image', () => makeThumbnail(small));
-    await timed(times, 'app now: decodeImageBlob (header, decode, read)', () =>
+    await timed(times, 'app before: decodeImageBlob, bitmap path', () =>
+      decodeImageBlob(blob, { wasmJpeg: false }),
+    );
+    const wasmWhole = await timed(times, 'app now: decodeImageBlob (read, WASM decode)', () =>
       decodeImageBlob(blob),
+    );
+    await timed(times, 'now: resize whole from the WASM RGB', () =>
+      resizedWhole(wasmWhole, processor),
     );
   }
   self.postMessage({ times, notes });

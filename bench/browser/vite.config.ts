@@ -4,7 +4,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import type { InlineConfig, Plugin } from 'vite';
-import { ISOLATION_HEADERS, ORT_DIR, ortFiles } from '../../vite.config.ts';
+import { ISOLATION_HEADERS, JPEG_GLUE, ORT_DIR, ortFiles } from '../../vite.config.ts';
 
 /** Module scripts and streamed WebAssembly need their MIME types (transformers.js is served raw). */
 const TYPES: Record<string, string> = {
@@ -48,7 +48,8 @@ export function benchConfig(modelsDir: string, imagesDir: string): InlineConfig 
     cacheDir: join(tmpdir(), 'mumic-bench-vite'),
     resolve: { alias: { 'onnxruntime-web/webgpu': join(ORT_DIR, 'ort.webgpu.min.mjs') } },
     // No dependency discovery: a late discovery reloads the page in the middle of a run.
-    optimizeDeps: { exclude: ['onnxruntime-web'], noDiscovery: true, include: [] },
+    // The WASM JPEG decoder's glue is CommonJS: pre-bundled so the page can import it.
+    optimizeDeps: { exclude: ['onnxruntime-web'], noDiscovery: true, include: [JPEG_GLUE] },
     plugins: [ortFiles(), serveDir('/models/', modelsDir), serveDir('/images/', imagesDir)],
     worker: { format: 'es' },
     server: {

@@ -1,5 +1,8 @@
 /**
- * Image decoding in a web worker: createImageBitmap with EXIF orientation applied and without
+ * Image decoding in a web worker. An 8-bit Huffman-coded JPEG (nearly every photo) is decoded
+ * from its bytes by libjpeg-turbo in WebAssembly (jpeg-wasm.ts), to RGB or gray, with its EXIF
+ * orientation applied to the pixels as PIL does. Everything else, and any JPEG that decoder
+ * refuses, goes through createImageBitmap with EXIF orientation applied and without
  * colour management (PIL, hence the reference, ignores ICC profiles), then its RGBA bytes read
  * with one copy through a VideoFrame (WebCodecs) where there is one, else through an
  * OffscreenCanvas (a draw and a read-back: two full-size passes, 48 MB each at 12 MP). Alpha is
@@ -13,15 +16,23 @@ import {
   checkImageBytes,
   type ImageLimits,
 } from '../core/image-header.ts';
+import { exifTranspose } from '../core/exif-transpose.ts';
+import { readJpegInfo, wasmDecodable } from '../core/jpeg-info.ts';
 import type { DecodedImage } from '../core/types.ts';
+import { decodeJpegWasm } from './jpeg-wasm.ts';
 
 /** Enough for the header of nearly every file (JPEG EXIF/ICC segments come first). */
 const HEAD_BYTES = 256 * 1024;
 
 export interface BrowserDecodeOptions {
   limits?: Partial<ImageLimits>;
-  /** Called with the decoded (upright) bitmap before it is closed, e.g. to scale a thumbnail. */
+  /**
+   * Called with the decoded (upright) bitmap before it is closed, e.g. to scale a thumbnail;
+   * not called when the WASM decoder made the pixels without a bitmap.
+   */
   onBitmap?: (bitmap: ImageBitmap) => void;
+  /** False: JPEGs too go through createImageBitmap (benchmarks, tests of that path). */
+  wasmJpeg?: boolean;
 }
 
 export async function decodeImageBlob(
@@ -35,6 +46,11 @@ export async function decodeImageBlob(
     // The dimensions, or frames still to bound (an animation), lie further in: read the whole
     // file, whose size checkImageBytes has already bounded, and check again before decoding.
     sniff = checkImageBytes(new Uint8Array(await blob.arrayBuffer()), limits, blob.size);
+  }
+  // The header check above has bounded the size before any of this allocates.
+  if (sniff.format === 'jpeg' && options.wasmJpeg !== false) {
+    const decoded = await jpegViaWasm(blob);
+    if (decoded) return decoded;
   }
 
   let bitmap: ImageBitmap;
@@ -59,6 +75,20 @@ export async function decodeImageBlob(
     throw toMumicError(e, 'The decoded image could not be read');
   } finally {
     bitmap.close();
+  }
+}
+
+/** The JPEG decoded by WASM libjpeg-turbo and turned upright; undefined where it cannot. */
+async function jpegViaWasm(blob: Blob): Promise<DecodedImage | undefined> {
+  const bytes = new Uint8Array(await blob.arrayBuffer());
+  const info = readJpegInfo(bytes);
+  if (!info || !wasmDecodable(info)) return undefined;
+  try {
+    const image = await decodeJpegWasm(bytes);
+    if (image.width !== info.width || image.height !== info.height) return undefined;
+    return exifTranspose(image, info.orientation);
+  } catch {
+    return undefined; // corrupt or truncated data: the browser decodes, or names the error
   }
 }
 

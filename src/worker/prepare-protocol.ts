@@ -56,6 +56,10 @@ export async function prepareBlobs(
           made[i] = fromBitmap;
           return image;
         }
+        if (!shrinksBoth(image, processor)) {
+          made[i] = makeThumbnail(image); // decoded without a bitmap (a JPEG, in WASM)
+          return image;
+        }
         const small = resizedWhole(image, processor);
         made[i] = makeThumbnail(small);
         return small;

@@ -14,6 +14,7 @@ const names = readdirSync(IMAGES).sort();
 const paths = names.map((n) => join(IMAGES, n));
 const APP = '/?model=clip-tiny&backend=wasm&dtype=q8';
 const VISION_Q8 = 'onnx/vision_model_quantized.onnx';
+const JPEG_WASM = /\/assets\/libjpegturbowasm_decode-[\w-]+\.wasm$/;
 
 interface Recorded {
   url: string;
@@ -37,7 +38,9 @@ function record(context: BrowserContext) {
     if (/Content.Security.Policy|Refused to/i.test(m.text())) violations.push(m.text());
   });
   context.on('weberror', (e) => violations.push(`page error: ${String(e.error())}`));
-  return { requests, violations };
+  const failed: string[] = [];
+  context.on('requestfailed', (r) => failed.push(r.url()));
+  return { requests, violations, failed };
 }
 
 /** Waits for the end of start-up (model, labels, stored photos), as tests/e2e/app-helpers does. */
@@ -75,7 +78,7 @@ test('after one online visit the app reloads and classifies offline; nothing lea
   baseURL,
 }) => {
   const origin = new URL(String(baseURL)).origin;
-  const { requests, violations } = record(context);
+  const { requests, violations, failed } = record(context);
 
   // Online: the first visit. The page is not controlled yet; the service worker installs
   // (precaching the shell and the runtime), takes control, and the worker stores model files.
@@ -107,6 +110,8 @@ test('after one online visit the app reloads and classifies offline; nothing lea
   ]) {
     expect(precache, `precached ${path}`).toContain(path);
   }
+  // The JPEG decoder's WebAssembly (src/worker/jpeg-wasm.ts), named by its content hash.
+  expect(precache.filter((p) => JPEG_WASM.test(p))).toHaveLength(1);
   expect(
     precache.some((p) => p.startsWith('/models/')),
     'models are not precached',
@@ -127,6 +132,7 @@ test('after one online visit the app reloads and classifies offline; nothing lea
 
   // Offline: reload. The shell comes from the precache, the model from the model cache.
   await context.setOffline(true);
+  const offlineFrom = requests.length;
   await page.reload();
   const state = await page.evaluate(() => ({
     controlled: navigator.serviceWorker.controller !== null,
@@ -154,6 +160,10 @@ test('after one online visit the app reloads and classifies offline; nothing lea
   await expect(page.locator('li.photo[data-state="error"]')).toHaveCount(0);
   expect((await counters(page)).images).toBe(names.length);
   await expect(page.locator('li.photo .chip[data-score]').first()).toBeVisible();
+  // The JPEGs were decoded by the WASM decoder, whose file came from the precache.
+  const decoderLoads = requests.slice(offlineFrom).filter((r) => JPEG_WASM.test(r.url));
+  expect(decoderLoads.length, 'the JPEG decoder was loaded offline').toBeGreaterThan(0);
+  expect(failed.filter((url) => JPEG_WASM.test(url))).toEqual([]);
   // Thumbnails are blob: URLs; the CSP allows them and they decode. Tiles decode asynchronously
   // (`decoding="async"`), so the last one may still be loading when the scores are shown: poll.
   const thumbs = () =>

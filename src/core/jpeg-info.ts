@@ -1,0 +1,87 @@
+/**
+ * What a JPEG's markers say before its scan data, for choosing a decoder: the frame (coding
+ * process, precision, components, size) and the EXIF orientation.
+ * Pure and bounds-checked: a file that ends or breaks first gives undefined (the caller then
+ * keeps the browser's decoder, which reports the error as before).
+ */
+import { Bytes } from './image-bytes.ts';
+
+export interface JpegInfo {
+  width: number;
+  height: number;
+  /** The SOF marker's low nibble: 0 baseline, 1 extended, 2 progressive, 3 lossless, 9+ arithmetic. */
+  process: number;
+  precision: number;
+  components: number;
+  /** EXIF orientation (1-8) from the first APP1 "Exif" segment; 1 when absent or out of range. */
+  orientation: number;
+}
+
+const EXIF = [0x45, 0x78, 0x69, 0x66, 0, 0]; // "Exif\0\0"
+
+/** Reads the markers from SOI up to the first scan (SOS). */
+export function readJpegInfo(bytes: Uint8Array): JpegInfo | undefined {
+  const r = new Bytes(bytes);
+  if (!r.startsWith([0xff, 0xd8])) return undefined;
+  try {
+    let frame: Omit<JpegInfo, 'orientation'> | undefined;
+    let orientation: number | undefined;
+    for (let p = 2; ;) {
+      if (r.u8(p) !== 0xff) return undefined;
+      while (r.u8(p) === 0xff) p++;
+      const m = r.u8(p++);
+      if (m === 0x01 || (m >= 0xd0 && m <= 0xd8)) continue;
+      if (m === 0xd9) return undefined;
+      if (m === 0xda) return frame && { ...frame, orientation: orientation ?? 1 };
+      const len = r.u16be(p);
+      if (len < 2) return undefined;
+      const body = p + 2;
+      if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
+        frame ??= {
+          process: m & 0x0f,
+          precision: r.u8(body),
+          height: r.u16be(body + 1),
+          width: r.u16be(body + 3),
+          components: r.u8(body + 5),
+        };
+      } else if (m === 0xe1 && orientation === undefined && r.startsWith(EXIF, body)) {
+        orientation = exifOrientation(r, body + 6, body + len - 2);
+      }
+      p += len;
+    }
+  } catch {
+    return undefined; // ran off the end, or a broken EXIF block
+  }
+}
+
+/** Orientation tag (0x0112) of IFD0 in the TIFF block at `tiff`; 1 where absent or invalid. */
+function exifOrientation(r: Bytes, tiff: number, end: number): number {
+  const le = r.u8(tiff) === 0x49;
+  const u16 = (i: number): number => (le ? r.u16le(i) : r.u16be(i));
+  const u32 = (i: number): number => (le ? r.u32le(i) : r.u32be(i));
+  const ifd = tiff + u32(tiff + 4);
+  if (ifd + 2 > end) return 1;
+  const count = u16(ifd);
+  for (let k = 0; k < count; k++) {
+    const e = ifd + 2 + k * 12;
+    if (e + 12 > end) break;
+    if (u16(e) !== 0x0112) continue;
+    const v = u16(e + 8);
+    return v >= 1 && v <= 8 ? v : 1;
+  }
+  return 1;
+}
+
+/**
+ * The files the WASM libjpeg-turbo decodes to exactly PIL's pixels: 8-bit Huffman-coded
+ * (baseline, extended or progressive), gray or three components (YCbCr, or RGB under an Adobe
+ * marker: libjpeg-turbo converts both as PIL's libjpeg-turbo does). Everything else (four-component
+ * CMYK/YCCK, 12-bit, lossless, arithmetic coding) stays with the browser's decoder.
+ */
+export function wasmDecodable(info: JpegInfo): boolean {
+  return (
+    info.precision === 8 &&
+    (info.process === 0 || info.process === 1 || info.process === 2) &&
+    (info.components === 1 || info.components === 3)
+  );
+}
