@@ -43,6 +43,14 @@ async function rawRecords(factory: IDBFactory, test: (p: object) => boolean): Pr
   return (all as object[]).filter(test).length;
 }
 
+/** No record holds a thumbnail, and the store has each photo's (`p${i}` → `t${i}`). */
+async function expectAllMoved(factory: IDBFactory, store: IdbStore, n: number): Promise<void> {
+  expect(await rawRecords(factory, (p) => 'thumbnail' in p)).toBe(0);
+  const ids = Array.from({ length: n }, (_, i) => `p${i}`);
+  const all = await store.getThumbnails(scope, ids);
+  expect(await Promise.all(all.map(text))).toEqual(ids.map((_, i) => `t${i}`));
+}
+
 describe('thumbnails in their own store (schema version 2)', () => {
   it('moves every thumbnail out of the version 1 records', async () => {
     const factory = new IDBFactory();
@@ -81,12 +89,7 @@ describe('thumbnails in their own store (schema version 2)', () => {
     await store.putPhotos(scope, [{ ...photo('p8', 8), name: 'renamed.png' }]);
     expect(await text((await store.getThumbnails(scope, ['p8']))[0])).toBe('t8');
     await store.moveThumbnails();
-    expect(await rawRecords(factory, (p) => 'thumbnail' in p)).toBe(0);
-    const all = await store.getThumbnails(
-      scope,
-      many.map((p) => p.id),
-    );
-    expect(await Promise.all(all.map(text))).toEqual(many.map((_, i) => `t${i}`));
+    await expectAllMoved(factory, store, many.length);
     expect((await store.getPhotos(scope, ['p8']))[0]?.name).toBe('renamed.png');
   });
 
@@ -106,12 +109,7 @@ describe('thumbnails in their own store (schema version 2)', () => {
     const halfway = await next.getThumbnails(scope, ['p0', 'p29']);
     expect(await Promise.all(halfway.map(text))).toEqual(['t0', 't29']);
     await next.moveThumbnails();
-    expect(await rawRecords(factory, (p) => 'thumbnail' in p)).toBe(0);
-    const all = await next.getThumbnails(
-      scope,
-      many.map((p) => p.id),
-    );
-    expect(await Promise.all(all.map(text))).toEqual(many.map((_, i) => `t${i}`));
+    await expectAllMoved(factory, next, many.length);
     expect(await next.getSetting(THUMBNAILS_MOVED_KEY)).toBe(true);
   });
 
