@@ -68,6 +68,12 @@ export class PhotoState {
   }
 
   restoreFrom(records: PhotoRecord[], table: ScoreTable): void {
+    this.restoreRecords(records);
+    this.applyTable(table);
+  }
+
+  /** Stored photos, shown before they are scored (a chunk of a restore). */
+  restoreRecords(records: PhotoRecord[]): void {
     for (const record of records.sort((a, b) => a.seq - b.seq)) {
       if (this.byId.has(record.id)) continue;
       const view = this.newView(record.name, record.path, record.size, undefined);
@@ -75,7 +81,6 @@ export class PhotoState {
       this.applyRecord(view, record);
       view.fetchThumbnail = this.thumbnails.want;
     }
-    this.applyTable(table);
     this.revision++;
   }
 

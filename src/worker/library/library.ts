@@ -25,6 +25,10 @@ export interface Library {
   head: StoredHead | undefined;
 }
 
+/** Records in the first chunk of a chunked restore (a screenful and more), then per chunk. */
+const RESTORE_FIRST = 200;
+const RESTORE_CHUNK = 1000;
+
 type LibraryMethods = 'restore' | 'scorePhotos' | 'removePhotos' | 'photoThumbnails';
 
 export class PhotoLibrary implements Pick<WorkerApi, LibraryMethods> {
@@ -36,15 +40,20 @@ export class PhotoLibrary implements Pick<WorkerApi, LibraryMethods> {
     private readonly labels: LabelBank,
   ) {}
 
-  async restore(): Promise<RestoreResult> {
+  async restore(onPhotos?: (photos: PhotoRecord[]) => void): Promise<RestoreResult> {
     const library = await this.current();
     const photos: PhotoRecord[] = [];
     for (const record of library.records.values()) {
       // Thumbnails are sent on request: a Blob per photo made a 10,000-photo restore take seconds.
       photos.push(splitThumbnail(record)[0]);
     }
+    // In chunks: the page takes each in a short task, and draws the first screen from the first.
+    for (let at = 0, size = RESTORE_FIRST; onPhotos && at < photos.length; at += size) {
+      if (at > 0) size = RESTORE_CHUNK;
+      onPhotos(photos.slice(at, at + size));
+    }
     return {
-      photos,
+      photos: onPhotos ? [] : photos,
       table: this.score(library),
       storageError: library.loadError,
     };
