@@ -11,7 +11,7 @@ import { MumicError } from '../core/errors.ts';
 import { storageError } from '../core/storage-errors.ts';
 import { migrateLegacy } from './legacy.ts';
 import {
-  THUMBNAILS_MOVED_KEY,
+  THUMBNAILS_TO_MOVE_KEY,
   heldThumbnail,
   keepHeldThumbnail,
   moveSomeThumbnails,
@@ -40,15 +40,14 @@ export type StoreName = (typeof STORES)[number];
 
 function upgrade(db: IDBDatabase, tx: IDBTransaction, oldVersion: number): void {
   // Version 1: one store per kind (before it, one database per kind: see legacy.ts).
-  if (oldVersion < 1) {
-    for (const name of STORES) db.createObjectStore(name);
-    // A new database has no record holding a thumbnail: nothing to move, ever.
-    tx.objectStore('settings').put(true, THUMBNAILS_MOVED_KEY);
-  }
+  if (oldVersion < 1) for (const name of STORES) db.createObjectStore(name);
   // Version 2: thumbnails beside the photo records, under the same keys, so a restore reads only
   // the small records (10,000 records holding their Blobs took 8 s to read). The ones stored in
   // the records are moved after start-up (IdbStore.moveThumbnails), not in this transaction.
-  else if (oldVersion < 2) db.createObjectStore('thumbnails');
+  else if (oldVersion < 2) {
+    db.createObjectStore('thumbnails');
+    tx.objectStore('settings').put(true, THUMBNAILS_TO_MOVE_KEY);
+  }
 }
 
 /** Records per transaction when moving thumbnails out of version 1 records. */
@@ -151,7 +150,7 @@ export class IdbStore implements MumicStore {
    * point: each chunk moves its thumbnails and rewrites their records in one transaction.
    */
   async moveThumbnails(): Promise<void> {
-    if ((await this.getSetting(THUMBNAILS_MOVED_KEY)) === true) return;
+    if ((await this.getSetting(THUMBNAILS_TO_MOVE_KEY)) !== true) return;
     let after: IDBValidKey | undefined;
     do {
       const from = after;
@@ -162,7 +161,7 @@ export class IdbStore implements MumicStore {
       await new Promise((resolve) => setTimeout(resolve, 0));
     } while (after !== undefined);
     await this.tx('settings', 'readwrite', ['settings'], (s) => {
-      s.settings.put(true, THUMBNAILS_MOVED_KEY);
+      s.settings.delete(THUMBNAILS_TO_MOVE_KEY);
     });
   }
 
@@ -389,7 +388,6 @@ export class IdbStore implements MumicStore {
       const next = (await readEpoch(s.settings)) + 1;
       for (const name of STORES) s[name].clear();
       s.settings.put(next, EPOCH_KEY);
-      s.settings.put(true, THUMBNAILS_MOVED_KEY);
       return next;
     });
   }

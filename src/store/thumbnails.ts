@@ -8,8 +8,12 @@
 import { promisifyRequest } from 'idb-keyval';
 import type { StoredPhoto } from './types.ts';
 
-/** The settings key saying no record holds a thumbnail any more (no scan at start-up). */
-export const THUMBNAILS_MOVED_KEY = 'store-thumbnails-moved';
+/**
+ * The settings key saying records may still hold thumbnails: set by the upgrade from version 1
+ * only, deleted once they are all moved (a new database, or one the older upgrade already moved,
+ * is never scanned).
+ */
+export const THUMBNAILS_TO_MOVE_KEY = 'store-thumbnails-to-move';
 
 /** A record as stored (without its thumbnail), and the thumbnail to store beside it. */
 export function splitThumbnail(photo: StoredPhoto): [StoredPhoto, Blob | undefined] {

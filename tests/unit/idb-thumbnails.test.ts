@@ -7,7 +7,7 @@ import { promisifyRequest } from 'idb-keyval';
 import { describe, expect, it } from 'vitest';
 import { photoKey, photoScope } from '../../src/core/cache-keys.ts';
 import { DB_NAME, IdbStore } from '../../src/store/idb-store.ts';
-import { THUMBNAILS_MOVED_KEY, moveSomeThumbnails } from '../../src/store/thumbnails.ts';
+import { THUMBNAILS_TO_MOVE_KEY, moveSomeThumbnails } from '../../src/store/thumbnails.ts';
 
 const VERSION_1_STORES = ['images', 'labels', 'photos', 'feedback', 'heads', 'settings'];
 const scope = photoScope('m', 'fp32');
@@ -110,7 +110,7 @@ describe('thumbnails in their own store (schema version 2)', () => {
     expect(await Promise.all(halfway.map(text))).toEqual(['t0', 't29']);
     await next.moveThumbnails();
     await expectAllMoved(factory, next, many.length);
-    expect(await next.getSetting(THUMBNAILS_MOVED_KEY)).toBe(true);
+    expect(await next.getSetting(THUMBNAILS_TO_MOVE_KEY)).toBe(undefined);
   });
 
   it('splits the thumbnails of the older per-kind photo database too', async () => {
