@@ -76,6 +76,10 @@ const WAIT_SHOWN = `(async () => {
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
     const count = document.querySelector('#photos-title .count')?.textContent;
     if (count === '${n}' && document.querySelectorAll('.results li.photo').length >= 12) break;
+    // Not shown after 10 s: what the page shows, once (for the log).
+    if (!globalThis.slowShown && performance.now() > 10000 && globalThis.mumic?.app?.library?.restored) {
+      globalThis.slowShown = [count, document.querySelectorAll('.results li.photo').length, scrollY, document.documentElement.scrollHeight, performance.now()];
+    }
   }
   const shown = performance.now();
   await globalThis.mumic.done;
@@ -152,6 +156,11 @@ try {
       `performance.getEntriesByType('mark').filter((m) => m.name.startsWith('mumic:')).map((m) => m.name.slice(6) + ' ' + m.startTime.toFixed(0))`,
     )) as string[];
     console.log(`  start-up marks (ms from navigation): ${marks.join(', ')}`);
+    const slow = await page.evaluate('globalThis.slowShown');
+    if (slow)
+      console.log(
+        `  not shown 10 s in (count, tiles, scrollY, height, at): ${JSON.stringify(slow)}`,
+      );
   }
   console.log(
     `reload to ready, library shown: median ${ms(median(reloads))} (runs: ${reloads.map((x) => x.toFixed(0)).join(', ')}); ` +
