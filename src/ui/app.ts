@@ -148,7 +148,7 @@ export class App {
         let chunks = 0;
         const restored = await this.bridge.restore((photos) => {
           if (chunks++ === 0) performance.mark('mumic:restore-first-chunk');
-          this.library.restoreRecords(photos);
+          this.library.restoreFrom(photos);
           this.changed();
         });
         performance.mark('mumic:restore-answered');

@@ -67,13 +67,8 @@ export class PhotoState {
     return this.byId.get(id);
   }
 
-  restoreFrom(records: PhotoRecord[], table: ScoreTable): void {
-    this.restoreRecords(records);
-    this.applyTable(table);
-  }
-
-  /** Stored photos, shown before they are scored (a chunk of a restore). */
-  restoreRecords(records: PhotoRecord[]): void {
+  /** Stored photos; without a table (a chunk of a restore) shown before they are scored. */
+  restoreFrom(records: PhotoRecord[], table?: ScoreTable): void {
     for (const record of records.sort((a, b) => a.seq - b.seq)) {
       if (this.byId.has(record.id)) continue;
       const view = this.newView(record.name, record.path, record.size, undefined);
@@ -81,6 +76,7 @@ export class PhotoState {
       this.applyRecord(view, record);
       view.fetchThumbnail = this.thumbnails.want;
     }
+    if (table) this.applyTable(table);
     this.revision++;
   }
 
