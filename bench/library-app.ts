@@ -22,6 +22,7 @@ import { build } from 'esbuild';
 import { preview } from 'vite';
 import { CHROMIUM, CHROMIUM_ARGS } from '../playwright.config.ts';
 import { profiled } from './library-app/profile.ts';
+import { traced } from './library-app/trace.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -40,6 +41,8 @@ const { values } = parseArgs({
     cpuprofile: { type: 'boolean', default: false },
     // Only the showing and scrolling of ranked results (after one reload), e.g. with --cpuprofile.
     'scroll-only': { type: 'boolean', default: false },
+    // A Chromium trace of the showing and scrolling, written here; its long tasks taken apart.
+    trace: { type: 'string' },
   },
 });
 const n = Number(values.photos);
@@ -73,6 +76,10 @@ const WAIT_SHOWN = `(async () => {
     await new Promise((r) => requestAnimationFrame(() => setTimeout(r)));
     const count = document.querySelector('#photos-title .count')?.textContent;
     if (count === '${n}' && document.querySelectorAll('.results li.photo').length >= 12) break;
+    // Not shown after 10 s: what the page shows, once (for the log).
+    if (!globalThis.slowShown && performance.now() > 10000 && globalThis.mumic?.app?.library?.restored) {
+      globalThis.slowShown = [count, document.querySelectorAll('.results li.photo').length, scrollY, document.documentElement.scrollHeight, performance.now()];
+    }
   }
   const shown = performance.now();
   await globalThis.mumic.done;
@@ -149,6 +156,11 @@ try {
       `performance.getEntriesByType('mark').filter((m) => m.name.startsWith('mumic:')).map((m) => m.name.slice(6) + ' ' + m.startTime.toFixed(0))`,
     )) as string[];
     console.log(`  start-up marks (ms from navigation): ${marks.join(', ')}`);
+    const slow = await page.evaluate('globalThis.slowShown');
+    if (slow)
+      console.log(
+        `  not shown 10 s in (count, tiles, scrollY, height, at): ${JSON.stringify(slow)}`,
+      );
   }
   console.log(
     `reload to ready, library shown: median ${ms(median(reloads))} (runs: ${reloads.map((x) => x.toFixed(0)).join(', ')}); ` +
@@ -168,7 +180,9 @@ try {
     await duplicates(page);
   }
   if (values.cpuprofile) await profiled(page, 25, () => scrolling(page));
+  else if (values.trace) await traced(page, values.trace, () => scrolling(page));
   else await scrolling(page);
+  await duplicatesView(page);
   await memory(page);
 } finally {
   await context.close();
@@ -251,6 +265,29 @@ async function scrolling(page: Page): Promise<void> {
     `showing and scrolling ranked results (1,000 tiles drawn): ${tasks.length} long tasks over 50 ms` +
       (tasks.length ? `, longest ${ms(Math.max(...tasks))}` : ''),
   );
+}
+
+/** Long tasks while the near-duplicates view is opened through the UI and paged through. */
+async function duplicatesView(page: Page): Promise<void> {
+  await page.evaluate('globalThis.longTasks = []');
+  await page.locator('[data-action="duplicates"]').click();
+  await page.locator('[data-duplicate-group]').first().waitFor();
+  for (let more = 0; more < 5; more++) {
+    // A build without pages of groups (before) draws them all at once.
+    const button = page.locator('[data-action="more-groups"]');
+    if ((await button.count()) > 0) await button.click();
+    await page.mouse.wheel(0, 3000);
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => setTimeout(r, 100)))');
+  }
+  const [tasks, groups] = (await page.evaluate(
+    `[globalThis.longTasks, document.querySelectorAll('[data-duplicate-group]').length]`,
+  )) as [number[], number];
+  console.log(
+    `near-duplicates view (${groups} groups drawn of ${await page.locator('#duplicates-title .count').textContent()}): ` +
+      `${tasks.length} long tasks over 50 ms` +
+      (tasks.length ? `, longest ${ms(Math.max(...tasks))}` : ''),
+  );
+  await page.locator('[data-action="close-duplicates"]').click();
 }
 
 async function memory(page: Page): Promise<void> {

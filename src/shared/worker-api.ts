@@ -288,8 +288,12 @@ export interface WorkerApi {
     templates: string[],
     onProgress?: (progress: LabelProgress) => void,
   ): Promise<LabelsResult>;
-  /** The stored photos of the loaded model and dtype, scored against the current labels. */
-  restore(): Promise<RestoreResult>;
+  /**
+   * The stored photos of the loaded model and dtype, scored against the current labels. With
+   * `onPhotos`, the records go through it in chunks, in the order they were added (the first a
+   * screenful, so the page draws it before taking the rest), and the result's `photos` is empty.
+   */
+  restore(onPhotos?: (photos: PhotoRecord[]) => void): Promise<RestoreResult>;
   /** The stored thumbnails of photos by id, in the same order (undefined: none kept). */
   photoThumbnails(ids: string[]): Promise<(Blob | undefined)[]>;
   /**

@@ -10,7 +10,14 @@ import { STORE_SCHEMA, imageEmbeddingKey, photoKey, type PhotoScope } from '../c
 import { MumicError } from '../core/errors.ts';
 import { storageError } from '../core/storage-errors.ts';
 import { migrateLegacy } from './legacy.ts';
-import { moveThumbnailsOut, splitThumbnail } from './thumbnails.ts';
+import {
+  THUMBNAILS_TO_MOVE_KEY,
+  heldThumbnail,
+  keepHeldThumbnail,
+  moveSomeThumbnails,
+  recordOnly,
+  splitThumbnail,
+} from './thumbnails.ts';
 import type { MumicStore, StoredHead, StoredPhoto } from './types.ts';
 
 export const DB_NAME = 'mumic';
@@ -36,13 +43,15 @@ function upgrade(db: IDBDatabase, tx: IDBTransaction, oldVersion: number): void 
   if (oldVersion < 1) for (const name of STORES) db.createObjectStore(name);
   // Version 2: thumbnails beside the photo records, under the same keys, so a restore reads only
   // the small records (10,000 records holding their Blobs took 8 s to read). The ones stored in
-  // the records are moved in this (versionchange) transaction: all of them, or none and the
-  // database stays at version 1.
+  // the records are moved after start-up (IdbStore.moveThumbnails), not in this transaction.
   else if (oldVersion < 2) {
     db.createObjectStore('thumbnails');
-    moveThumbnailsOut(tx.objectStore('photos'), tx.objectStore('thumbnails'));
+    tx.objectStore('settings').put(true, THUMBNAILS_TO_MOVE_KEY);
   }
 }
+
+/** Records per transaction when moving thumbnails out of version 1 records. */
+const MOVE_CHUNK = 100;
 
 export async function openDatabase(factory: IDBFactory = indexedDB): Promise<IDBDatabase> {
   const request = factory.open(DB_NAME, DB_VERSION);
@@ -86,12 +95,20 @@ export class IdbStore implements MumicStore {
   /** The epoch this store's data in memory belongs to (read when the database opens). */
   private epoch = 0;
 
-  constructor(private readonly factory: IDBFactory = indexedDB) {}
+  /**
+   * `moveThumbnailsAfterMs`: how long after the database opens the thumbnails still held in
+   * version 1 records start moving (false: only when `moveThumbnails` is called).
+   */
+  constructor(
+    private readonly factory: IDBFactory = indexedDB,
+    private readonly options: { moveThumbnailsAfterMs?: number | false } = {},
+  ) {}
 
   private db(): Promise<IDBDatabase> {
     this.dbPromise ??= openDatabase(this.factory)
       .then(async (db) => {
         this.epoch = await readEpoch(db.transaction('settings').objectStore('settings'));
+        this.scheduleMove();
         return db;
       })
       .catch((error: unknown) => {
@@ -116,6 +133,35 @@ export class IdbStore implements MumicStore {
         throw new MumicError('ClearedElsewhere', `${what} not stored`);
       }
       job(s);
+    });
+  }
+
+  private scheduleMove(): void {
+    const after = this.options.moveThumbnailsAfterMs ?? 5000;
+    if (after === false) return;
+    // Off the start-up path: the restore and the first tiles are read first.
+    const timer = setTimeout(() => void this.moveThumbnails().catch(() => undefined), after);
+    (timer as { unref?: () => void }).unref?.();
+  }
+
+  /**
+   * Moves every thumbnail still held in a photo record (written by schema version 1) to the
+   * thumbnails store, a chunk per transaction, then notes that none is left. Safe to stop at any
+   * point: each chunk moves its thumbnails and rewrites their records in one transaction.
+   */
+  async moveThumbnails(): Promise<void> {
+    if ((await this.getSetting(THUMBNAILS_TO_MOVE_KEY)) !== true) return;
+    let after: IDBValidKey | undefined;
+    do {
+      const from = after;
+      after = await this.tx('thumbnails (moving)', 'readwrite', ['photos', 'thumbnails'], (s) =>
+        moveSomeThumbnails(s.photos, s.thumbnails, from, MOVE_CHUNK),
+      );
+      // Other transactions (a restore, the tiles' thumbnails) go between two chunks.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    } while (after !== undefined);
+    await this.tx('settings', 'readwrite', ['settings'], (s) => {
+      s.settings.delete(THUMBNAILS_TO_MOVE_KEY);
     });
   }
 
@@ -224,7 +270,8 @@ export class IdbStore implements MumicStore {
       // above every [...scope, id].
       const range = IDBKeyRange.bound([...scope], [...scope, []]);
       const all = await promisifyRequest(s.photos.getAll(range) as IDBRequest<StoredPhoto[]>);
-      return all.sort((a, b) => a.seq - b.seq);
+      // A record not moved yet still holds its thumbnail: read apart (getThumbnails).
+      return all.map(recordOnly).sort((a, b) => a.seq - b.seq);
     });
   }
 
@@ -236,8 +283,10 @@ export class IdbStore implements MumicStore {
       for (const p of photos) {
         const key = mutable(photoKey(scope, p.id));
         const [record, thumbnail] = splitThumbnail(p);
+        // A record put again without its thumbnail keeps the one stored (or held in the record
+        // it replaces, not moved yet).
+        if (!thumbnail) keepHeldThumbnail(s.photos, s.thumbnails, key);
         s.photos.put(record, key);
-        // A record put again without its thumbnail keeps the one stored.
         if (thumbnail) s.thumbnails.put(thumbnail, key);
       }
     });
@@ -245,13 +294,14 @@ export class IdbStore implements MumicStore {
 
   getThumbnails(scope: PhotoScope, ids: readonly string[]): Promise<(Blob | undefined)[]> {
     if (ids.length === 0) return Promise.resolve([]);
-    return this.tx('thumbnails', 'readonly', ['thumbnails'], (s) =>
+    return this.tx('thumbnails', 'readonly', ['thumbnails', 'photos'], (s) =>
       Promise.all(
-        ids.map((id) =>
-          promisifyRequest(
-            s.thumbnails.get(mutable(photoKey(scope, id))) as IDBRequest<Blob | undefined>,
-          ),
-        ),
+        ids.map(async (id) => {
+          const key = mutable(photoKey(scope, id));
+          const stored = s.thumbnails.get(key) as IDBRequest<Blob | undefined>;
+          // Not moved yet (a version 1 record): still in its record.
+          return (await promisifyRequest(stored)) ?? heldThumbnail(s.photos, key);
+        }),
       ),
     );
   }
@@ -262,7 +312,7 @@ export class IdbStore implements MumicStore {
       const found = await Promise.all(
         ids.map((id) => promisifyRequest(s.photos.get(mutable(photoKey(scope, id))))),
       );
-      return (found as (StoredPhoto | undefined)[]).filter((p) => p !== undefined);
+      return (found as (StoredPhoto | undefined)[]).flatMap((p) => (p ? [recordOnly(p)] : []));
     });
   }
 

@@ -145,7 +145,12 @@ export class App {
       // the text tower, which a library of thousands need not wait for to be shown.
       // Start-up stages as user timing marks (bench/library-app.ts reads them).
       try {
-        const restored = await this.bridge.restore();
+        let chunks = 0;
+        const restored = await this.bridge.restore((photos) => {
+          if (chunks++ === 0) performance.mark('mumic:restore-first-chunk');
+          this.library.restoreFrom(photos);
+          this.changed();
+        });
         performance.mark('mumic:restore-answered');
         this.library.restoreFrom(restored.photos, restored.table);
         performance.mark('mumic:restored');

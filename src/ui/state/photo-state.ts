@@ -67,7 +67,8 @@ export class PhotoState {
     return this.byId.get(id);
   }
 
-  restoreFrom(records: PhotoRecord[], table: ScoreTable): void {
+  /** Stored photos; without a table (a chunk of a restore) shown before they are scored. */
+  restoreFrom(records: PhotoRecord[], table?: ScoreTable): void {
     for (const record of records.sort((a, b) => a.seq - b.seq)) {
       if (this.byId.has(record.id)) continue;
       const view = this.newView(record.name, record.path, record.size, undefined);
@@ -75,7 +76,7 @@ export class PhotoState {
       this.applyRecord(view, record);
       view.fetchThumbnail = this.thumbnails.want;
     }
-    this.applyTable(table);
+    if (table) this.applyTable(table);
     this.revision++;
   }
 

@@ -38,8 +38,20 @@ export class PhotoView {
     this.thumbBlob = blob;
   }
 
-  get thumbUrl(): string | undefined {
+  /** Makes the object URL of the thumbnail now (state/thumbnail-fetcher.ts spreads them). */
+  makeUrl(): void {
     if (this.url === undefined && this.thumbBlob) this.url = URL.createObjectURL(this.thumbBlob);
+  }
+
+  /** The URL made, handed to the caller to revoke (this view forgets it). */
+  takeUrl(): string | undefined {
+    const url = this.url;
+    this.url = undefined;
+    return url;
+  }
+
+  get thumbUrl(): string | undefined {
+    this.makeUrl();
     if (this.url === undefined && this.fetchThumbnail) {
       const fetch = this.fetchThumbnail;
       this.fetchThumbnail = undefined;

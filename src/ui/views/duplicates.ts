@@ -1,5 +1,7 @@
 // The near-duplicates view: the groups the worker found at a threshold (adjustable), each with its
 // photos, the one to keep chosen (the reference at first), and "keep one, remove the others".
+// Groups are drawn a page at a time ("Show more groups"): 10,000 photos can make thousands of
+// groups, and drawing them all at once (a tile and a choice per photo) stalled the page.
 import { html, nothing, type TemplateResult } from 'lit-html';
 import { live } from 'lit-html/directives/live.js';
 import type { App } from '../app.ts';
@@ -8,9 +10,15 @@ import type { DuplicateGroupView } from '../state/search-state.ts';
 import { photoTile } from './tile.ts';
 import type { ViewHost } from './view-host.ts';
 
+/** Groups drawn per page: a few dozen tiles, drawn in one short render. */
+export const GROUPS_PER_PAGE = 12;
+
 export class DuplicatesView {
   /** The photo to keep per group (its reference until the person picks another). */
   private readonly keep = new WeakMap<DuplicateGroupView, string>();
+  /** Groups drawn, and the grouping they were counted for (a new grouping starts again). */
+  private shown = GROUPS_PER_PAGE;
+  private shownFor: string | undefined;
 
   constructor(
     private readonly app: App,
@@ -23,6 +31,13 @@ export class DuplicatesView {
     const found = search.duplicates;
     if (!found) return nothing;
     const groups = found.groups.filter((g) => search.groupPhotos(g).length > 1);
+    // Keeping one in a group leaves the others drawn; grouping again starts from the top.
+    const grouping = [found.minCosine, found.elapsedMs];
+    if (JSON.stringify(grouping) !== this.shownFor) {
+      this.shownFor = JSON.stringify(grouping);
+      this.shown = GROUPS_PER_PAGE;
+    }
+    const more = Math.min(GROUPS_PER_PAGE, groups.length - this.shown);
     return html`<section class="duplicates" aria-labelledby="duplicates-title">
       <div class="results-head">
         <h2 id="duplicates-title">Near-duplicates <span class="count">${groups.length}</span></h2>
@@ -62,7 +77,22 @@ export class DuplicatesView {
       ${
         groups.length === 0
           ? html`<p class="empty">No near-duplicates at this threshold.</p>`
-          : groups.map((g) => this.group(g))
+          : groups.slice(0, this.shown).map((g) => this.group(g))
+      }
+      ${
+        more > 0
+          ? html`<button
+              type="button"
+              class="more"
+              data-action="more-groups"
+              @click=${() => {
+                this.shown += GROUPS_PER_PAGE;
+                this.host.update();
+              }}
+            >
+              Show ${plural(more, 'more group')} of ${groups.length - this.shown}
+            </button>`
+          : nothing
       }
     </section>`;
   }

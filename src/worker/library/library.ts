@@ -4,6 +4,7 @@
 import { validateHeadShape } from '../../core/adapt/index.ts';
 import { imageEmbeddingKey, photoScope, type PhotoScope } from '../../core/cache-keys.ts';
 import { MumicError, toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
+import type { Dtype } from '../../core/types.ts';
 import type { PhotoRecord, RestoreResult, ScoreTable, WorkerApi } from '../../shared/worker-api.ts';
 import { splitThumbnail } from '../../store/thumbnails.ts';
 import type { MumicStore, StoredHead } from '../../store/types.ts';
@@ -24,6 +25,10 @@ export interface Library {
   head: StoredHead | undefined;
 }
 
+/** Records in the first chunk of a chunked restore (a screenful and more), then per chunk. */
+const RESTORE_FIRST = 200;
+const RESTORE_CHUNK = 1000;
+
 type LibraryMethods = 'restore' | 'scorePhotos' | 'removePhotos' | 'photoThumbnails';
 
 export class PhotoLibrary implements Pick<WorkerApi, LibraryMethods> {
@@ -35,15 +40,20 @@ export class PhotoLibrary implements Pick<WorkerApi, LibraryMethods> {
     private readonly labels: LabelBank,
   ) {}
 
-  async restore(): Promise<RestoreResult> {
+  async restore(onPhotos?: (photos: PhotoRecord[]) => void): Promise<RestoreResult> {
     const library = await this.current();
     const photos: PhotoRecord[] = [];
     for (const record of library.records.values()) {
       // Thumbnails are sent on request: a Blob per photo made a 10,000-photo restore take seconds.
       photos.push(splitThumbnail(record)[0]);
     }
+    // In chunks: the page takes each in a short task, and draws the first screen from the first.
+    for (let at = 0, size = RESTORE_FIRST; onPhotos && at < photos.length; at += size) {
+      if (at > 0) size = RESTORE_CHUNK;
+      onPhotos(photos.slice(at, at + size));
+    }
     return {
-      photos,
+      photos: onPhotos ? [] : photos,
       table: this.score(library),
       storageError: library.loadError,
     };
@@ -127,7 +137,22 @@ export class PhotoLibrary implements Pick<WorkerApi, LibraryMethods> {
         return this.current();
       });
     }
-    const loading = loadLibrary(this.store, scope, scopeKey, info.projectionDim).then((library) => {
+    return this.load(scope, info.projectionDim);
+  }
+
+  /**
+   * Starts reading the photos of a model whose sessions are still opening (ModelHost's
+   * onFolderRead), under the scope it is expected to have: reading 10,000 records and their
+   * embeddings then runs beside the session start-up instead of after it. A scope that turns out
+   * different (the backend fell back) is read again by `current`.
+   */
+  preload(model: string, visionDtype: Dtype, dim: number): void {
+    if (this.libraryPromise) return;
+    void this.load(photoScope(model, visionDtype), dim).catch(() => undefined);
+  }
+
+  private load(scope: PhotoScope, dim: number): Promise<Library> {
+    const loading = loadLibrary(this.store, scope, JSON.stringify(scope), dim).then((library) => {
       this.labels.setHead(library.head?.head);
       return library;
     });

@@ -1,0 +1,69 @@
+// The long tasks of a phase of bench/library-app.ts, each taken apart: a Chromium trace over the
+// Chrome DevTools Protocol (devtools.timeline), the page's main-thread tasks over 50 ms, and for
+// each what ran in it (trace events by name: a script's function with its source place, layout,
+// style, paint), longest first. The raw trace is written to `file` (open it in DevTools).
+import { writeFileSync } from 'node:fs';
+import type { Page } from '@playwright/test';
+
+interface TraceEvent {
+  name: string;
+  ph: string;
+  ts: number;
+  dur?: number;
+  pid: number;
+  tid: number;
+  args?: { data?: { functionName?: string; url?: string; lineNumber?: number; name?: string } };
+}
+
+const CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'v8.execute',
+  'blink.user_timing',
+].join(',');
+
+export async function traced<T>(page: Page, file: string, phase: () => Promise<T>): Promise<T> {
+  const cdp = await page.context().newCDPSession(page);
+  const events: TraceEvent[] = [];
+  cdp.on('Tracing.dataCollected', (e) => void events.push(...(e.value as unknown as TraceEvent[])));
+  const complete = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
+  await cdp.send('Tracing.start', { categories: CATEGORIES, transferMode: 'ReportEvents' });
+  const out = await phase();
+  await cdp.send('Tracing.end');
+  await complete;
+  await cdp.detach();
+  writeFileSync(file, JSON.stringify({ traceEvents: events }));
+  report(events);
+  return out;
+}
+
+function report(events: TraceEvent[]): void {
+  const main = events.find(
+    (e) => e.name === 'thread_name' && (e.args as { name?: string })?.name === 'CrRendererMain',
+  );
+  const onMain = events.filter(
+    (e) => e.ph === 'X' && main && e.pid === main.pid && e.tid === main.tid,
+  );
+  const tasks = onMain.filter((e) => e.name === 'RunTask' && (e.dur ?? 0) > 50_000);
+  console.log(`  main-thread tasks over 50 ms in the trace: ${tasks.length}`);
+  for (const task of tasks.sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0)).slice(0, 12)) {
+    const end = task.ts + (task.dur ?? 0);
+    const inside = onMain.filter(
+      (e) => e !== task && e.ts >= task.ts && e.ts + (e.dur ?? 0) <= end,
+    );
+    const byName = new Map<string, number>();
+    for (const e of inside) {
+      const d = e.args?.data;
+      const where =
+        d?.functionName || d?.url
+          ? ` ${d.functionName ?? ''}@${(d.url ?? '').split('/').pop()}:${d.lineNumber ?? ''}`
+          : '';
+      const key = `${e.name}${where}`;
+      byName.set(key, (byName.get(key) ?? 0) + (e.dur ?? 0) / 1000);
+    }
+    const top = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 8);
+    console.log(
+      `    ${((task.dur ?? 0) / 1000).toFixed(0)} ms: ${top.map(([n, t]) => `${n} ${t.toFixed(0)}`).join('; ')}`,
+    );
+  }
+}
