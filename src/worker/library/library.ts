@@ -153,7 +153,8 @@ export class PhotoLibrary implements Pick<WorkerApi, LibraryMethods> {
 
   private load(scope: PhotoScope, dim: number): Promise<Library> {
     const loading = loadLibrary(this.store, scope, JSON.stringify(scope), dim).then((library) => {
-      this.labels.setHead(library.head?.head);
+      // Not if another model was loaded meanwhile (its set must not get this model's head).
+      if (this.libraryPromise === loading) this.labels.setHead(library.head?.head);
       return library;
     });
     this.libraryPromise = loading;
