@@ -11,7 +11,6 @@ import { PhotoLibrary } from './library/library.ts';
 import { LibrarySearch } from './library/search.ts';
 import { TabChanges } from './library/tab-changes.ts';
 import { LocalModels, type LocalModelsOptions } from './local-model.ts';
-import { expectedVisionDtype } from './models/expected-dtype.ts';
 import { ModelHost, type ModelHostOptions } from './models/model-host.ts';
 
 export interface WorkerParts {
@@ -43,11 +42,6 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
   models.onLoad = () => {
     library.forget();
     bank.forgetSet();
-  };
-  // The library is read from the store while the model's sessions open, not after.
-  models.onFolderRead = (request, info) => {
-    const dtype = expectedVisionDtype(info, request);
-    if (dtype) library.preload(request.id, dtype, info.projectionDim);
   };
   const tabs = new TabChanges(store, models, bank, library);
 

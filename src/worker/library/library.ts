@@ -4,7 +4,6 @@
 import { validateHeadShape } from '../../core/adapt/index.ts';
 import { imageEmbeddingKey, photoScope, type PhotoScope } from '../../core/cache-keys.ts';
 import { MumicError, toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
-import type { Dtype } from '../../core/types.ts';
 import type { PhotoRecord, RestoreResult, ScoreTable, WorkerApi } from '../../shared/worker-api.ts';
 import { splitThumbnail } from '../../store/thumbnails.ts';
 import type { MumicStore, StoredHead } from '../../store/types.ts';
@@ -137,22 +136,7 @@ export class PhotoLibrary implements Pick<WorkerApi, LibraryMethods> {
         return this.current();
       });
     }
-    return this.load(scope, info.projectionDim);
-  }
-
-  /**
-   * Starts reading the photos of a model whose sessions are still opening (ModelHost's
-   * onFolderRead), under the scope it is expected to have: reading 10,000 records and their
-   * embeddings then runs beside the session start-up instead of after it. A scope that turns out
-   * different (the backend fell back) is read again by `current`.
-   */
-  preload(model: string, visionDtype: Dtype, dim: number): void {
-    if (this.libraryPromise) return;
-    void this.load(photoScope(model, visionDtype), dim).catch(() => undefined);
-  }
-
-  private load(scope: PhotoScope, dim: number): Promise<Library> {
-    const loading = loadLibrary(this.store, scope, JSON.stringify(scope), dim).then((library) => {
+    const loading = loadLibrary(this.store, scope, scopeKey, info.projectionDim).then((library) => {
       // Not if another model was loaded meanwhile (its set must not get this model's head).
       if (this.libraryPromise === loading) this.labels.setHead(library.head?.head);
       return library;

@@ -93,12 +93,6 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
   private readonly openSource: (baseUrl: string) => ModelSource;
   /** Told when a model is loaded (what was kept for the previous one no longer applies). */
   onLoad: () => void = () => undefined;
-  /**
-   * Told as soon as a loading model's folder is read, before its sessions open (the slow part):
-   * the scope its photos are kept under is known then (its vision dtype as expected for the
-   * requested backend), so the library is read from the store beside the session start-up.
-   */
-  onFolderRead: (request: ModelLoadRequest, info: ModelInfo) => void = () => undefined;
 
   constructor(options: ModelHostOptions = {}) {
     this.openEncoder = options.encoder ?? webEncoder;
@@ -117,7 +111,6 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
     this.prepareThread.configure(request.prepareWorker, request.backend);
     const source = this.openSource(request.baseUrl);
     const info = await loadModelFolder(source);
-    this.onFolderRead(request, info);
     const tokenizer = createTokenizer(
       info.tokenizer.json,
       info.tokenizer.config,
