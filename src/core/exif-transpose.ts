@@ -2,7 +2,13 @@
  * EXIF orientation applied to decoded pixels exactly as PIL's ImageOps.exif_transpose does: a
  * pure permutation of the pixels (flip, rotation or transposition), no resampling.
  */
-import type { DecodedImage } from './types.ts';
+/** Interleaved 8-bit pixels (DecodedImage, resize's Pixels8). */
+interface Pixels {
+  width: number;
+  height: number;
+  channels: number;
+  data: Uint8Array | Uint8ClampedArray;
+}
 
 /**
  * For each orientation, where output pixel (x, y) comes from in the source, as pixel indices:
@@ -20,7 +26,7 @@ const WALKS: Record<number, (w: number, h: number) => [number, number, number]> 
 };
 
 /** The image upright; the same object for orientation 1 or any value outside 2-8. */
-export function exifTranspose(image: DecodedImage, orientation: number): DecodedImage {
+export function exifTranspose<I extends Pixels>(image: I, orientation: number): I {
   const walk = WALKS[orientation];
   if (!walk) return image;
   const { width: w, height: h, channels: c, data } = image;
@@ -50,5 +56,6 @@ export function exifTranspose(image: DecodedImage, orientation: number): Decoded
       }
     }
   }
-  return { width: ow, height: oh, channels: c, data: out };
+  // Only the channel count is carried over, so the type of the input's `channels` still holds.
+  return { width: ow, height: oh, channels: c, data: out } as I;
 }
