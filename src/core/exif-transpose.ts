@@ -2,6 +2,8 @@
  * EXIF orientation applied to decoded pixels exactly as PIL's ImageOps.exif_transpose does: a
  * pure permutation of the pixels (flip, rotation or transposition), no resampling.
  */
+import type { DecodedImage } from './types.ts';
+
 /** Interleaved 8-bit pixels (DecodedImage, resize's Pixels8). */
 interface Pixels {
   width: number;
@@ -58,4 +60,17 @@ export function exifTranspose<I extends Pixels>(image: I, orientation: number): 
   }
   // Only the channel count is carried over, so the type of the input's `channels` still holds.
   return { width: ow, height: oh, channels: c, data: out } as I;
+}
+
+/** The pixels upright: an image whose EXIF orientation was left to apply (types.ts), turned. */
+export function upright(image: DecodedImage): DecodedImage {
+  return image.orientation === undefined ? image : exifTranspose(image, image.orientation);
+}
+
+/** The size of the image once upright. */
+export function uprightSize(image: DecodedImage): { width: number; height: number } {
+  const o = image.orientation ?? 1;
+  return o >= 5 && o <= 8
+    ? { width: image.height, height: image.width }
+    : { width: image.width, height: image.height };
 }

@@ -1,7 +1,15 @@
+import { readFileSync } from 'node:fs';
+import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
+import { decodeImage } from '../../src/cli/decode-node.ts';
 import { exifTranspose } from '../../src/core/exif-transpose.ts';
+import { parseImageProcessorConfig } from '../../src/core/preprocess-config.ts';
+import { preprocess } from '../../src/core/preprocess.ts';
 import { RESAMPLE, resize, type Pixels8, type Region } from '../../src/core/resize.ts';
 import { NEAREST } from '../../src/core/resize-nearest.ts';
+import { resizedWhole, shrinksBoth } from '../../src/worker/prepare-protocol.ts';
+import { upright, uprightSize } from '../../src/core/exif-transpose.ts';
+import { fixtureImage } from '../fixture.ts';
 
 /** Deterministic noise: every byte value occurs, neighbours differ (overshoot gets clipped). */
 function noise(width: number, height: number, channels: number, seed: number): Pixels8 {
@@ -123,5 +131,72 @@ describe('resize with an EXIF orientation: the stored pixels resized, then only 
     for (const orientation of [1, 0, 9, -3]) {
       expect(same(resize(src, 9, 13, { orientation }), resize(src, 9, 13))).toBe(true);
     }
+  });
+});
+
+describe('preprocess of a photo whose EXIF orientation is left to it', () => {
+  const clip = parseImageProcessorConfig({ image_processor_type: 'CLIPImageProcessor' });
+  const configs = [
+    clip,
+    { ...clip, shortestEdge: 40, cropWidth: 32, cropHeight: 32 }, // a crop larger than some images: padding
+    {
+      ...clip,
+      resizeTo: { width: 24, height: 30 },
+      doCenterCrop: false,
+      resample: RESAMPLE.BILINEAR,
+    },
+    { ...clip, doResize: false, cropWidth: 12, cropHeight: 20 },
+    { ...clip, resample: RESAMPLE.LANCZOS },
+  ];
+  test('equals preprocess of the turned pixels: every orientation, gray, RGB, RGBA', () => {
+    let seed = 3;
+    for (const [w, h, channels] of [
+      [37, 23, 3],
+      [23, 37, 1],
+      [301, 200, 4],
+      [40, 28, 3],
+    ] as const) {
+      const stored = { ...noise(w, h, channels, seed++), channels };
+      for (const config of configs) {
+        for (const orientation of ORIENTATIONS) {
+          const want = preprocess(exifTranspose(stored, orientation), config);
+          const got = preprocess({ ...stored, orientation }, config);
+          expect(Buffer.from(got.buffer).equals(Buffer.from(want.buffer))).toBe(true);
+        }
+      }
+    }
+  });
+});
+
+describe('decoders that leave the orientation to preprocess', () => {
+  test("Node (sharp): the stored pixels and orientation, turned, are rotate()'s", async () => {
+    const { data } = noise(9, 6, 3, 17);
+    const base = sharp(data, { raw: { width: 9, height: 6, channels: 3 } });
+    for (const orientation of ORIENTATIONS) {
+      const jpg = await base
+        .clone()
+        .jpeg({ quality: 100 })
+        .withMetadata({ orientation })
+        .toBuffer();
+      const kept = await decodeImage(jpg, { keepOrientation: true });
+      expect(kept.orientation).toBe(orientation === 1 ? undefined : orientation);
+      expect(same(upright(kept), await decodeImage(jpg))).toBe(true);
+      // The fast decode resizes in libvips, after its rotate: nothing is left to turn.
+      const reduced = await decodeImage(jpg, { keepOrientation: true, reduceTo: 2 });
+      expect(reduced.orientation).toBeUndefined();
+    }
+  });
+
+  test('the prepare workers: the whole resize of chelsea-exif6.jpg as stored, and its tensor', async () => {
+    const clip = parseImageProcessorConfig({ image_processor_type: 'CLIPImageProcessor' });
+    const bytes = readFileSync(fixtureImage('chelsea-exif6.jpg'));
+    const kept = await decodeImage(bytes, { keepOrientation: true });
+    const turned = await decodeImage(bytes);
+    expect(kept.orientation).toBe(6);
+    expect(uprightSize(kept)).toEqual({ width: turned.width, height: turned.height });
+    expect(shrinksBoth(uprightSize(kept), clip)).toBe(true);
+    expect(same(resizedWhole(kept, clip), resizedWhole(turned, clip))).toBe(true);
+    const want = preprocess(turned, clip);
+    expect(Buffer.from(preprocess(kept, clip).buffer).equals(Buffer.from(want.buffer))).toBe(true);
   });
 });
