@@ -98,7 +98,18 @@ self.onmessage = async ({ data: blobs }: MessageEvent<Blob[]>) => {
     const orientation = readJpegInfo(bytes)?.orientation ?? 1;
     const upright = exifTranspose(raw, orientation);
     // What a photo stored sideways (orientation 6, portrait phone photos) costs on top.
-    await timed(times, 'WASM: EXIF transpose as for orientation 6', () => exifTranspose(raw, 6));
+    const turned = await timed(times, 'WASM: EXIF transpose as for orientation 6', () =>
+      exifTranspose(raw, 6),
+    );
+    // The same photo resized after that transpose, or as stored with only the result turned.
+    const before = await timed(times, 'sideways, before: resize whole the transposed RGB', () =>
+      resizedWhole(turned, processor),
+    );
+    const after = await timed(times, 'sideways, now: resize whole as stored (no transpose)', () =>
+      resizedWhole({ ...raw, orientation: 6 }, processor),
+    );
+    const same = before.data.every((v, i) => v === after.data[i]);
+    notes.push(`sideways: ${same ? 'the same bytes' : 'DIFFERENT bytes'} both ways`);
     const wasmDiff =
       upright.width === bitmap.width && upright.height === bitmap.height
         ? String(differingFrom(old, upright))

@@ -91,7 +91,7 @@ export function embedFiles(
   const processor = model.info.processor;
   const pool = preparePool();
   const reduceTo = fastDecode ? fastDecodeSide(processor) : undefined;
-  const decode = (path: string) => readImageFile(path, { reduceTo });
+  const decode = (path: string) => readImageFile(path, { reduceTo, keepOrientation: true });
   return embedImages(files, {
     decode,
     processor,

@@ -20,7 +20,8 @@ export type PrepareReply = { type: 'ready' } | { type: 'batch'; id: number; batc
 
 parentPort?.on('message', (request: PrepareRequest) => {
   void prepareBatch(request.files, request.start, {
-    decode: (path: string) => readImageFile(path, { reduceTo: request.reduceTo }),
+    decode: (path: string) =>
+      readImageFile(path, { reduceTo: request.reduceTo, keepOrientation: true }),
     processor: request.processor,
   }).then((batch) => {
     // Transferred, not copied; copied first only when it is a view of a larger buffer.

@@ -4,6 +4,14 @@
  */
 import type { DecodedImage } from './types.ts';
 
+/** Interleaved 8-bit pixels (DecodedImage, resize's Pixels8). */
+interface Pixels {
+  width: number;
+  height: number;
+  channels: number;
+  data: Uint8Array | Uint8ClampedArray;
+}
+
 /**
  * For each orientation, where output pixel (x, y) comes from in the source, as pixel indices:
  * origin + x * dx + y * dy, with the source's width w and height h. 2 FLIP_LEFT_RIGHT,
@@ -20,7 +28,7 @@ const WALKS: Record<number, (w: number, h: number) => [number, number, number]> 
 };
 
 /** The image upright; the same object for orientation 1 or any value outside 2-8. */
-export function exifTranspose(image: DecodedImage, orientation: number): DecodedImage {
+export function exifTranspose<I extends Pixels>(image: I, orientation: number): I {
   const walk = WALKS[orientation];
   if (!walk) return image;
   const { width: w, height: h, channels: c, data } = image;
@@ -50,5 +58,19 @@ export function exifTranspose(image: DecodedImage, orientation: number): Decoded
       }
     }
   }
-  return { width: ow, height: oh, channels: c, data: out };
+  // Only the channel count is carried over, so the type of the input's `channels` still holds.
+  return { width: ow, height: oh, channels: c, data: out } as I;
+}
+
+/** The pixels upright: an image whose EXIF orientation was left to apply (types.ts), turned. */
+export function upright(image: DecodedImage): DecodedImage {
+  return image.orientation === undefined ? image : exifTranspose(image, image.orientation);
+}
+
+/** The size of the image once upright. */
+export function uprightSize(image: DecodedImage): { width: number; height: number } {
+  const o = image.orientation ?? 1;
+  return o >= 5 && o <= 8
+    ? { width: image.height, height: image.width }
+    : { width: image.width, height: image.height };
 }

@@ -5,6 +5,7 @@
  * the output matches the reference tensors bit for bit.
  */
 import { MumicError } from './errors.ts';
+import { upright, uprightSize } from './exif-transpose.ts';
 import type { ImageProcessorConfig } from './preprocess-config.ts';
 import { resize } from './resize.ts';
 import type { DecodedImage } from './types.ts';
@@ -93,8 +94,12 @@ export function preprocess(
   offset = 0,
 ): Float32Array {
   checkImage(image);
-  const rs = resizeOutputSize(image.width, image.height, config);
-  const os = preprocessOutputSize(image.width, image.height, config);
+  // A photo stored sideways is resized as stored (resize.ts turns only the result).
+  const size = uprightSize(image);
+  const rs = resizeOutputSize(size.width, size.height, config);
+  const os = preprocessOutputSize(size.width, size.height, config);
+  const resizes = rs.width !== size.width || rs.height !== size.height;
+  if (!resizes) image = upright(image);
   const plane = os.width * os.height;
   if (!out) out = new Float32Array(3 * plane);
   if (!Number.isInteger(offset) || offset < 0 || out.length < offset + 3 * plane) {
@@ -120,11 +125,12 @@ export function preprocess(
   let stride = image.width * image.channels;
   let step: number = image.channels;
   let base = y0 * stride + x0 * step;
-  if (rs.width !== image.width || rs.height !== image.height) {
+  if (resizes) {
     const r = resize(image, rs.width, rs.height, {
       filter: config.resample,
       channels: srcC,
       region,
+      orientation: image.orientation,
     });
     data = r.data;
     stride = r.width * srcC;

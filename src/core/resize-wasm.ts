@@ -91,10 +91,11 @@ function horizontal(inC: number): FunctionDef {
 }
 
 function vertical(): FunctionDef {
-  // params: 0 mid, 1 rowLen, 2 outH, 3 starts (byte offsets), 4 counts, 5 k, 6 kstride, 7 out
-  const [mid, rowLen, outH, starts, counts, k, kstride, out] = [0, 1, 2, 3, 4, 5, 6, 7];
-  const [yy, i, q, kq, n, base, kcol, o] = [8, 9, 10, 11, 12, 13, 14, 15];
-  const [a0, a1, a2, a3, vin, kv, lo, hi] = [16, 17, 18, 19, 20, 21, 22, 23];
+  // params: 0 mid, 1 rowLen, 2 outH, 3 starts (byte offsets), 4 counts, 5 k, 6 kstride, 7 out,
+  // 8 stride (bytes between input rows; rowLen unless the input is wider than the output)
+  const [mid, rowLen, outH, starts, counts, k, kstride, out, stride] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
+  const [yy, i, q, kq, n, base, kcol, o] = [9, 10, 11, 12, 13, 14, 15, 16];
+  const [a0, a1, a2, a3, vin, kv, lo, hi] = [17, 18, 19, 20, 21, 22, 23, 24];
   const acc = (a: number, bytes: number, ext: number[]) => [
     ...op.get(a),
     ...op.get(bytes),
@@ -107,7 +108,7 @@ function vertical(): FunctionDef {
   const shr = (a: number) => [...op.get(a), ...op.i32(SHIFT), ...v.shrS];
   return {
     name: 'vertical',
-    params: 8,
+    params: 9,
     locals: [
       [8, I32],
       [8, V128],
@@ -129,7 +130,7 @@ function vertical(): FunctionDef {
       acc(a1, lo, v.extHighU16),
       acc(a2, hi, v.extLowU16),
       acc(a3, hi, v.extHighU16),
-      [...op.get(q), ...op.get(rowLen), ...op.add, ...op.set(q)],
+      [...op.get(q), ...op.get(stride), ...op.add, ...op.set(q)],
       [...op.get(kq), ...op.i32(4), ...op.add, ...op.set(kq)],
       [...op.get(n), ...op.i32(1), ...op.sub, ...op.tee(n), ...op.brIf(0), ...op.end, ...op.end],
       [...op.get(o), ...op.get(i), ...op.add],
@@ -176,7 +177,65 @@ export function resizeKernels(): Kernels | null {
 
 /** Rows of the source copied into the module's memory at a time (about 256 KB: stays cached). */
 const STRIPE_BYTES = 256 * 1024;
+/**
+ * Columns first, each group of output rows needs all the source rows under its windows at once;
+ * a larger stripe copies the rows shared by two groups fewer times.
+ */
+const COLUMN_STRIPE_BYTES = 4 * 1024 * 1024;
 const PAD = 64;
+
+/** Offsets in the module's memory, allocated in order, each 16-byte aligned and padded. */
+class Layout {
+  end = 0;
+  alloc(bytes: number): number {
+    const at = this.end;
+    this.end = (this.end + bytes + PAD + 15) & ~15;
+    return at;
+  }
+  /** The memory, grown to hold everything allocated. */
+  memory(kernels: Kernels): { bytes: Uint8Array; ints: Int32Array } {
+    const { memory } = kernels;
+    if (memory.buffer.byteLength < this.end) {
+      memory.grow(Math.ceil((this.end - memory.buffer.byteLength) / 65536));
+    }
+    return { bytes: new Uint8Array(memory.buffer), ints: new Int32Array(memory.buffer) };
+  }
+}
+
+/** The horizontal kernel's tables for `horiz` on `channels`-byte pixels. */
+class HorizontalTables {
+  readonly hk: number;
+  readonly first: number;
+  readonly groups: number;
+  readonly k: number;
+  constructor(
+    layout: Layout,
+    private readonly horiz: Coefficients,
+  ) {
+    const outW = horiz.start.length;
+    this.hk = Math.ceil(horiz.ksize / 4) * 4;
+    this.first = layout.alloc(outW * 4);
+    this.groups = layout.alloc(outW * 4);
+    this.k = layout.alloc(outW * this.hk * 4);
+  }
+  write(ints: Int32Array, channels: number): void {
+    const { horiz, hk } = this;
+    for (let i = 0; i < horiz.start.length; i++) {
+      const n = horiz.count[i] as number;
+      ints[this.first / 4 + i] = (horiz.start[i] as number) * channels;
+      ints[this.groups / 4 + i] = Math.ceil(n / 4);
+      const to = this.k / 4 + i * hk;
+      ints.set(horiz.k.subarray(i * horiz.ksize, i * horiz.ksize + n), to);
+      ints.fill(0, to + n, to + hk); // taps past the count read neighbours, times zero
+    }
+  }
+  /** Runs the pass over `rows` rows of `stride` bytes at `src`, into RGB rows at `out`. */
+  run(kernels: Kernels, channels: number, src: number, stride: number, rows: number, out: number) {
+    const pass = channels === 3 ? kernels.horizontal3 : kernels.horizontal4;
+    const { horiz, first, groups, k, hk } = this;
+    pass(src, stride, 4 * channels, rows, horiz.start.length, first, groups, k, hk * 4, out);
+  }
+}
 
 /**
  * Both passes for `channels`-byte pixels (3 or 4) to RGB: source rows `rowFirst ..
@@ -197,37 +256,17 @@ export function resizeRgbWasm(
   const outH = vert.start.length;
   const rowLen = outW * 3;
   const stride = srcWidth * channels;
-  const hk = Math.ceil(horiz.ksize / 4) * 4;
   const stripeRows = Math.max(1, Math.floor(STRIPE_BYTES / stride));
-  let end = 0;
-  const alloc = (bytes: number): number => {
-    const at = end;
-    end = (end + bytes + PAD + 15) & ~15;
-    return at;
-  };
-  const hFirst = alloc(outW * 4);
-  const hGroups = alloc(outW * 4);
-  const hK = alloc(outW * hk * 4);
-  const vStarts = alloc(outH * 4);
-  const vCounts = alloc(outH * 4);
-  const vK = alloc(outH * vert.ksize * 4);
-  const mid = alloc(rows * rowLen);
-  const out = alloc(outH * rowLen);
-  const stripe = alloc(stripeRows * stride);
-  const { memory } = kernels;
-  if (memory.buffer.byteLength < end) {
-    memory.grow(Math.ceil((end - memory.buffer.byteLength) / 65536));
-  }
-  const bytes = new Uint8Array(memory.buffer);
-  const ints = new Int32Array(memory.buffer);
-  for (let i = 0; i < outW; i++) {
-    const n = horiz.count[i] as number;
-    ints[hFirst / 4 + i] = (horiz.start[i] as number) * channels;
-    ints[hGroups / 4 + i] = Math.ceil(n / 4);
-    const to = hK / 4 + i * hk;
-    ints.set(horiz.k.subarray(i * horiz.ksize, i * horiz.ksize + n), to);
-    ints.fill(0, to + n, to + hk); // taps past the count read neighbours, times zero
-  }
+  const layout = new Layout();
+  const h = new HorizontalTables(layout, horiz);
+  const vStarts = layout.alloc(outH * 4);
+  const vCounts = layout.alloc(outH * 4);
+  const vK = layout.alloc(outH * vert.ksize * 4);
+  const mid = layout.alloc(rows * rowLen);
+  const out = layout.alloc(outH * rowLen);
+  const stripe = layout.alloc(stripeRows * stride);
+  const { bytes, ints } = layout.memory(kernels);
+  h.write(ints, channels);
   for (let i = 0; i < outH; i++) ints[vStarts / 4 + i] = (vert.start[i] as number) * rowLen;
   ints.set(vert.count, vCounts / 4);
   ints.set(vert.k, vK / 4);
@@ -235,9 +274,68 @@ export function resizeRgbWasm(
     const r = Math.min(stripeRows, rows - s);
     const from = (rowFirst + s) * stride;
     bytes.set(data.subarray(from, from + r * stride), stripe);
-    const pass = channels === 3 ? kernels.horizontal3 : kernels.horizontal4;
-    pass(stripe, stride, 4 * channels, r, outW, hFirst, hGroups, hK, hk * 4, mid + s * rowLen);
+    h.run(kernels, channels, stripe, stride, r, mid + s * rowLen);
   }
-  kernels.vertical(mid, rowLen, outH, vStarts, vCounts, vK, vert.ksize * 4, out);
+  kernels.vertical(mid, rowLen, outH, vStarts, vCounts, vK, vert.ksize * 4, out, rowLen);
+  return bytes.slice(out, out + outH * rowLen);
+}
+
+/**
+ * The passes in the other order, for an EXIF orientation that swaps the axes (resize-plan.ts):
+ * `vert` over source columns `colFirst .. colFirst + cols - 1` (all `channels` bytes) into an
+ * 8-bit intermediate, then `horiz` (starts relative to `colFirst`) to RGB. The source rows go
+ * into the module a stripe at a time, each holding the windows of a group of output rows.
+ */
+export function resizeRgbWasmColumnsFirst(
+  kernels: Kernels,
+  data: Uint8Array,
+  srcWidth: number,
+  channels: number,
+  colFirst: number,
+  cols: number,
+  horiz: Coefficients,
+  vert: Coefficients,
+): Uint8Array {
+  const outW = horiz.start.length;
+  const outH = vert.start.length;
+  const rowLen = outW * 3;
+  const midLen = cols * channels;
+  const stride = srcWidth * channels;
+  const { start, count, ksize } = vert;
+  let widest = 1;
+  for (let i = 0; i < outH; i++) widest = Math.max(widest, count[i] as number);
+  const stripeRows = Math.max(widest, Math.floor(COLUMN_STRIPE_BYTES / stride));
+  const layout = new Layout();
+  const h = new HorizontalTables(layout, horiz);
+  const vStarts = layout.alloc(outH * 4);
+  const vCounts = layout.alloc(outH * 4);
+  const vK = layout.alloc(outH * ksize * 4);
+  const mid = layout.alloc(outH * midLen);
+  const out = layout.alloc(outH * rowLen);
+  const stripe = layout.alloc(stripeRows * stride);
+  const { bytes, ints } = layout.memory(kernels);
+  h.write(ints, channels);
+  ints.set(count, vCounts / 4);
+  ints.set(vert.k, vK / 4);
+  for (let a = 0; a < outH;) {
+    // The group: output rows from `a` while their windows fit in the stripe together.
+    const top = start[a] as number;
+    let bottom = top + (count[a] as number);
+    let b = a + 1;
+    for (; b < outH; b++) {
+      const s = start[b] as number;
+      const end = s + (count[b] as number);
+      if (s < top || end - top > stripeRows) break;
+      bottom = Math.max(bottom, end);
+    }
+    bytes.set(data.subarray(top * stride, bottom * stride), stripe);
+    for (let i = a; i < b; i++) {
+      ints[vStarts / 4 + i] = ((start[i] as number) - top) * stride + colFirst * channels;
+    }
+    const [starts, counts, k] = [vStarts + a * 4, vCounts + a * 4, vK + a * ksize * 4];
+    kernels.vertical(stripe, midLen, b - a, starts, counts, k, ksize * 4, mid + a * midLen, stride);
+    a = b;
+  }
+  h.run(kernels, channels, mid, midLen, outH, out);
   return bytes.slice(out, out + outH * rowLen);
 }

@@ -2,11 +2,14 @@
  * A port of Pillow's `ImagingResample` for 8-bit images (src/libImaging/Resample.c), so that
  * resizing gives PIL's bytes exactly: same filters, same support widening when downscaling
  * (antialias), same fixed-point coefficients and rounding, horizontal pass first, and an
- * intermediate image clipped to 8 bits as Pillow's is.
+ * intermediate image clipped to 8 bits as Pillow's is. The passes: resize-passes.ts (JS),
+ * resize-wasm.ts (SIMD); their order and extent: resize-plan.ts.
  */
 
+import { exifTranspose } from './exif-transpose.ts';
 import { NEAREST, resizeNearest } from './resize-nearest.ts';
-import { resizeKernels, resizeRgbWasm } from './resize-wasm.ts';
+import { PRECISION_BITS } from './resize-passes.ts';
+import { axisPlan, orientationAxes, runPasses } from './resize-plan.ts';
 
 /** Pillow's filter numbers (`Image.Resampling`). NEAREST (0) uses other code: resize-nearest.ts. */
 export const RESAMPLE = { LANCZOS: 1, BILINEAR: 2, BICUBIC: 3, BOX: 4, HAMMING: 5 } as const;
@@ -64,9 +67,6 @@ export function isSupportedResample(filter: number): boolean {
   return Object.hasOwn(FILTERS, filter) || filter === NEAREST;
 }
 
-/** 8 bits for the result, 2 for overflow and sign: Pillow's PRECISION_BITS. */
-const PRECISION_BITS = 32 - 8 - 2;
-const HALF = 1 << (PRECISION_BITS - 1);
 const ONE = 1 << PRECISION_BITS;
 
 /** Fixed-point coefficients for one axis: output i reads `count[i]` inputs from `start[i]`. */
@@ -157,17 +157,19 @@ export interface ResizeOptions {
   region?: Region;
   /** 'js' skips the WebAssembly SIMD passes (tests and benchmarks compare the two). */
   engine?: 'auto' | 'js';
+  /**
+   * EXIF orientation (2-8) still to apply to `src`: the result is PIL's for the upright image
+   * (see resize-plan.ts). Default 1: `src` is upright.
+   */
+  orientation?: number;
 }
-
-const clip8 = (ss: number): number => {
-  const v = ss >> PRECISION_BITS;
-  return v < 0 ? 0 : v > 255 ? 255 : v;
-};
 
 /**
  * Resizes `src` to `width` x `height` exactly as Pillow's `Image.resize` does for 8-bit modes
  * (L, RGB, RGBX; for RGBA Pillow premultiplies first, so give this RGB or drop alpha via
- * `channels: 3`). Returns the pixels of `region` (default: the whole result).
+ * `channels: 3`). Returns the pixels of `region` (default: the whole result). With an
+ * `orientation`, `src` is as stored and the result is that of PIL's `exif_transpose` then
+ * `resize` (sizes and region upright), computed without turning the full-size pixels.
  */
 export function resize(
   src: Pixels8,
@@ -177,57 +179,30 @@ export function resize(
 ): Pixels8 {
   const filter = options.filter ?? RESAMPLE.BICUBIC;
   if (!isSupportedResample(filter)) throw new RangeError(`unsupported resampling filter ${filter}`);
+  const orientation = options.orientation ?? 1;
+  const axes = orientationAxes(orientation);
   const inC = src.channels;
   const outC = options.channels ?? inC;
   const region = options.region ?? { left: 0, top: 0, width, height };
   checkArgs(src, width, height, outC, region);
-  if (filter === NEAREST) return resizeNearest(src, width, height, outC, region);
+  if (filter === NEAREST) return resizeNearest(src, width, height, outC, region, axes);
   // One element type in the hot loops (a clamped view costs nothing), so they stay monomorphic.
   const data = src.data instanceof Uint8Array ? src.data : bytesOf(src.data);
 
-  const needH = width !== src.width;
-  const needV = height !== src.height;
-
-  // Vertical coefficients first: they say which input rows the horizontal pass must produce.
-  let vert: Coefficients | null = null;
-  let rowFirst = region.top;
-  let rowEnd = region.top + region.height;
-  if (needV) {
-    vert = computeCoefficients(src.height, height, filter, region.top, region.height);
-    if (region.height > 0) {
-      const { start, count } = vert;
-      const last = region.height - 1;
-      rowFirst = start[0] as number;
-      rowEnd = (start[last] as number) + (count[last] as number);
-      for (let i = 0; i < region.height; i++) start[i] = (start[i] as number) - rowFirst;
-    } else {
-      rowFirst = rowEnd = 0;
-    }
-  }
-
-  // Horizontal pass over the needed rows only; its result is 8-bit, as Pillow's imTemp is.
-  const rows = rowEnd - rowFirst;
-  let mid: Uint8Array;
-  if (needH) {
-    const horiz = computeCoefficients(src.width, width, filter, region.left, region.width);
-    const kernels = options.engine === 'js' ? null : resizeKernels();
-    if (vert && kernels && outC === 3 && (inC === 3 || inC === 4) && region.width > 0) {
-      try {
-        const out = resizeRgbWasm(kernels, data, src.width, inC, rowFirst, rows, horiz, vert);
-        return { width: region.width, height: region.height, channels: 3, data: out };
-      } catch {
-        // The module's memory could not grow (a huge output): the JS passes below.
-      }
-    }
-    mid = new Uint8Array(region.width * rows * outC);
-    horizontalPass(data, src.width, inC, rowFirst, rows, horiz, outC, mid);
-  } else {
-    mid = copyBlock(data, src.width, inC, region.left, rowFirst, region.width, rows, outC);
-  }
-  if (!vert) return { width: region.width, height: rows, channels: outC, data: mid };
-  const out = new Uint8Array(region.width * region.height * outC);
-  verticalPass(mid, region.width * outC, vert, region.height, out);
-  return { width: region.width, height: region.height, channels: outC, data: out };
+  const uw = axes.swap ? src.height : src.width;
+  const uh = axes.swap ? src.width : src.height;
+  const { left, top } = region;
+  const ux = axisPlan(uw, width, left, region.width, axes.revX, () =>
+    computeCoefficients(uw, width, filter, left, region.width),
+  );
+  const uy = axisPlan(uh, height, top, region.height, axes.revY, () =>
+    computeCoefficients(uh, height, filter, top, region.height),
+  );
+  const [px, py] = axes.swap ? [uy, ux] : [ux, uy];
+  const engine = options.engine ?? 'auto';
+  const out = runPasses({ data, width: src.width, channels: inC }, outC, px, py, axes.swap, engine);
+  const stored = { width: px.n, height: py.n, channels: outC, data: out };
+  return exifTranspose(stored, orientation);
 }
 
 const bytesOf = (a: Uint8ClampedArray): Uint8Array =>
@@ -244,149 +219,5 @@ function checkArgs(src: Pixels8, width: number, height: number, outC: number, r:
   }
   if (src.data.length < src.width * src.height * src.channels || src.width < 1 || src.height < 1) {
     throw new RangeError('resize: pixel buffer smaller than width * height * channels');
-  }
-}
-
-function copyBlock(
-  d: Uint8Array,
-  srcW: number,
-  inC: number,
-  left: number,
-  top: number,
-  w: number,
-  h: number,
-  outC: number,
-): Uint8Array {
-  const out = new Uint8Array(w * h * outC);
-  if (inC === outC) {
-    const rowLen = w * inC;
-    for (let y = 0; y < h; y++) {
-      const p = ((top + y) * srcW + left) * inC;
-      out.set(d.subarray(p, p + rowLen), y * rowLen);
-    }
-    return out;
-  }
-  let o = 0;
-  for (let y = 0; y < h; y++) {
-    let p = ((top + y) * srcW + left) * inC;
-    for (let x = 0; x < w; x++, p += inC) {
-      for (let c = 0; c < outC; c++) out[o++] = d[p + c] as number;
-    }
-  }
-  return out;
-}
-
-/* The passes below are the hot loops. `| 0` keeps V8 on int32 arithmetic (the same wrap-around
-   as Pillow's int accumulators); `as number` instead of `?? 0` on typed-array reads, which are
-   in bounds by construction; and the common channel counts get their own loops. */
-
-function horizontalPass(
-  d: Uint8Array,
-  srcW: number,
-  inC: number,
-  row0: number,
-  rows: number,
-  co: Coefficients,
-  outC: number,
-  out: Uint8Array,
-): void {
-  const { ksize, start, count, k } = co;
-  const outW = start.length;
-  const inStride = srcW * inC;
-  // Byte offset of each output column's first tap within a row.
-  const first = new Int32Array(outW);
-  for (let i = 0; i < outW; i++) first[i] = (start[i] as number) * inC;
-  let o = 0;
-  if (outC === 3) {
-    for (let y = 0; y < rows; y++) {
-      const rowBase = (row0 + y) * inStride;
-      for (let xx = 0, kb = 0; xx < outW; xx++, kb += ksize) {
-        const n = count[xx] as number;
-        let p = rowBase + (first[xx] as number);
-        let s0 = HALF;
-        let s1 = HALF;
-        let s2 = HALF;
-        for (let x = 0; x < n; x++, p += inC) {
-          const kv = k[kb + x] as number;
-          s0 = (s0 + (d[p] as number) * kv) | 0;
-          s1 = (s1 + (d[p + 1] as number) * kv) | 0;
-          s2 = (s2 + (d[p + 2] as number) * kv) | 0;
-        }
-        out[o] = clip8(s0);
-        out[o + 1] = clip8(s1);
-        out[o + 2] = clip8(s2);
-        o += 3;
-      }
-    }
-    return;
-  }
-  for (let y = 0; y < rows; y++) {
-    const rowBase = (row0 + y) * inStride;
-    for (let xx = 0, kb = 0; xx < outW; xx++, kb += ksize) {
-      const n = count[xx] as number;
-      const p = rowBase + (first[xx] as number);
-      for (let c = 0; c < outC; c++) {
-        let s = HALF;
-        for (let x = 0, q = p + c; x < n; x++, q += inC) {
-          s = (s + (d[q] as number) * (k[kb + x] as number)) | 0;
-        }
-        out[o++] = clip8(s);
-      }
-    }
-  }
-}
-
-function verticalPass(
-  d: Uint8Array,
-  rowLen: number,
-  co: Coefficients,
-  outH: number,
-  out: Uint8Array,
-): void {
-  const { ksize, start, count, k } = co;
-  for (let yy = 0, kb = 0; yy < outH; yy++, kb += ksize) {
-    const n = count[yy] as number;
-    const base = (start[yy] as number) * rowLen;
-    const o = yy * rowLen;
-    // Every byte of a row uses the same taps, so channels need no special case. Eight bytes per
-    // tap loop share each coefficient load and the loop overhead: about twice as fast as one.
-    let i = 0;
-    for (; i + 8 <= rowLen; i += 8) {
-      let s0 = HALF;
-      let s1 = HALF;
-      let s2 = HALF;
-      let s3 = HALF;
-      let s4 = HALF;
-      let s5 = HALF;
-      let s6 = HALF;
-      let s7 = HALF;
-      for (let y = 0, q = base + i; y < n; y++, q += rowLen) {
-        const kv = k[kb + y] as number;
-        s0 = (s0 + (d[q] as number) * kv) | 0;
-        s1 = (s1 + (d[q + 1] as number) * kv) | 0;
-        s2 = (s2 + (d[q + 2] as number) * kv) | 0;
-        s3 = (s3 + (d[q + 3] as number) * kv) | 0;
-        s4 = (s4 + (d[q + 4] as number) * kv) | 0;
-        s5 = (s5 + (d[q + 5] as number) * kv) | 0;
-        s6 = (s6 + (d[q + 6] as number) * kv) | 0;
-        s7 = (s7 + (d[q + 7] as number) * kv) | 0;
-      }
-      const j = o + i;
-      out[j] = clip8(s0);
-      out[j + 1] = clip8(s1);
-      out[j + 2] = clip8(s2);
-      out[j + 3] = clip8(s3);
-      out[j + 4] = clip8(s4);
-      out[j + 5] = clip8(s5);
-      out[j + 6] = clip8(s6);
-      out[j + 7] = clip8(s7);
-    }
-    for (; i < rowLen; i++) {
-      let s = HALF;
-      for (let y = 0, q = base + i; y < n; y++, q += rowLen) {
-        s = (s + (d[q] as number) * (k[kb + y] as number)) | 0;
-      }
-      out[o + i] = clip8(s);
-    }
   }
 }

@@ -5,6 +5,12 @@ export interface DecodedImage {
   /** 1 (gray), 3 (RGB) or 4 (RGBA; alpha is dropped, not composited, as the reference does). */
   channels: 1 | 3 | 4;
   data: Uint8Array | Uint8ClampedArray;
+  /**
+   * EXIF orientation (2-8) still to apply: the pixels, width and height are as stored. Set only
+   * by a decoder asked to leave the turn to `preprocess` / `resize`, which turn only their small
+   * result (exif-transpose.ts `upright` turns it for anything else). Absent: upright.
+   */
+  orientation?: number;
 }
 
 /** Weight precisions of the Hugging Face ONNX layout (transformers.js names). */

@@ -33,6 +33,11 @@ export interface BrowserDecodeOptions {
   onBitmap?: (bitmap: ImageBitmap) => void;
   /** False: JPEGs too go through createImageBitmap (benchmarks, tests of that path). */
   wasmJpeg?: boolean;
+  /**
+   * True: a JPEG decoded in WASM keeps its pixels as stored and gives its EXIF orientation
+   * (`DecodedImage.orientation`), for preprocess / resize to turn only their small result.
+   */
+  keepOrientation?: boolean;
 }
 
 export async function decodeImageBlob(
@@ -49,7 +54,7 @@ export async function decodeImageBlob(
   }
   // The header check above has bounded the size before any of this allocates.
   if (sniff.format === 'jpeg' && options.wasmJpeg !== false) {
-    const decoded = await jpegViaWasm(blob);
+    const decoded = await jpegViaWasm(blob, options.keepOrientation === true);
     if (decoded) return decoded;
   }
 
@@ -78,14 +83,18 @@ export async function decodeImageBlob(
   }
 }
 
-/** The JPEG decoded by WASM libjpeg-turbo and turned upright; undefined where it cannot. */
-async function jpegViaWasm(blob: Blob): Promise<DecodedImage | undefined> {
+/** The JPEG decoded by WASM libjpeg-turbo (turned upright unless kept); undefined where it cannot. */
+async function jpegViaWasm(
+  blob: Blob,
+  keepOrientation: boolean,
+): Promise<DecodedImage | undefined> {
   const bytes = new Uint8Array(await blob.arrayBuffer());
   const info = readJpegInfo(bytes);
   if (!info || !wasmDecodable(info)) return undefined;
   try {
     const image = await decodeJpegWasm(bytes);
     if (image.width !== info.width || image.height !== info.height) return undefined;
+    if (keepOrientation) return { ...image, orientation: info.orientation };
     return exifTranspose(image, info.orientation);
   } catch {
     return undefined; // corrupt or truncated data: the browser decodes, or names the error

@@ -1,6 +1,7 @@
 // The messages between the CLIP worker and its nested prepare worker (prepare-worker.ts), and the
 // preparation both sides run: the nested worker normally, the CLIP worker as the fallback.
 import { prepareBatch, type PreparedBatch } from '../core/embed-images.ts';
+import { upright, uprightSize } from '../core/exif-transpose.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
 import { resizeOutputSize } from '../core/preprocess.ts';
 import { resize } from '../core/resize.ts';
@@ -44,9 +45,11 @@ export async function prepareBlobs(
     {
       processor,
       decode: async ({ blob, i }) => {
-        if (!thumbnails) return decodeImageBlob(blob);
+        // A photo stored sideways stays so: preprocess and resizedWhole turn their small result.
+        if (!thumbnails) return decodeImageBlob(blob, { keepOrientation: true });
         let fromBitmap: Promise<Blob | undefined> | undefined;
         const image = await decodeImageBlob(blob, {
+          keepOrientation: true,
           // Kept only where the small image below cannot serve (its thumbnail is cheaper).
           onBitmap: (bitmap) => {
             if (!shrinksBoth(bitmap, processor)) fromBitmap = thumbnailOfBitmap(bitmap);
@@ -56,9 +59,10 @@ export async function prepareBlobs(
           made[i] = fromBitmap;
           return image;
         }
-        if (!shrinksBoth(image, processor)) {
-          made[i] = makeThumbnail(image); // decoded without a bitmap (a JPEG, in WASM)
-          return image;
+        if (!shrinksBoth(uprightSize(image), processor)) {
+          const turned = upright(image);
+          made[i] = makeThumbnail(turned); // decoded without a bitmap (a JPEG, in WASM)
+          return turned;
         }
         const small = resizedWhole(image, processor);
         made[i] = makeThumbnail(small);
@@ -85,9 +89,15 @@ export function shrinksBoth(
  * thumbnail is scaled from it instead of from the full-size pixels a second time.
  */
 export function resizedWhole(image: DecodedImage, processor: ImageProcessorConfig): DecodedImage {
-  const rs = resizeOutputSize(image.width, image.height, processor);
+  const size = uprightSize(image);
+  const rs = resizeOutputSize(size.width, size.height, processor);
   const channels = image.channels === 1 ? 1 : 3;
-  const r = resize(image, rs.width, rs.height, { filter: processor.resample, channels });
+  const { orientation } = image;
+  const r = resize(image, rs.width, rs.height, {
+    filter: processor.resample,
+    channels,
+    orientation,
+  });
   return { width: r.width, height: r.height, channels, data: r.data };
 }
 
