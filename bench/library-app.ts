@@ -23,6 +23,7 @@ import { preview } from 'vite';
 import { CHROMIUM, CHROMIUM_ARGS } from '../playwright.config.ts';
 import { profiled } from './library-app/profile.ts';
 import { traced } from './library-app/trace.ts';
+import { tracedReload } from './library-app/reload-trace.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -43,6 +44,8 @@ const { values } = parseArgs({
     'scroll-only': { type: 'boolean', default: false },
     // A Chromium trace of the showing and scrolling, written here; its long tasks taken apart.
     trace: { type: 'string' },
+    // Chromium traces of each reload (all threads), written as FILE-<n>.json, and taken apart.
+    'trace-reload': { type: 'string' },
   },
 });
 const n = Number(values.photos);
@@ -144,12 +147,18 @@ try {
   const reloads: number[] = [];
   const dones: number[] = [];
   for (let r = 0; r < runs; r++) {
-    await page.reload({ waitUntil: 'commit' });
-    // Polled from here: the app's CSP forbids waitForFunction's string evaluation.
-    while (!(await page.evaluate('globalThis.mumic !== undefined').catch(() => false))) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    const [shown, done] = (await page.evaluate(WAIT_SHOWN)) as [number, number];
+    const reload = async (): Promise<[number, number]> => {
+      await page.reload({ waitUntil: 'commit' });
+      // Polled from here: the app's CSP forbids waitForFunction's string evaluation.
+      while (!(await page.evaluate('globalThis.mumic !== undefined').catch(() => false))) {
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return (await page.evaluate(WAIT_SHOWN)) as [number, number];
+    };
+    const traceTo = values['trace-reload'];
+    const [shown, done] = traceTo
+      ? await tracedReload(page, `${traceTo}-${r + 1}.json`, reload)
+      : await reload();
     reloads.push(shown);
     dones.push(done);
     const marks = (await page.evaluate(

@@ -23,18 +23,29 @@ const CATEGORIES = [
 ].join(',');
 
 export async function traced<T>(page: Page, file: string, phase: () => Promise<T>): Promise<T> {
+  const [out, events] = await tracing(page, CATEGORIES, file, phase);
+  report(events as TraceEvent[]);
+  return out;
+}
+
+/** The trace events (of `categories`) while `phase` runs, also written to `file`. */
+export async function tracing<T>(
+  page: Page,
+  categories: string,
+  file: string,
+  phase: () => Promise<T>,
+): Promise<[T, unknown[]]> {
   const cdp = await page.context().newCDPSession(page);
-  const events: TraceEvent[] = [];
-  cdp.on('Tracing.dataCollected', (e) => void events.push(...(e.value as unknown as TraceEvent[])));
+  const events: unknown[] = [];
+  cdp.on('Tracing.dataCollected', (e) => void events.push(...e.value));
   const complete = new Promise<void>((r) => cdp.once('Tracing.tracingComplete', () => r()));
-  await cdp.send('Tracing.start', { categories: CATEGORIES, transferMode: 'ReportEvents' });
+  await cdp.send('Tracing.start', { categories, transferMode: 'ReportEvents' });
   const out = await phase();
   await cdp.send('Tracing.end');
   await complete;
   await cdp.detach();
   writeFileSync(file, JSON.stringify({ traceEvents: events }));
-  report(events);
-  return out;
+  return [out, events];
 }
 
 function report(events: TraceEvent[]): void {

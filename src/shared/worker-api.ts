@@ -327,6 +327,11 @@ export interface WorkerApi {
   clearedElsewhere(): Promise<void>;
   getSetting(key: string): Promise<unknown>;
   putSetting(key: string, value: unknown): Promise<void>;
+  /**
+   * Store housekeeping the app starts when idle (after start-up, not during a batch): thumbnails
+   * still held in version 1 photo records are moved to their own store.
+   */
+  tidyStore(): Promise<void>;
 
   // ---- feedback and adaptation (issue 6): on stored embeddings, the encoders never run ----
   /** Every stored feedback cell (feedback is about the picture, so it serves every model). */

@@ -53,14 +53,26 @@ function upgrade(db: IDBDatabase, tx: IDBTransaction, oldVersion: number): void 
 /** Records per transaction when moving thumbnails out of version 1 records. */
 const MOVE_CHUNK = 100;
 
-export async function openDatabase(factory: IDBFactory = indexedDB): Promise<IDBDatabase> {
+/**
+ * `existingOnly`: a reader beside the worker's store (the page's early look at the library)
+ * opens a database already at this version and never creates, upgrades or migrates one.
+ */
+export async function openDatabase(
+  factory: IDBFactory = indexedDB,
+  existingOnly = false,
+): Promise<IDBDatabase> {
+  if (existingOnly && !(await factory.databases()).some((d) => d.name === DB_NAME)) {
+    throw new MumicError('StorageFailed', 'no library is stored yet');
+  }
   const request = factory.open(DB_NAME, DB_VERSION);
-  request.onupgradeneeded = (event) =>
-    upgrade(request.result, request.transaction as IDBTransaction, event.oldVersion);
+  request.onupgradeneeded = (event) => {
+    if (existingOnly) (request.transaction as IDBTransaction).abort();
+    else upgrade(request.result, request.transaction as IDBTransaction, event.oldVersion);
+  };
   const db = await promisifyRequest(request);
   // Another tab upgrading the schema: let it, this one reopens on its next use.
   db.onversionchange = () => db.close();
-  await migrateLegacy(factory, db);
+  if (!existingOnly) await migrateLegacy(factory, db);
   return db;
 }
 
@@ -95,20 +107,16 @@ export class IdbStore implements MumicStore {
   /** The epoch this store's data in memory belongs to (read when the database opens). */
   private epoch = 0;
 
-  /**
-   * `moveThumbnailsAfterMs`: how long after the database opens the thumbnails still held in
-   * version 1 records start moving (false: only when `moveThumbnails` is called).
-   */
+  /** `existingOnly`: see openDatabase (a reader that must not create or upgrade the database). */
   constructor(
     private readonly factory: IDBFactory = indexedDB,
-    private readonly options: { moveThumbnailsAfterMs?: number | false } = {},
+    private readonly options: { existingOnly?: boolean } = {},
   ) {}
 
   private db(): Promise<IDBDatabase> {
-    this.dbPromise ??= openDatabase(this.factory)
+    this.dbPromise ??= openDatabase(this.factory, this.options.existingOnly)
       .then(async (db) => {
         this.epoch = await readEpoch(db.transaction('settings').objectStore('settings'));
-        this.scheduleMove();
         return db;
       })
       .catch((error: unknown) => {
@@ -136,18 +144,11 @@ export class IdbStore implements MumicStore {
     });
   }
 
-  private scheduleMove(): void {
-    const after = this.options.moveThumbnailsAfterMs ?? 5000;
-    if (after === false) return;
-    // Off the start-up path: the restore and the first tiles are read first.
-    const timer = setTimeout(() => void this.moveThumbnails().catch(() => undefined), after);
-    (timer as { unref?: () => void }).unref?.();
-  }
-
   /**
    * Moves every thumbnail still held in a photo record (written by schema version 1) to the
    * thumbnails store, a chunk per transaction, then notes that none is left. Safe to stop at any
-   * point: each chunk moves its thumbnails and rewrites their records in one transaction.
+   * point: each chunk moves its thumbnails and rewrites their records in one transaction. The
+   * app calls it when idle (after start-up, between batches).
    */
   async moveThumbnails(): Promise<void> {
     if ((await this.getSetting(THUMBNAILS_TO_MOVE_KEY)) !== true) return;

@@ -58,6 +58,8 @@ export interface MumicStore {
   /** Photos (every dtype), image embeddings, label vectors and heads of a model id. */
   deleteModelData(model: string): Promise<void>;
 
+  /** Moves thumbnails still held in old photo records to their own store (when idle). */
+  moveThumbnails?(): Promise<void>;
   getSetting(key: string): Promise<unknown>;
   putSetting(key: string, value: unknown): Promise<void>;
   /**

@@ -17,6 +17,7 @@ import type { ModelPicker } from './model-picker-state.ts';
 import type { ModelSwitch } from './state/model-switch.ts';
 import { LabelState } from './state/label-state.ts';
 import { KeywordState } from './state/keyword-state.ts';
+import type { LibraryPreview } from './state/library-preview.ts';
 import { Notices } from './state/notices.ts';
 import { PhotoState } from './state/photo-state.ts';
 import { SearchState } from './state/search-state.ts';
@@ -50,6 +51,9 @@ export class App {
   modelPicker: ModelPicker | undefined;
   /** Set by main.ts: the model menu and the photos tagged with another model. */
   models: ModelSwitch | undefined;
+  /** Set by main.ts: stored photos read by the page while the model loads. */
+  preview: LibraryPreview | undefined;
+  private tidyScheduled = false;
   /** Worker failures with no finished chunk of photos between them (a second one stops). */
   private workerFailures = 0;
 
@@ -111,6 +115,20 @@ export class App {
     this.modelPhase = 'loading';
     this.modelError = undefined;
     const settings = this.loadSettings();
+    // Stored photos shown while the model loads (the worker's restore then takes them over).
+    const previewed = new Set<string>();
+    let restoring = false;
+    const preview = this.library.photos.length === 0 ? this.preview : undefined;
+    const previewRead = preview
+      ?.read(request.id, (records) => {
+        if (restoring) return false;
+        if (previewed.size === 0) performance.mark('mumic:preview-shown');
+        this.library.restoreFrom(records);
+        for (const r of records) previewed.add(r.id);
+        this.changed();
+        return true;
+      })
+      .catch(() => undefined);
     const model = this.bridge
       .loadModel(request, (p) => {
         // A finished file clears the bar (the text tower reports here too, later).
@@ -120,6 +138,12 @@ export class App {
       .then(
         (status) => {
           performance.mark('mumic:model-ready');
+          // What the next start's preview reads (the scope of this model's photos).
+          void previewRead?.then(() =>
+            preview?.remember(request.id, status.dtypes.vision, (k, v) =>
+              this.bridge.putSetting(k, v),
+            ),
+          );
           this.modelStatus = status;
           this.counters = status.counters;
           this.modelPhase = 'ready';
@@ -146,13 +170,18 @@ export class App {
       // Start-up stages as user timing marks (bench/library-app.ts reads them).
       try {
         let chunks = 0;
+        restoring = true;
         const restored = await this.bridge.restore((photos) => {
           if (chunks++ === 0) performance.mark('mumic:restore-first-chunk');
-          this.library.restoreFrom(photos);
+          this.library.restoreFrom(photos, undefined, previewed);
           this.changed();
         });
         performance.mark('mumic:restore-answered');
-        this.library.restoreFrom(restored.photos, restored.table);
+        this.library.restoreFrom(restored.photos, restored.table, previewed);
+        // Previewed photos the worker does not hold (another scope after all) are not shown.
+        for (const id of previewed) this.library.dropView(this.library.photoById(id)?.key ?? -1);
+        previewed.clear();
+        preview?.end();
         performance.mark('mumic:restored');
         this.changed();
         if (restored.storageError) this.messages.warnStorage(restored.storageError);
@@ -165,8 +194,22 @@ export class App {
       this.library.restored = true;
       this.changed();
       void this.library.pump();
+      this.tidyWhenIdle();
     })();
     return { model, done };
+  }
+
+  /** Store housekeeping (thumbnails of old records moved), after start-up, between batches. */
+  private tidyWhenIdle(): void {
+    if (this.tidyScheduled) return;
+    this.tidyScheduled = true;
+    const later = (): void => {
+      setTimeout(() => {
+        if (this.library.batch?.running) later();
+        else void Promise.resolve(this.bridge.tidyStore()).catch(() => undefined);
+      }, 10_000);
+    };
+    later();
   }
 
   private async loadSettings(): Promise<void> {

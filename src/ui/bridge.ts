@@ -3,6 +3,8 @@
 // re-declared here, so a new worker method needs no change in this file.
 import { proxy, type Remote } from 'comlink';
 import type { WorkerApi } from '../shared/worker-api.ts';
+import { IdbStore } from '../store/idb-store.ts';
+import type { PreviewSource } from './state/library-preview.ts';
 import { WorkerSupervisor } from './worker-supervisor.ts';
 
 /** The worker's API as the page calls it, and the worker's lifecycle. */
@@ -64,3 +66,10 @@ export function startWorker(options: { fault?: string | undefined; deadlineMs?: 
   });
   return { bridge: supervisedBridge(supervisor), supervisor };
 }
+
+/**
+ * The one read the page makes of the worker's store itself: the stored photos shown while the
+ * model loads (state/library-preview.ts). It opens only a database already there, never creates
+ * or upgrades one, and writes nothing.
+ */
+export const storedLibrary = (): PreviewSource => new IdbStore(indexedDB, { existingOnly: true });

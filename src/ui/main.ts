@@ -1,11 +1,12 @@
 import './styles.css';
 import { readAppParams } from './app-params.ts';
 import { App } from './app.ts';
-import { startWorker } from './bridge.ts';
+import { startWorker, storedLibrary } from './bridge.ts';
 import { collectDrop, collectPaste } from './collect-files.ts';
 import { ModelPicker, startModelId } from './model-picker-state.ts';
 import { ModelSwitch } from './state/model-switch.ts';
 import { View } from './view.ts';
+import { LibraryPreview } from './state/library-preview.ts';
 
 const params = readAppParams(location.search);
 const { bridge, supervisor } = startWorker({
@@ -77,6 +78,8 @@ const picker = new ModelPicker(
 app.modelPicker = picker;
 const models = new ModelSwitch(app, new URL('models/', base).href, picker);
 app.models = models;
+// Read-only beside the worker's store: the stored photos are shown while the model loads.
+app.preview = new LibraryPreview(storedLibrary());
 void picker.state().then(() => models.refresh());
 
 interface Started {

@@ -65,6 +65,7 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
   const root = {
     getSetting: (key: string) => store.getSetting(key),
     putSetting: (key: string, value: unknown) => store.putSetting(key, value),
+    tidyStore: () => store.moveThumbnails?.() ?? Promise.resolve(),
     clearAll: () => dropEverything(() => store.clearEverything()),
     /** Another tab cleared everything: drop what this one holds, once nothing here can write. */
     clearedElsewhere: () => dropEverything(() => store.followClear()),

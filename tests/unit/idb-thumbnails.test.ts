@@ -59,7 +59,7 @@ describe('thumbnails in their own store (schema version 2)', () => {
       photo('b', 1),
       photo('c', 2, new Blob(['thumb c'])),
     ]);
-    const store = new IdbStore(factory, { moveThumbnailsAfterMs: false });
+    const store = new IdbStore(factory);
     const listed = await store.listPhotos(scope);
     expect(listed.map((p) => p.id)).toEqual(['a', 'b', 'c']);
     expect(listed.every((p) => !('thumbnail' in p))).toBe(true);
@@ -80,7 +80,7 @@ describe('thumbnails in their own store (schema version 2)', () => {
     const factory = new IDBFactory();
     const many = Array.from({ length: 250 }, (_, i) => photo(`p${i}`, i, new Blob([`t${i}`])));
     await version1(factory, many);
-    const store = new IdbStore(factory, { moveThumbnailsAfterMs: false });
+    const store = new IdbStore(factory);
     expect((await store.listPhotos(scope)).every((p) => !('thumbnail' in p))).toBe(true);
     // Not moved yet: the records still hold them.
     expect(await rawRecords(factory, (p) => 'thumbnail' in p)).toBe(250);
@@ -97,7 +97,7 @@ describe('thumbnails in their own store (schema version 2)', () => {
     const factory = new IDBFactory();
     const many = Array.from({ length: 30 }, (_, i) => photo(`p${i}`, i, new Blob([`t${i}`])));
     await version1(factory, many);
-    await new IdbStore(factory, { moveThumbnailsAfterMs: false }).listPhotos(scope);
+    await new IdbStore(factory).listPhotos(scope);
     // One chunk of 10 moved, then the tab is gone.
     const db = await promisifyRequest(factory.open(DB_NAME));
     const tx = db.transaction(['photos', 'thumbnails'], 'readwrite');
@@ -105,7 +105,7 @@ describe('thumbnails in their own store (schema version 2)', () => {
     await promisifyRequest(tx as unknown as IDBRequest);
     db.close();
     expect(await rawRecords(factory, (p) => 'thumbnail' in p)).toBe(20);
-    const next = new IdbStore(factory, { moveThumbnailsAfterMs: false });
+    const next = new IdbStore(factory);
     const halfway = await next.getThumbnails(scope, ['p0', 'p29']);
     expect(await Promise.all(halfway.map(text))).toEqual(['t0', 't29']);
     await next.moveThumbnails();

@@ -33,7 +33,6 @@ export interface BatchView extends BatchProgress {
 
 /** Files sent to the worker per classify call (see pump). */
 const INPUT_CHUNK = 24;
-
 const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
 export class PhotoState {
@@ -67,10 +66,12 @@ export class PhotoState {
     return this.byId.get(id);
   }
 
-  /** Stored photos; without a table (a chunk of a restore) shown before they are scored. */
-  restoreFrom(records: PhotoRecord[], table?: ScoreTable): void {
+  /** Stored photos (a chunk without a table: shown unscored); `previewed` take these records. */
+  restoreFrom(records: PhotoRecord[], table?: ScoreTable, previewed?: Set<string>): void {
     for (const record of records.sort((a, b) => a.seq - b.seq)) {
-      if (this.byId.has(record.id)) continue;
+      const shown = this.byId.get(record.id);
+      if (shown && previewed?.delete(record.id)) this.applyRecord(shown, record);
+      if (shown) continue;
       const view = this.newView(record.name, record.path, record.size, undefined);
       this.photos.push(view);
       this.applyRecord(view, record);
@@ -96,8 +97,7 @@ export class PhotoState {
     }
     const added: PhotoView[] = [];
     for (const { file, path } of taken) {
-      // Not file.size: for a file on disk that is a file-system look-up on this thread; the
-      // worker reports the size.
+      // Not file.size (a file-system look-up on this thread for a file on disk): the worker's.
       const view = this.newView(file.name, path, 0, file);
       this.photos.push(view);
       this.queue.push(view);
@@ -151,8 +151,8 @@ export class PhotoState {
     app.changed();
     let workerFailed = false;
     while (this.queue.length > 0 && !this.batch.cancelling && !workerFailed) {
-      // A chunk per call: posting a File costs the main thread a file-system look-up (~0.5 ms),
-      // so a thousand files at once would freeze the page; chunks spread that out.
+      // A chunk per call: posting a File costs the main thread a file-system look-up (~0.5 ms);
+      // a thousand at once would freeze the page.
       const views = this.queue
         .splice(0, INPUT_CHUNK)
         .filter((v) => v.file && this.byKey.has(v.key));
@@ -183,8 +183,8 @@ export class PhotoState {
       } catch (error) {
         chunkDone = true;
         if (hasErrorName(error, 'WorkerFailed')) {
-          // The worker was replaced (App.workerFailed): what it had not finished goes first once
-          // the new one has the model, or fails by name when the page gave up.
+          // The worker was replaced (App.workerFailed): what it had not finished goes first
+          // once the new one has the model, or fails by name when the page gave up.
           this.queue.unshift(...views.filter((v) => v.state === 'queued' && this.byKey.has(v.key)));
           workerFailed = true;
           inFlight = 0;

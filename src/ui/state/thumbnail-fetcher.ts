@@ -49,7 +49,10 @@ export class ThumbnailFetcher {
   private async fetch(): Promise<void> {
     const views = this.wanted.splice(0);
     try {
-      const blobs = await this.app.bridge.photoThumbnails(views.map((v) => v.id as string));
+      const ids = views.map((v) => v.id as string);
+      // Tiles shown before the worker's restore: read by the page (state/library-preview.ts).
+      const blobs = await (this.app.preview?.thumbnails(ids) ??
+        this.app.bridge.photoThumbnails(ids));
       let start = performance.now();
       for (const [i, view] of views.entries()) {
         const blob = blobs[i];
