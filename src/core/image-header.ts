@@ -7,6 +7,7 @@ import { MumicError } from './errors.ts';
 import { Bytes, Corrupt, OutOfBytes, SizeUnknown, dims, type Dims } from './image-bytes.ts';
 import { gif, png, webp } from './image-frames.ts';
 import { isoBrands, isoDims } from './image-iso-bmff.ts';
+import { walkJpeg, type JpegInfo } from './jpeg-info.ts';
 
 export type ImageFormat =
   'jpeg' | 'png' | 'gif' | 'webp' | 'bmp' | 'tiff' | 'avif' | 'heic' | 'svg' | 'unknown';
@@ -25,6 +26,8 @@ export interface ImageSniff {
   corrupt?: string;
   /** Why the decoded size cannot be known from the header, when it cannot. */
   sizeUnknown?: string;
+  /** A JPEG's frame and EXIF orientation (jpeg-info.ts), when its markers up to the scan were read. */
+  jpeg?: JpegInfo;
 }
 
 const FORMAT_NAMES: Record<ImageFormat, string> = {
@@ -42,23 +45,10 @@ const FORMAT_NAMES: Record<ImageFormat, string> = {
 
 export const formatName = (f: ImageFormat): string => FORMAT_NAMES[f];
 
-function jpeg(r: Bytes): Dims {
-  let p = 2;
-  for (;;) {
-    if (r.u8(p) !== 0xff) throw new Corrupt(`no JPEG marker at byte ${p}`);
-    while (r.u8(p) === 0xff) p++; // fill bytes
-    const m = r.u8(p++);
-    // Markers without a length: TEM, RST0-7, SOI.
-    if (m === 0x01 || (m >= 0xd0 && m <= 0xd8)) continue;
-    if (m === 0xd9 || m === 0xda) throw new Corrupt('JPEG has no frame header before its data');
-    const len = r.u16be(p);
-    if (len < 2) throw new Corrupt('JPEG segment length < 2');
-    // SOF0-15 except DHT (C4), JPG (C8), DAC (CC).
-    if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
-      return { ...dims(r.u16be(p + 5), r.u16be(p + 3)), animated: false };
-    }
-    p += len;
-  }
+/** The frame's size, and what the WASM decoder needs (`jpeg`) when the walk reached the scan. */
+function jpeg(r: Bytes): Dims & { jpeg?: JpegInfo } {
+  const { frame, info } = walkJpeg(r);
+  return { ...dims(frame.width, frame.height), animated: false, ...(info ? { jpeg: info } : {}) };
 }
 
 function bmp(r: Bytes): Dims {

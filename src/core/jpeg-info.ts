@@ -4,7 +4,7 @@
  * Pure and bounds-checked: a file that ends or breaks first gives undefined (the caller then
  * keeps the browser's decoder, which reports the error as before).
  */
-import { Bytes } from './image-bytes.ts';
+import { Bytes, Corrupt } from './image-bytes.ts';
 
 export interface JpegInfo {
   width: number;
@@ -19,23 +19,39 @@ export interface JpegInfo {
 
 const EXIF = [0x45, 0x78, 0x69, 0x66, 0, 0]; // "Exif\0\0"
 
-/** Reads the markers from SOI up to the first scan (SOS). */
-export function readJpegInfo(bytes: Uint8Array): JpegInfo | undefined {
-  const r = new Bytes(bytes);
-  if (!r.startsWith([0xff, 0xd8])) return undefined;
+type JpegFrame = Omit<JpegInfo, 'orientation'>;
+
+/**
+ * Walks the markers from SOI to the first scan (SOS): the first frame header, and the full
+ * `info` when the walk reached the scan cleanly (undefined when it ended or broke after the
+ * frame, or the EXIF block is broken). Before the frame, a broken structure throws `Corrupt` and
+ * bytes that end throw `OutOfBytes` (the header check's `jpeg()` names them; image-header.ts).
+ */
+export function walkJpeg(r: Bytes): { frame: JpegFrame; info: JpegInfo | undefined } {
+  let frame: JpegFrame | undefined;
+  let orientation: number | undefined;
+  let exifBroken = false;
+  const stop = (error: Error): { frame: JpegFrame; info: undefined } => {
+    if (!frame) throw error;
+    return { frame, info: undefined };
+  };
   try {
-    let frame: Omit<JpegInfo, 'orientation'> | undefined;
-    let orientation: number | undefined;
     for (let p = 2; ;) {
-      if (r.u8(p) !== 0xff) return undefined;
-      while (r.u8(p) === 0xff) p++;
+      if (r.u8(p) !== 0xff) return stop(new Corrupt(`no JPEG marker at byte ${p}`));
+      while (r.u8(p) === 0xff) p++; // fill bytes
       const m = r.u8(p++);
+      // Markers without a length: TEM, RST0-7, SOI.
       if (m === 0x01 || (m >= 0xd0 && m <= 0xd8)) continue;
-      if (m === 0xd9) return undefined;
-      if (m === 0xda) return frame && { ...frame, orientation: orientation ?? 1 };
+      if (m === 0xd9 || m === 0xda) {
+        if (!frame) throw new Corrupt('JPEG has no frame header before its data');
+        const info =
+          m === 0xda && !exifBroken ? { ...frame, orientation: orientation ?? 1 } : undefined;
+        return { frame, info };
+      }
       const len = r.u16be(p);
-      if (len < 2) return undefined;
+      if (len < 2) return stop(new Corrupt('JPEG segment length < 2'));
       const body = p + 2;
+      // SOF0-15 except DHT (C4), JPG (C8), DAC (CC).
       if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) {
         frame ??= {
           process: m & 0x0f,
@@ -45,12 +61,28 @@ export function readJpegInfo(bytes: Uint8Array): JpegInfo | undefined {
           components: r.u8(body + 5),
         };
       } else if (m === 0xe1 && orientation === undefined && r.startsWith(EXIF, body)) {
-        orientation = exifOrientation(r, body + 6, body + len - 2);
+        try {
+          orientation = exifOrientation(r, body + 6, body + len - 2);
+        } catch {
+          exifBroken = true;
+          orientation = 1;
+        }
       }
       p += len;
     }
+  } catch (error) {
+    return stop(error as Error); // ran off the end: the frame, if seen, without the rest
+  }
+}
+
+/** Reads the markers from SOI up to the first scan (SOS); undefined where they break or end. */
+export function readJpegInfo(bytes: Uint8Array): JpegInfo | undefined {
+  const r = new Bytes(bytes);
+  if (!r.startsWith([0xff, 0xd8])) return undefined;
+  try {
+    return walkJpeg(r).info;
   } catch {
-    return undefined; // ran off the end, or a broken EXIF block
+    return undefined;
   }
 }
 

@@ -17,7 +17,7 @@ import {
   type ImageLimits,
 } from '../core/image-header.ts';
 import { exifTranspose } from '../core/exif-transpose.ts';
-import { readJpegInfo, wasmDecodable } from '../core/jpeg-info.ts';
+import { readJpegInfo, wasmDecodable, type JpegInfo } from '../core/jpeg-info.ts';
 import type { DecodedImage } from '../core/types.ts';
 import { decodeJpegWasm } from './jpeg-wasm.ts';
 
@@ -54,7 +54,7 @@ export async function decodeImageBlob(
   }
   // The header check above has bounded the size before any of this allocates.
   if (sniff.format === 'jpeg' && options.wasmJpeg !== false) {
-    const decoded = await jpegViaWasm(blob, options.keepOrientation === true);
+    const decoded = await jpegViaWasm(blob, sniff.jpeg, options.keepOrientation === true);
     if (decoded) return decoded;
   }
 
@@ -86,10 +86,12 @@ export async function decodeImageBlob(
 /** The JPEG decoded by WASM libjpeg-turbo (turned upright unless kept); undefined where it cannot. */
 async function jpegViaWasm(
   blob: Blob,
+  known: JpegInfo | undefined,
   keepOrientation: boolean,
 ): Promise<DecodedImage | undefined> {
   const bytes = new Uint8Array(await blob.arrayBuffer());
-  const info = readJpegInfo(bytes);
+  // The header check's walk, when it reached the frame; else walked here over the whole file.
+  const info = known ?? readJpegInfo(bytes);
   if (!info || !wasmDecodable(info)) return undefined;
   try {
     const image = await decodeJpegWasm(bytes);

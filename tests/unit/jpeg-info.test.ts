@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
 import { exifTranspose } from '../../src/core/exif-transpose.ts';
+import { checkImageBytes } from '../../src/core/image-header.ts';
 import { readJpegInfo, wasmDecodable, type JpegInfo } from '../../src/core/jpeg-info.ts';
 import type { DecodedImage } from '../../src/core/types.ts';
 import { fixtureImage } from '../fixture.ts';
@@ -30,6 +31,14 @@ describe('readJpegInfo', () => {
     });
     const exif6 = readJpegInfo(readFileSync(fixtureImage('chelsea-exif6.jpg')));
     expect(exif6).toMatchObject({ width: 300, height: 451, orientation: 6 });
+  });
+
+  test("the header check's walk gives the same, so the decoder does not walk again", () => {
+    const bytes = readFileSync(fixtureImage('chelsea-exif6.jpg'));
+    expect(checkImageBytes(bytes).jpeg).toEqual(readJpegInfo(bytes));
+    // Only the start of the file: the frame still bounds the size; the rest is read later.
+    const start = bytes.subarray(0, 200);
+    expect(checkImageBytes(start, {}, bytes.length)).toMatchObject({ format: 'jpeg' });
   });
 
   test('progressive, gray and CMYK; truncated and non-JPEG bytes', async () => {
