@@ -10,6 +10,8 @@ interface TraceEvent {
   ph: string;
   ts: number;
   dur?: number;
+  /** The thread's CPU time in the event (wall time minus time descheduled), in µs. */
+  tdur?: number;
   pid: number;
   tid: number;
   args?: { data?: { functionName?: string; url?: string; lineNumber?: number; name?: string } };
@@ -56,7 +58,15 @@ function report(events: TraceEvent[]): void {
     (e) => e.ph === 'X' && main && e.pid === main.pid && e.tid === main.tid,
   );
   const tasks = onMain.filter((e) => e.name === 'RunTask' && (e.dur ?? 0) > 50_000);
-  console.log(`  main-thread tasks over 50 ms in the trace: ${tasks.length}`);
+  // The target is about the CPU a task takes on the main thread; on two shared cores a task's wall
+  // time also counts the time the thread waited for a core, so both are given.
+  const cpu = (e: TraceEvent) => (e.tdur ?? e.dur ?? 0) / 1000;
+  const overCpu = tasks.filter((t) => cpu(t) > 50);
+  console.log(
+    `  main-thread tasks over 50 ms in the trace: ${tasks.length} by wall time, ` +
+      `${overCpu.length} by the thread's CPU time` +
+      (tasks.length ? ` (longest ${Math.max(...tasks.map(cpu)).toFixed(0)} ms of CPU)` : ''),
+  );
   for (const task of tasks.sort((a, b) => (b.dur ?? 0) - (a.dur ?? 0)).slice(0, 12)) {
     const end = task.ts + (task.dur ?? 0);
     const inside = onMain.filter(
@@ -74,7 +84,7 @@ function report(events: TraceEvent[]): void {
     }
     const top = [...byName].sort((a, b) => b[1] - a[1]).slice(0, 8);
     console.log(
-      `    ${((task.dur ?? 0) / 1000).toFixed(0)} ms: ${top.map(([n, t]) => `${n} ${t.toFixed(0)}`).join('; ')}`,
+      `    ${((task.dur ?? 0) / 1000).toFixed(0)} ms (CPU ${cpu(task).toFixed(0)}): ${top.map(([n, t]) => `${n} ${t.toFixed(0)}`).join('; ')}`,
     );
   }
 }

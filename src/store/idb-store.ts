@@ -116,6 +116,8 @@ export class IdbStore implements MumicStore {
   private db(): Promise<IDBDatabase> {
     this.dbPromise ??= openDatabase(this.factory, this.options.existingOnly)
       .then(async (db) => {
+        // Closed for another tab's upgrade (openDatabase): the next use opens it again.
+        db.addEventListener('versionchange', () => (this.dbPromise = undefined));
         this.epoch = await readEpoch(db.transaction('settings').objectStore('settings'));
         return db;
       })

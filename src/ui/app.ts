@@ -116,17 +116,14 @@ export class App {
     this.modelError = undefined;
     const settings = this.loadSettings();
     // Stored photos shown while the model loads (the worker's restore then takes them over).
-    const previewed = new Set<string>();
-    let restoring = false;
+    // A preview left by a start that never reached its restore (a failed model) goes first.
+    this.endPreview();
     const preview = this.library.photos.length === 0 ? this.preview : undefined;
     const previewRead = preview
       ?.read(request.id, (records) => {
-        if (restoring) return false;
-        if (previewed.size === 0) performance.mark('mumic:preview-shown');
+        if (preview.shown.size === records.length) performance.mark('mumic:preview-shown');
         this.library.restoreFrom(records);
-        for (const r of records) previewed.add(r.id);
         this.changed();
-        return true;
       })
       .catch(() => undefined);
     const model = this.bridge
@@ -170,7 +167,8 @@ export class App {
       // Start-up stages as user timing marks (bench/library-app.ts reads them).
       try {
         let chunks = 0;
-        restoring = true;
+        preview?.stop();
+        const previewed = preview?.shown;
         const restored = await this.bridge.restore((photos) => {
           if (chunks++ === 0) performance.mark('mumic:restore-first-chunk');
           this.library.restoreFrom(photos, undefined, previewed);
@@ -179,14 +177,14 @@ export class App {
         performance.mark('mumic:restore-answered');
         this.library.restoreFrom(restored.photos, restored.table, previewed);
         // Previewed photos the worker does not hold (another scope after all) are not shown.
-        for (const id of previewed) this.library.dropView(this.library.photoById(id)?.key ?? -1);
-        previewed.clear();
-        preview?.end();
+        this.endPreview();
         performance.mark('mumic:restored');
         this.changed();
         if (restored.storageError) this.messages.warnStorage(restored.storageError);
       } catch (error) {
         this.messages.notify(error);
+      } finally {
+        this.endPreview();
       }
       await this.labelSet.apply();
       performance.mark('mumic:labels-applied');
@@ -199,14 +197,29 @@ export class App {
     return { model, done };
   }
 
-  /** Store housekeeping (thumbnails of old records moved), after start-up, between batches. */
+  /** The preview's tiles that the worker did not take over are dropped (none are its own). */
+  private endPreview(): void {
+    for (const id of this.preview?.end() ?? []) {
+      const view = this.library.photoById(id);
+      if (view) this.library.dropView(view.key);
+    }
+  }
+
+  /**
+   * Store housekeeping (thumbnails of old records moved) 10 s after start-up, put off while a
+   * batch runs (a batch started during the move runs beside it: each chunk is one transaction);
+   * tried again at the next start if it fails.
+   */
   private tidyWhenIdle(): void {
     if (this.tidyScheduled) return;
     this.tidyScheduled = true;
     const later = (): void => {
       setTimeout(() => {
         if (this.library.batch?.running) later();
-        else void Promise.resolve(this.bridge.tidyStore()).catch(() => undefined);
+        else
+          void Promise.resolve(this.bridge.tidyStore()).catch(() => {
+            this.tidyScheduled = false;
+          });
       }, 10_000);
     };
     later();
@@ -229,6 +242,7 @@ export class App {
   async clearAll(): Promise<void> {
     this.tabs.clearing();
     await this.library.cancel();
+    this.preview?.end();
     this.library.dropAll();
     this.messages.reset();
     try {
@@ -252,6 +266,7 @@ export class App {
    */
   async clearedElsewhere(): Promise<void> {
     await this.library.cancel();
+    this.preview?.end();
     this.library.dropAll();
     this.messages.reset();
     await this.bridge.clearedElsewhere();

@@ -96,7 +96,11 @@ async function jpegViaWasm(
   try {
     const image = await decodeJpegWasm(bytes);
     if (image.width !== info.width || image.height !== info.height) return undefined;
-    if (keepOrientation) return { ...image, orientation: info.orientation };
+    if (keepOrientation) {
+      // As DecodedImage says: absent when upright (1, or a value outside 1-8, as PIL ignores).
+      const turned = info.orientation >= 2 && info.orientation <= 8;
+      return turned ? { ...image, orientation: info.orientation } : image;
+    }
     return exifTranspose(image, info.orientation);
   } catch {
     return undefined; // corrupt or truncated data: the browser decodes, or names the error

@@ -52,11 +52,27 @@ describe('the stored library read by the page while the model loads', () => {
     const chunks: number[] = [];
     await preview.read('m', (records) => {
       chunks.push(records.length);
-      return chunks.length < 2;
+      if (chunks.length === 2) preview.stop();
     });
     expect(chunks).toEqual([200, 1000]);
     expect(await (await preview.thumbnails(['p3']))?.[0]?.text()).toBe('t3');
-    preview.end();
+    // The restore took over some of them; the rest are handed back to be dropped.
+    for (let i = 0; i < 1100; i++) preview.shown.delete(`p${i}`);
+    expect(preview.isPreviewOnly('p1100')).toBe(true);
+    expect(preview.end()).toHaveLength(100);
+    expect(preview.isPreviewOnly('p1100')).toBe(false);
+    expect(preview.thumbnails(['p3'])).toBeUndefined();
+  });
+
+  it('a read the restore (or a clear) overtook shows nothing and serves no thumbnails', async () => {
+    const factory = new IDBFactory();
+    await stored(factory, 5);
+    const preview = new LibraryPreview(new IdbStore(factory, { existingOnly: true }));
+    const shown: PhotoRecord[] = [];
+    const reading = preview.read('m', (records) => void shown.push(...records));
+    expect(preview.end()).toEqual([]);
+    await reading;
+    expect(shown).toEqual([]);
     expect(preview.thumbnails(['p3'])).toBeUndefined();
   });
 
@@ -65,7 +81,7 @@ describe('the stored library read by the page while the model loads', () => {
     const store = await stored(factory, 3);
     const preview = new LibraryPreview(new IdbStore(factory, { existingOnly: true }));
     const shown: PhotoRecord[] = [];
-    await preview.read('other', (records) => shown.push(...records) > 0);
+    await preview.read('other', (records) => void shown.push(...records));
     expect(shown).toEqual([]);
     const puts: unknown[] = [];
     const put = (key: string, value: unknown) => {

@@ -27,29 +27,50 @@ export class LibraryPreview {
   private scope: PhotoScope | undefined;
   /** The setting as read (written again only when the scope changes). */
   private saved: unknown;
+  /** Bumped by stop and end: a read of an earlier generation shows nothing more. */
+  private generation = 0;
+  /** Ids shown by the preview and not yet taken over by the worker's restore (see claim). */
+  readonly shown = new Set<string>();
 
   constructor(private readonly store: PreviewSource) {}
 
   /**
    * The stored records of the scope last restored for `modelId`, handed to `show` a chunk per
-   * task; nothing when no scope is remembered for that model (or the store cannot be read).
+   * task until stop or end; nothing when no scope is remembered for that model (or the store
+   * cannot be read).
    */
-  async read(modelId: string, show: (records: PhotoRecord[]) => boolean): Promise<void> {
+  async read(modelId: string, show: (records: PhotoRecord[]) => void): Promise<void> {
+    const generation = ++this.generation;
+    this.scope = undefined;
     const saved = (this.saved = await this.store.getSetting(LIBRARY_SCOPE_KEY));
     if (!Array.isArray(saved) || saved[0] !== modelId) return;
     const dtype = saved[1] as Dtype;
     if (!DTYPES.includes(dtype)) return;
     const scope = photoScope(modelId, dtype);
     const records = await this.store.listPhotos(scope);
+    if (generation !== this.generation) return;
     this.scope = scope;
     for (let at = 0, size = FIRST; at < records.length; at += size) {
       if (at > 0) {
         size = CHUNK;
         await new Promise((resolve) => setTimeout(resolve, 0));
       }
-      // The worker's restore came first: it shows them.
-      if (!show(records.slice(at, at + size))) return;
+      // The worker's restore began, or the library was cleared: it shows what there is.
+      if (generation !== this.generation) return;
+      const chunk = records.slice(at, at + size);
+      for (const r of chunk) this.shown.add(r.id);
+      show(chunk);
     }
+  }
+
+  /** True for a tile the preview drew that the worker does not hold yet (it cannot act on it). */
+  isPreviewOnly(id: string | undefined): boolean {
+    return id !== undefined && this.shown.has(id);
+  }
+
+  /** No more chunks (the worker's restore began); thumbnails are still served until end. */
+  stop(): void {
+    this.generation++;
   }
 
   /** Thumbnails of previewed photos, while the worker cannot answer yet (undefined: ask it). */
@@ -69,8 +90,15 @@ export class LibraryPreview {
     await put(LIBRARY_SCOPE_KEY, this.saved).catch(() => undefined);
   }
 
-  /** The worker's restore is in: it serves the thumbnails from now on. */
-  end(): void {
+  /**
+   * The preview is over (the worker's restore is in, the library was cleared, or another start
+   * begins): the ids it showed that nothing took over, for the page to drop.
+   */
+  end(): string[] {
+    this.stop();
     this.scope = undefined;
+    const left = [...this.shown];
+    this.shown.clear();
+    return left;
   }
 }

@@ -97,6 +97,8 @@ export class DetailDialog {
     const rows = q ? all.filter((s) => matchesLabel(s.label, q)) : all;
     const above = all.filter((s) => s.score >= app.threshold).length;
     const url = this.imageUrl(p);
+    // Shown from the store while the model loads: the worker cannot remove or rank it yet.
+    const previewOnly = app.preview?.isPreviewOnly(p.id) === true;
     const t = app.threshold * 100;
     return html`<div class="detail-head">
         <h2 id="detail-title">${p.name}</h2>
@@ -120,7 +122,7 @@ export class DetailDialog {
             <button
               type="button"
               data-action="similar"
-              ?disabled=${p.state !== 'done'}
+              ?disabled=${p.state !== 'done' || previewOnly}
               @click=${() => {
                 this.closeDetail();
                 void app.search.similar(p);
@@ -131,6 +133,8 @@ export class DetailDialog {
             <button
               type="button"
               class="danger"
+              ?disabled=${previewOnly}
+              title=${previewOnly ? 'Available once the model is loaded' : ''}
               @click=${() => {
                 this.closeDetail();
                 void app.library.removePhoto(p.key);
