@@ -13,29 +13,58 @@ interface Pixels {
 }
 
 /**
- * For each orientation, where output pixel (x, y) comes from in the source, as pixel indices:
- * origin + x * dx + y * dy, with the source's width w and height h. 2 FLIP_LEFT_RIGHT,
- * 3 ROTATE_180, 4 FLIP_TOP_BOTTOM, 5 TRANSPOSE, 6 ROTATE_270, 7 TRANSVERSE, 8 ROTATE_90.
+ * Where the upright image's axes lie in storage, per EXIF orientation:
+ * `swap` when upright x runs along the stored y, `revX` / `revY` when upright x / y runs
+ * backwards along its stored axis.
  */
-const WALKS: Record<number, (w: number, h: number) => [number, number, number]> = {
-  2: (w) => [w - 1, -1, w],
-  3: (w, h) => [(h - 1) * w + w - 1, -1, -w],
-  4: (w, h) => [(h - 1) * w, 1, -w],
-  5: (w) => [0, w, 1],
-  6: (w, h) => [(h - 1) * w, -w, 1],
-  7: (w, h) => [(h - 1) * w + w - 1, -w, -1],
-  8: (w) => [w - 1, w, -1],
+export interface OrientationAxes {
+  swap: boolean;
+  revX: boolean;
+  revY: boolean;
+}
+
+const axes = (swap: boolean, revX: boolean, revY: boolean): OrientationAxes => ({
+  swap,
+  revX,
+  revY,
+});
+const AXES: Record<number, OrientationAxes> = {
+  2: axes(false, true, false),
+  3: axes(false, true, true),
+  4: axes(false, false, true),
+  5: axes(true, false, false),
+  6: axes(true, true, false),
+  7: axes(true, true, true),
+  8: axes(true, false, true),
 };
+const UPRIGHT = axes(false, false, false);
+
+/** The axes for an orientation; upright for 1 and any value outside 2-8. */
+export function orientationAxes(orientation: number): OrientationAxes {
+  return AXES[orientation] ?? UPRIGHT;
+}
+
+/**
+ * Where upright pixel (x, y) comes from in the source, as a pixel index origin + x * dx + y * dy
+ * (w, h: the source's size). 2 FLIP_LEFT_RIGHT, 3 ROTATE_180, 4 FLIP_TOP_BOTTOM, 5 TRANSPOSE,
+ * 6 ROTATE_270, 7 TRANSVERSE, 8 ROTATE_90.
+ */
+function walkOf(a: OrientationAxes, w: number, h: number): [number, number, number] {
+  // Upright x runs along the stored x (or y, swapped), backwards when reversed; y likewise.
+  const [xStep, yStep] = a.swap ? [w, 1] : [1, w];
+  const [xLast, yLast] = a.swap ? [h - 1, w - 1] : [w - 1, h - 1];
+  const origin = (a.revX ? xLast * xStep : 0) + (a.revY ? yLast * yStep : 0);
+  return [origin, a.revX ? -xStep : xStep, a.revY ? -yStep : yStep];
+}
 
 /** The image upright; the same object for orientation 1 or any value outside 2-8. */
 export function exifTranspose<I extends Pixels>(image: I, orientation: number): I {
-  const walk = WALKS[orientation];
-  if (!walk) return image;
+  const axes = orientationAxes(orientation);
+  if (axes === UPRIGHT) return image;
   const { width: w, height: h, channels: c, data } = image;
-  const swap = orientation >= 5;
-  const ow = swap ? h : w;
-  const oh = swap ? w : h;
-  const [origin, dx, dy] = walk(w, h);
+  const ow = axes.swap ? h : w;
+  const oh = axes.swap ? w : h;
+  const [origin, dx, dy] = walkOf(axes, w, h);
   const out = new Uint8Array(data.length);
   // Gray and RGB (what the WASM JPEG decoder gives) unrolled: a 12 MP photo is 36 M byte moves.
   if (c === 1) {
@@ -69,8 +98,7 @@ export function upright(image: DecodedImage): DecodedImage {
 
 /** The size of the image once upright. */
 export function uprightSize(image: DecodedImage): { width: number; height: number } {
-  const o = image.orientation ?? 1;
-  return o >= 5 && o <= 8
+  return orientationAxes(image.orientation ?? 1).swap
     ? { width: image.height, height: image.width }
     : { width: image.width, height: image.height };
 }

@@ -5,7 +5,7 @@
  * and is advanced by repeated addition of the step, in doubles, as here.
  */
 import type { Pixels8, Region } from './resize.ts';
-import type { OrientationAxes } from './resize-plan.ts';
+import type { OrientationAxes } from './exif-transpose.ts';
 
 export const NEAREST = 0;
 

@@ -14,38 +14,6 @@ import { copyBlock, horizontalPass, verticalPass } from './resize-passes.ts';
 import { resizeKernels, resizeRgbWasm, resizeRgbWasmColumnsFirst } from './resize-wasm.ts';
 
 /**
- * Where the upright image's axes lie in storage, per EXIF orientation (as exif-transpose.ts):
- * `swap` when upright x runs along the stored y, `revX` / `revY` when upright x / y runs
- * backwards along its stored axis.
- */
-export interface OrientationAxes {
-  swap: boolean;
-  revX: boolean;
-  revY: boolean;
-}
-
-const axes = (swap: boolean, revX: boolean, revY: boolean): OrientationAxes => ({
-  swap,
-  revX,
-  revY,
-});
-const AXES: Record<number, OrientationAxes> = {
-  2: axes(false, true, false),
-  3: axes(false, true, true),
-  4: axes(false, false, true),
-  5: axes(true, false, false),
-  6: axes(true, true, false),
-  7: axes(true, true, true),
-  8: axes(true, false, true),
-};
-const UPRIGHT = axes(false, false, false);
-
-/** The axes for an orientation; upright for 1 and any value outside 2-8 (as exifTranspose). */
-export function orientationAxes(orientation: number): OrientationAxes {
-  return AXES[orientation] ?? UPRIGHT;
-}
-
-/**
  * One stored axis's work: resample with `co` (starts are stored indices, outputs in stored
  * order), or, where the size is kept, take `n` indices from `lo`.
  */

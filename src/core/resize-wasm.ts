@@ -203,6 +203,26 @@ class Layout {
 }
 
 /** The horizontal kernel's tables for `horiz` on `channels`-byte pixels. */
+/** The vertical pass's tables in the module: window starts (set per use), counts and taps. */
+class VerticalTables {
+  readonly starts: number;
+  readonly counts: number;
+  readonly k: number;
+  constructor(
+    layout: Layout,
+    private readonly vert: Coefficients,
+  ) {
+    const outH = vert.start.length;
+    this.starts = layout.alloc(outH * 4);
+    this.counts = layout.alloc(outH * 4);
+    this.k = layout.alloc(outH * vert.ksize * 4);
+  }
+  write(ints: Int32Array): void {
+    ints.set(this.vert.count, this.counts / 4);
+    ints.set(this.vert.k, this.k / 4);
+  }
+}
+
 class HorizontalTables {
   readonly hk: number;
   readonly first: number;
@@ -238,6 +258,29 @@ class HorizontalTables {
 }
 
 /**
+ * Both passes' tables, the intermediate (`sizes.mid` bytes), the RGB output and a stripe of
+ * source rows (`sizes.stripe` bytes) placed in the module's memory, the tables written.
+ */
+function placed(
+  kernels: Kernels,
+  horiz: Coefficients,
+  vert: Coefficients,
+  channels: number,
+  sizes: { mid: number; stripe: number },
+) {
+  const layout = new Layout();
+  const h = new HorizontalTables(layout, horiz);
+  const v = new VerticalTables(layout, vert);
+  const mid = layout.alloc(sizes.mid);
+  const out = layout.alloc(vert.start.length * horiz.start.length * 3);
+  const stripe = layout.alloc(sizes.stripe);
+  const { bytes, ints } = layout.memory(kernels);
+  h.write(ints, channels);
+  v.write(ints);
+  return { h, v, mid, out, stripe, bytes, ints };
+}
+
+/**
  * Both passes for `channels`-byte pixels (3 or 4) to RGB: source rows `rowFirst ..
  * rowFirst + rows - 1` through `horiz` into an 8-bit intermediate, then `vert` (whose starts are
  * relative to `rowFirst`). Returns `vert.start.length` rows of `horiz.start.length` RGB pixels.
@@ -257,26 +300,18 @@ export function resizeRgbWasm(
   const rowLen = outW * 3;
   const stride = srcWidth * channels;
   const stripeRows = Math.max(1, Math.floor(STRIPE_BYTES / stride));
-  const layout = new Layout();
-  const h = new HorizontalTables(layout, horiz);
-  const vStarts = layout.alloc(outH * 4);
-  const vCounts = layout.alloc(outH * 4);
-  const vK = layout.alloc(outH * vert.ksize * 4);
-  const mid = layout.alloc(rows * rowLen);
-  const out = layout.alloc(outH * rowLen);
-  const stripe = layout.alloc(stripeRows * stride);
-  const { bytes, ints } = layout.memory(kernels);
-  h.write(ints, channels);
-  for (let i = 0; i < outH; i++) ints[vStarts / 4 + i] = (vert.start[i] as number) * rowLen;
-  ints.set(vert.count, vCounts / 4);
-  ints.set(vert.k, vK / 4);
+  const { h, v, mid, out, stripe, bytes, ints } = placed(kernels, horiz, vert, channels, {
+    mid: rows * rowLen,
+    stripe: stripeRows * stride,
+  });
+  for (let i = 0; i < outH; i++) ints[v.starts / 4 + i] = (vert.start[i] as number) * rowLen;
   for (let s = 0; s < rows; s += stripeRows) {
     const r = Math.min(stripeRows, rows - s);
     const from = (rowFirst + s) * stride;
     bytes.set(data.subarray(from, from + r * stride), stripe);
     h.run(kernels, channels, stripe, stride, r, mid + s * rowLen);
   }
-  kernels.vertical(mid, rowLen, outH, vStarts, vCounts, vK, vert.ksize * 4, out, rowLen);
+  kernels.vertical(mid, rowLen, outH, v.starts, v.counts, v.k, vert.ksize * 4, out, rowLen);
   return bytes.slice(out, out + outH * rowLen);
 }
 
@@ -305,18 +340,10 @@ export function resizeRgbWasmColumnsFirst(
   let widest = 1;
   for (let i = 0; i < outH; i++) widest = Math.max(widest, count[i] as number);
   const stripeRows = Math.max(widest, Math.floor(COLUMN_STRIPE_BYTES / stride));
-  const layout = new Layout();
-  const h = new HorizontalTables(layout, horiz);
-  const vStarts = layout.alloc(outH * 4);
-  const vCounts = layout.alloc(outH * 4);
-  const vK = layout.alloc(outH * ksize * 4);
-  const mid = layout.alloc(outH * midLen);
-  const out = layout.alloc(outH * rowLen);
-  const stripe = layout.alloc(stripeRows * stride);
-  const { bytes, ints } = layout.memory(kernels);
-  h.write(ints, channels);
-  ints.set(count, vCounts / 4);
-  ints.set(vert.k, vK / 4);
+  const { h, v, mid, out, stripe, bytes, ints } = placed(kernels, horiz, vert, channels, {
+    mid: outH * midLen,
+    stripe: stripeRows * stride,
+  });
   for (let a = 0; a < outH;) {
     // The group: output rows from `a` while their windows fit in the stripe together.
     const top = start[a] as number;
@@ -330,9 +357,9 @@ export function resizeRgbWasmColumnsFirst(
     }
     bytes.set(data.subarray(top * stride, bottom * stride), stripe);
     for (let i = a; i < b; i++) {
-      ints[vStarts / 4 + i] = ((start[i] as number) - top) * stride + colFirst * channels;
+      ints[v.starts / 4 + i] = ((start[i] as number) - top) * stride + colFirst * channels;
     }
-    const [starts, counts, k] = [vStarts + a * 4, vCounts + a * 4, vK + a * ksize * 4];
+    const [starts, counts, k] = [v.starts + a * 4, v.counts + a * 4, v.k + a * ksize * 4];
     kernels.vertical(stripe, midLen, b - a, starts, counts, k, ksize * 4, mid + a * midLen, stride);
     a = b;
   }

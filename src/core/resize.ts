@@ -9,7 +9,8 @@
 import { exifTranspose } from './exif-transpose.ts';
 import { NEAREST, resizeNearest } from './resize-nearest.ts';
 import { PRECISION_BITS } from './resize-passes.ts';
-import { axisPlan, orientationAxes, runPasses } from './resize-plan.ts';
+import { orientationAxes } from './exif-transpose.ts';
+import { axisPlan, runPasses } from './resize-plan.ts';
 
 /** Pillow's filter numbers (`Image.Resampling`). NEAREST (0) uses other code: resize-nearest.ts. */
 export const RESAMPLE = { LANCZOS: 1, BILINEAR: 2, BICUBIC: 3, BOX: 4, HAMMING: 5 } as const;

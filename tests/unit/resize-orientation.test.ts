@@ -10,17 +10,7 @@ import { NEAREST } from '../../src/core/resize-nearest.ts';
 import { resizedWhole, shrinksBoth } from '../../src/worker/prepare-protocol.ts';
 import { upright, uprightSize } from '../../src/core/exif-transpose.ts';
 import { fixtureImage } from '../fixture.ts';
-
-/** Deterministic noise: every byte value occurs, neighbours differ (overshoot gets clipped). */
-function noise(width: number, height: number, channels: number, seed: number): Pixels8 {
-  let s = seed >>> 0;
-  const data = new Uint8Array(width * height * channels);
-  for (let i = 0; i < data.length; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    data[i] = s >>> 24;
-  }
-  return { width, height, channels, data };
-}
+import { noise } from '../noise.ts';
 
 const FILTERS = [NEAREST, ...Object.values(RESAMPLE)];
 const ORIENTATIONS = [1, 2, 3, 4, 5, 6, 7, 8];

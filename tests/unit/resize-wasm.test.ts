@@ -1,17 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { RESAMPLE, resize, type Pixels8, type Region } from '../../src/core/resize.ts';
+import { RESAMPLE, resize, type Region } from '../../src/core/resize.ts';
 import { resizeKernels } from '../../src/core/resize-wasm.ts';
-
-/** Deterministic noise: every byte value occurs, neighbours differ. */
-function noise(width: number, height: number, channels: number, seed: number): Pixels8 {
-  let s = seed >>> 0;
-  const data = new Uint8Array(width * height * channels);
-  for (let i = 0; i < data.length; i++) {
-    s = (Math.imul(s, 1103515245) + 12345) >>> 0;
-    data[i] = s >>> 24;
-  }
-  return { width, height, channels, data };
-}
+import { noise } from '../noise.ts';
 
 describe('resize: WebAssembly SIMD passes', () => {
   test('compile here (Node has WebAssembly SIMD)', () => {
