@@ -34,9 +34,10 @@ export class NodeModelSource implements ModelSource {
         throw new MumicError('ModelFileMissing', `${path} is not a file in ${this.location}`);
       }
       const size = info.size;
+      // Told before the buffer is made: a reader bounding the size refuses here (model-limits).
+      onProgress?.(0, size);
       const bytes = new Uint8Array(size);
       let loaded = 0;
-      onProgress?.(0, size);
       while (loaded < size) {
         const { bytesRead } = await handle.read(
           bytes,

@@ -27,7 +27,38 @@ export const MODEL_LIMITS = {
   vocab: 1 << 20,
 } as const;
 
+/**
+ * Bytes of a model folder's JSON files, checked before a file is read whole and parsed
+ * (JSON.parse holds several times a file's size). Published tokenizer.json files reach ~35 MB
+ * (vocabularies of 256k tokens with their merges); tokenizer_config.json lists added tokens and
+ * can reach MBs; every other JSON file of a folder (config.json, preprocessor_config.json,
+ * mumic-model.json) is a few kB.
+ */
+export const JSON_BYTE_LIMITS: Readonly<Record<string, number>> = {
+  'tokenizer.json': 64 * 2 ** 20,
+  'tokenizer_config.json': 16 * 2 ** 20,
+  'special_tokens_map.json': 16 * 2 ** 20,
+};
+/** Any other JSON file read from a model folder. */
+export const JSON_BYTE_LIMIT_OTHER = 2 ** 20;
+
+export const jsonByteLimit = (file: string): number =>
+  JSON_BYTE_LIMITS[file.slice(file.lastIndexOf('/') + 1)] ?? JSON_BYTE_LIMIT_OTHER;
+
+const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 1)} MiB`;
+
 type Invalid = (file: string, what: string) => Error;
+
+/** Throws (through `invalid`) when a JSON file of `bytes` is past its bound. */
+export function checkJsonBytes(file: string, bytes: number, invalid: Invalid): void {
+  const limit = jsonByteLimit(file);
+  if (bytes > limit) {
+    throw invalid(
+      file,
+      `${bytes} bytes (${mib(bytes)}); a model's ${file} of at most ${limit} bytes (${mib(limit)}) is read`,
+    );
+  }
+}
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);

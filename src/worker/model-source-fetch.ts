@@ -129,11 +129,20 @@ async function readStream(
   onProgress?: (loaded: number, total: number | undefined) => void,
 ): Promise<Uint8Array> {
   const reader = body.getReader();
+  // A reader bounding the size refuses in onProgress (model-limits): the download stops there.
+  const told = (loaded: number) => {
+    try {
+      onProgress?.(loaded, total);
+    } catch (error) {
+      void reader.cancel().catch(() => undefined);
+      throw error;
+    }
+  };
+  told(0);
   // With a known length, fill one buffer: a 350 MB model must not be held twice.
   let buffer = total !== undefined ? new Uint8Array(total) : undefined;
   const chunks: Uint8Array[] = [];
   let loaded = 0;
-  onProgress?.(0, total);
   for (;;) {
     const { done, value } = await reader.read();
     if (done) break;
@@ -148,7 +157,7 @@ async function readStream(
       chunks.push(value);
     }
     loaded += value.byteLength;
-    onProgress?.(loaded, total);
+    told(loaded);
   }
   if (buffer) return loaded === buffer.byteLength ? buffer : buffer.subarray(0, loaded);
   const out = new Uint8Array(loaded);

@@ -9,6 +9,9 @@ import { NodeModelSource } from '../../src/cli/model-source-node.ts';
 import { probeTokenizerInThread } from '../../src/cli/tokenizer-probe-thread.ts';
 import { MODEL_JSON_FILES } from '../../src/core/local-model-folder.ts';
 import { loadModelFolder } from '../../src/core/model-folder.ts';
+import { JSON_BYTE_LIMIT_OTHER, JSON_BYTE_LIMITS } from '../../src/core/model-limits.ts';
+import { BlobModelSource } from '../../src/worker/local-model-source.ts';
+import { FetchModelSource } from '../../src/worker/model-source-fetch.ts';
 import { regexProblem } from '../../src/core/regex-screen.ts';
 import { FIXTURE_DIR } from '../fixture.ts';
 
@@ -163,4 +166,105 @@ describe('tokenizer patterns that backtrack', () => {
       message: expect.stringMatching(/config\.json.*image_size/),
     });
   }, 60_000);
+});
+
+describe("the byte size of a folder's JSON files is bounded before parsing", () => {
+  const TOKENIZER_LIMIT = JSON_BYTE_LIMITS['tokenizer.json'] as number;
+  /** A file made `bytes` long with trailing spaces: still valid JSON. */
+  const padded = (dir: string, file: string, bytes: number) => {
+    const text = readFileSync(join(dir, file), 'utf8');
+    writeFileSync(join(dir, file), text + ' '.repeat(bytes - Buffer.byteLength(text)));
+  };
+
+  it('a config.json past 1 MiB is refused, naming the file, its size and the limit', async () => {
+    const dir = folder(() => undefined);
+    padded(dir, 'config.json', JSON_BYTE_LIMIT_OTHER + 1);
+    expect(await refusal(dir)).toMatchObject({
+      name: 'ModelFileInvalid',
+      message: expect.stringMatching(
+        new RegExp(
+          `config\\.json in .*: ${JSON_BYTE_LIMIT_OTHER + 1} bytes .*at most ${JSON_BYTE_LIMIT_OTHER} bytes`,
+        ),
+      ),
+    });
+  });
+
+  it('tokenizer.json may be large (64 MiB) but not larger; the CLI install refuses it', async () => {
+    const dir = folder(() => undefined);
+    padded(dir, 'tokenizer.json', 40 * 2 ** 20);
+    expect(await refusal(dir)).toBeUndefined();
+    padded(dir, 'tokenizer.json', TOKENIZER_LIMIT + 1);
+    expect(await refusal(dir)).toMatchObject({
+      name: 'ModelFileInvalid',
+      message: expect.stringMatching(/tokenizer\.json in .*: 67108865 bytes \(64\.0 MiB\)/),
+    });
+    const opts = { id: 'big', modelsDir: join(root, 'models'), cacheDir: join(root, 'cache') };
+    await expect(installLocalModel({ ...opts, from: dir })).rejects.toMatchObject({
+      name: 'ModelFileInvalid',
+      message: expect.stringMatching(/tokenizer\.json/),
+    });
+  }, 60_000);
+
+  it('a chosen folder (the app) refuses by the file size, before reading the file', async () => {
+    const dir = folder(() => undefined);
+    const files = new Map<string, Blob>();
+    for (const f of [
+      ...JSON_FILES,
+      'onnx/vision_model_quantized.onnx',
+      'onnx/text_model_quantized.onnx',
+    ]) {
+      files.set(f, new Blob([readFileSync(join(dir, f))]));
+    }
+    let read = false;
+    const huge = {
+      size: 5 * 2 ** 30,
+      arrayBuffer: () => {
+        read = true;
+        return Promise.reject(new Error('read'));
+      },
+    } as unknown as Blob;
+    files.set('tokenizer_config.json', huge);
+    await expect(
+      loadModelFolder(new BlobModelSource(files, 'the chosen folder')),
+    ).rejects.toMatchObject({
+      name: 'ModelFileInvalid',
+      message: expect.stringMatching(
+        /tokenizer_config\.json in the chosen folder: 5368709120 bytes/,
+      ),
+    });
+    expect(read).toBe(false);
+  });
+
+  it('a served or cached folder stops the download at the limit', async () => {
+    const dir = folder(() => undefined);
+    let sent = 0;
+    let cancelled = false;
+    const fetch = ((input: string | URL) => {
+      const path = String(input).replace('https://mumic.test/m/', '');
+      if (path !== 'preprocessor_config.json') {
+        return Promise.resolve(new Response(readFileSync(join(dir, path))));
+      }
+      // No Content-Length: counted as it streams, then cancelled. Valid JSON padded to 4 MiB.
+      const json = readFileSync(join(dir, path));
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          if (sent >= 4 * 2 ** 20) return controller.close();
+          controller.enqueue(sent === 0 ? json : new Uint8Array(2 ** 16).fill(32));
+          sent += sent === 0 ? json.byteLength : 2 ** 16;
+        },
+        cancel() {
+          cancelled = true;
+        },
+      });
+      return Promise.resolve(new Response(body));
+    }) as typeof globalThis.fetch;
+    await expect(
+      loadModelFolder(new FetchModelSource('https://mumic.test/m/', { fetch })),
+    ).rejects.toMatchObject({
+      name: 'ModelFileInvalid',
+      message: expect.stringMatching(/preprocessor_config\.json/),
+    });
+    expect(cancelled).toBe(true);
+    expect(sent).toBeLessThan(JSON_BYTE_LIMIT_OTHER + 2 ** 18);
+  });
 });
