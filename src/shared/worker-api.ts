@@ -3,6 +3,7 @@
 import type { PhotoFeedback } from '../core/adapt/feedback-file.ts';
 import type { HeadMetrics, HeadTraining } from '../core/adapt/head.ts';
 import type { ErrorInfo } from '../core/errors.ts';
+import type { LabelChange, LabelSettings } from '../core/labels/label-settings.ts';
 import type { Backend, Dtype, LoadProgress, Tower } from '../core/types.ts';
 
 import type {
@@ -149,6 +150,12 @@ export interface BatchUpdate {
   storageError?: ErrorInfo | undefined;
   /** The model's status when the backend switched during this update (issue 10, item 3). */
   model?: ModelStatus | undefined;
+  /**
+   * With `model`: ids of the photos stored under the old dtype that the new dtype's scope does
+   * not hold. The page classifies their files again, so that every photo stays in the library
+   * (and is rescored by a label change) under the dtype in use.
+   */
+  leftBehind?: string[] | undefined;
 }
 
 export interface BatchSummary {
@@ -327,6 +334,12 @@ export interface WorkerApi {
   clearedElsewhere(): Promise<void>;
   getSetting(key: string): Promise<unknown>;
   putSetting(key: string, value: unknown): Promise<void>;
+  /**
+   * Applies a label-set change to the stored set in one transaction (core/labels/label-settings:
+   * another tab's change made meanwhile is kept) and returns the set stored. `fallback`: the
+   * page's set before the change, used when none is stored (TooManyLabels: nothing changes).
+   */
+  changeLabelSettings(change: LabelChange, fallback: LabelSettings): Promise<LabelSettings>;
   /**
    * Store housekeeping the app starts when idle (after start-up, not during a batch): thumbnails
    * still held in version 1 photo records are moved to their own store.

@@ -9,7 +9,7 @@ import type { PhotoFeedback } from '../core/adapt/feedback-file.ts';
 import { STORE_SCHEMA, imageEmbeddingKey, photoKey, type PhotoScope } from '../core/cache-keys.ts';
 import { MumicError } from '../core/errors.ts';
 import { storageError } from '../core/storage-errors.ts';
-import { migrateLegacy } from './legacy.ts';
+import { DB_NAME, DB_VERSION, STORES, openDatabase, type StoreName } from './idb-schema.ts';
 import {
   THUMBNAILS_TO_MOVE_KEY,
   heldThumbnail,
@@ -20,61 +20,10 @@ import {
 } from './thumbnails.ts';
 import type { MumicStore, StoredHead, StoredPhoto } from './types.ts';
 
-export const DB_NAME = 'mumic';
-/**
- * The database's schema version. Raise it with a step in `upgrade` for every change of stores or
- * key shapes; a step either converts the older data or deletes it, never leaves it unread.
- */
-export const DB_VERSION = 2;
-
-export const STORES = [
-  'images',
-  'labels',
-  'photos',
-  'feedback',
-  'heads',
-  'settings',
-  'thumbnails',
-] as const;
-export type StoreName = (typeof STORES)[number];
-
-function upgrade(db: IDBDatabase, tx: IDBTransaction, oldVersion: number): void {
-  // Version 1: one store per kind (before it, one database per kind: see legacy.ts).
-  if (oldVersion < 1) for (const name of STORES) db.createObjectStore(name);
-  // Version 2: thumbnails beside the photo records, under the same keys, so a restore reads only
-  // the small records (10,000 records holding their Blobs took 8 s to read). The ones stored in
-  // the records are moved after start-up (IdbStore.moveThumbnails), not in this transaction.
-  else if (oldVersion < 2) {
-    db.createObjectStore('thumbnails');
-    tx.objectStore('settings').put(true, THUMBNAILS_TO_MOVE_KEY);
-  }
-}
+export { DB_NAME, DB_VERSION, STORES, openDatabase, type StoreName };
 
 /** Records per transaction when moving thumbnails out of version 1 records. */
 const MOVE_CHUNK = 100;
-
-/**
- * `existingOnly`: a reader beside the worker's store (the page's early look at the library)
- * opens a database already at this version and never creates, upgrades or migrates one.
- */
-export async function openDatabase(
-  factory: IDBFactory = indexedDB,
-  existingOnly = false,
-): Promise<IDBDatabase> {
-  if (existingOnly && !(await factory.databases()).some((d) => d.name === DB_NAME)) {
-    throw new MumicError('StorageFailed', 'no library is stored yet');
-  }
-  const request = factory.open(DB_NAME, DB_VERSION);
-  request.onupgradeneeded = (event) => {
-    if (existingOnly) (request.transaction as IDBTransaction).abort();
-    else upgrade(request.result, request.transaction as IDBTransaction, event.oldVersion);
-  };
-  const db = await promisifyRequest(request);
-  // Another tab upgrading the schema: let it, this one reopens on its next use.
-  db.onversionchange = () => db.close();
-  if (!existingOnly) await migrateLegacy(factory, db);
-  return db;
-}
 
 const mutable = (key: readonly IDBValidKey[]): IDBValidKey[] => [...key];
 
@@ -132,17 +81,17 @@ export class IdbStore implements MumicStore {
    * Runs a write `job` only if no tab cleared everything since this store last took the epoch:
    * the check and the write are one transaction, so a clear cannot fall between them.
    */
-  private write(
+  private write<T = void>(
     what: string,
     names: readonly StoreName[],
-    job: (stores: Stores) => void,
-  ): Promise<void> {
+    job: (stores: Stores) => T | Promise<T>,
+  ): Promise<T> {
     const withSettings = names.includes('settings') ? names : [...names, 'settings' as const];
     return this.tx(what, 'readwrite', withSettings, async (s) => {
       if ((await readEpoch(s.settings)) !== this.epoch) {
         throw new MumicError('ClearedElsewhere', `${what} not stored`);
       }
-      job(s);
+      return job(s);
     });
   }
 
@@ -383,6 +332,16 @@ export class IdbStore implements MumicStore {
   putSetting(key: string, value: unknown): Promise<void> {
     return this.write('settings', ['settings'], (s) => {
       s.settings.put(value, key);
+    });
+  }
+
+  updateSetting<T>(key: string, change: (stored: unknown) => T): Promise<T> {
+    // One read-write transaction: IndexedDB runs overlapping ones (any tab's) one after the
+    // other, so no other write can fall between this read and this write.
+    return this.write('settings', ['settings'], async (s) => {
+      const next = change(await promisifyRequest(s.settings.get(key) as IDBRequest<unknown>));
+      s.settings.put(next, key);
+      return next;
     });
   }
 

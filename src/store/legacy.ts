@@ -2,7 +2,7 @@
 // first open of the one database, their entries are copied in (keys and values are unchanged)
 // and the old databases deleted, so nothing stored before is stranded.
 import { promisifyRequest } from 'idb-keyval';
-import type { StoreName } from './idb-store.ts';
+import type { StoreName } from './idb-schema.ts';
 import { splitThumbnail } from './thumbnails.ts';
 import type { StoredPhoto } from './types.ts';
 

@@ -63,6 +63,12 @@ export interface MumicStore {
   getSetting(key: string): Promise<unknown>;
   putSetting(key: string, value: unknown): Promise<void>;
   /**
+   * Reads a setting, changes it with `change` (synchronous; it may throw, then nothing is
+   * written) and writes the result, all in one transaction, so a change made meanwhile by
+   * another tab is never written over. Resolves with what was written.
+   */
+  updateSetting<T>(key: string, change: (stored: unknown) => T): Promise<T>;
+  /**
    * Everything: photos, thumbnails, embeddings, feedback, heads, settings. Raises the epoch:
    * writes of other tabs' stores fail with ClearedElsewhere until they `followClear()`.
    */

@@ -1,6 +1,12 @@
 // The composition root of the worker: one instance of each capability, wired to one store and
 // one model host. Each capability implements its part of WorkerApi; `satisfies WorkerApi` below
 // checks at compile time that together they implement all of it.
+import {
+  applyLabelChange,
+  LABEL_SETTINGS_KEY,
+  type LabelChange,
+  type LabelSettings,
+} from '../core/labels/label-settings.ts';
 import type { LocalModelInstallRequest, WorkerApi } from '../shared/worker-api.ts';
 import type { MumicStore } from '../store/types.ts';
 import { Classify } from './classify/classify.ts';
@@ -65,6 +71,8 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
   const root = {
     getSetting: (key: string) => store.getSetting(key),
     putSetting: (key: string, value: unknown) => store.putSetting(key, value),
+    changeLabelSettings: (change: LabelChange, fallback: LabelSettings) =>
+      store.updateSetting(LABEL_SETTINGS_KEY, (s) => applyLabelChange(s, change, fallback)),
     tidyStore: () => store.moveThumbnails?.() ?? Promise.resolve(),
     clearAll: () => dropEverything(() => store.clearEverything()),
     /** Another tab cleared everything: drop what this one holds, once nothing here can write. */

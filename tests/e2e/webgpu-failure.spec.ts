@@ -73,13 +73,26 @@ test('a WebGPU run failing mid-batch: the rest is stored and scored as WASM q8',
     `after the switch (${gpuDtype} → q8), app vs mumic classify:\n  ${lines.join('\n  ')}`,
   );
 
-  // Stored under the dtype that made them: q8 holds the fixtures, WebGPU's dtype the first batch.
+  // Every photo is in the new scope too: a label typed now is scored on all 15.
+  const typed = 'a cat on a sofa';
+  await page.locator('#new-label').fill(typed);
+  await page.locator('#new-label').press('Enter');
+  await expect(status).toHaveAttribute('data-labels-ready', 'true');
+  const all = [...first.map((f) => f.name), ...names];
+  const unscored: string[] = [];
+  for (const name of all) {
+    if ((await detailScores(page, name)).scores.get(typed) === undefined) unscored.push(name);
+  }
+  expect(unscored, 'photos without a score for the typed label').toEqual([]);
+
+  // Stored under the dtype that made them: q8 holds all 15 (the first batch encoded again on
+  // WASM, issue 10 item 3), WebGPU's dtype still the first batch it made.
   await openApp(page, 'wasm', 'q8');
   const stored = () =>
     page
       .locator('li.photo')
       .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset['file']));
-  expect((await stored()).sort()).toEqual([...names].sort());
+  expect((await stored()).sort()).toEqual([...all].sort());
   await openApp(page, 'wasm', gpuDtype);
   expect((await stored()).sort()).toEqual(first.map((f) => f.name).sort());
 });

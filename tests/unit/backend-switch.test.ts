@@ -130,17 +130,22 @@ async function run(api: ReturnType<typeof worker>) {
   return { updates, scores, records };
 }
 
+/** 20 photos on q4 WebGPU whose second image run fails (WASM q8 takes over). */
+async function runFailingAt2() {
+  const gpu = tower('webgpu', 'q4');
+  gpu.failImageRun = 2;
+  const cpu = tower('wasm', 'q8');
+  const store = new IdbStore(new IDBFactory());
+  const api = worker(
+    store,
+    () => new FallbackEncoder(gpu.encoder, () => Promise.resolve(cpu.encoder)),
+  );
+  return { gpu, cpu, store, api, switched: await run(api) };
+}
+
 describe('a WebGPU run failing mid-batch', () => {
   it('re-runs the batch on WASM one image per run, stores and scores under q8', async () => {
-    const gpu = tower('webgpu', 'q4');
-    gpu.failImageRun = 2;
-    const cpu = tower('wasm', 'q8');
-    const store = new IdbStore(new IDBFactory());
-    const api = worker(
-      store,
-      () => new FallbackEncoder(gpu.encoder, () => Promise.resolve(cpu.encoder)),
-    );
-    const switched = await run(api);
+    const { gpu, cpu, store, api, switched } = await runFailingAt2();
 
     // The first batch ran on WebGPU; the failed one and the rest on WASM, one image per run.
     expect(gpu.runs.filter((r) => r.startsWith('vision'))).toEqual(['vision:8', 'vision:8']);
@@ -185,6 +190,38 @@ describe('a WebGPU run failing mid-batch', () => {
     await again.loadModel({ id: 'clip-tiny', baseUrl: 'unused/', wasmPaths: 'unused/' });
     await again.setLabels(LABELS, ['a photo of a {}.']);
     expect((await again.restore()).table.photoIds).toHaveLength(12);
+  });
+});
+
+describe('photos encoded before the switch', () => {
+  it('are named to the page, and sent again they join the q8 scope, rescored by new labels', async () => {
+    const { store, api, switched } = await runFailingAt2();
+    const told = switched.updates.filter((u) => u.model);
+    const firstBatch = switched.records.slice(0, 8).map((r) => r.id);
+    expect(told[0]?.leftBehind?.sort()).toEqual([...firstBatch].sort());
+
+    // The page sends their files again (ui/state/resend.ts): encoded on WASM, stored under q8.
+    const byId = new Map(switched.records.map((r, i) => [r.id, inputs[i] as PhotoInput]));
+    const again: BatchUpdate[] = [];
+    await api.classify(
+      firstBatch.map((id) => byId.get(id) as PhotoInput),
+      (u) => void again.push(u),
+    );
+    expect(again.flatMap((u) => u.photos.map((p) => p.record.id)).sort()).toEqual(
+      [...firstBatch].sort(),
+    );
+    expect(await store.listPhotos(photoScope('clip-tiny', 'q8'))).toHaveLength(20);
+    expect(await store.listPhotos(photoScope('clip-tiny', 'q4'))).toHaveLength(8);
+
+    // A label added now scores every photo; a reload on q8 shows all 20.
+    const more = [...LABELS, { id: 'cat', prompt: 'cat' }];
+    const relabelled = await api.setLabels(more, ['a photo of a {}.']);
+    expect(relabelled.table.labelIds).toContain('cat');
+    expect(relabelled.table.photoIds).toHaveLength(20);
+    const reload = worker(store, () => new FallbackEncoder(tower('wasm', 'q8').encoder, null));
+    await reload.loadModel({ id: 'clip-tiny', baseUrl: 'unused/', wasmPaths: 'unused/' });
+    await reload.setLabels(more, ['a photo of a {}.']);
+    expect((await reload.restore()).table.photoIds).toHaveLength(20);
   });
 });
 

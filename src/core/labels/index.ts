@@ -18,3 +18,4 @@ export function parseLabelSet(text: string, fileName?: string): Label[] {
       .startsWith('{');
   return json ? parseLabelSetJson(text) : parseLabelSetText(text);
 }
+export * from './label-settings.ts';

@@ -1,15 +1,18 @@
 // The label set on the page: the labels, which are on, the prompt template, the settings they
 // are kept in, and sending the set to the worker (which encodes only what it lacks).
-import { MumicError } from '../../core/errors.ts';
+import { hasErrorName, MumicError } from '../../core/errors.ts';
 import {
-  appendLabels,
+  applyLabelChange,
   DEFAULT_LABELS,
   exportLabelSetJson,
   exportLabelSetText,
-  labelsFromJsonValue,
+  LABEL_SETTINGS_KEY,
   parseLabelSet,
   parseLabelSetText,
+  readLabelSettings,
   type Label,
+  type LabelChange,
+  type LabelSettings,
 } from '../../core/labels/index.ts';
 import { TEMPLATE_ENSEMBLES, type TemplateSet } from '../../core/prompts.ts';
 import type { LabelProgress } from '../../shared/worker-api.ts';
@@ -17,13 +20,6 @@ import type { App } from '../app.ts';
 import { downloadText } from '../download.ts';
 
 export type TemplateName = keyof typeof TEMPLATE_ENSEMBLES;
-
-interface LabelSettings {
-  version: 1;
-  labels: Label[];
-  disabled: string[];
-  template: string;
-}
 
 export class LabelState {
   labels: Label[] = [...DEFAULT_LABELS];
@@ -53,14 +49,28 @@ export class LabelState {
 
   /** Takes the stored label settings (throws when they no longer validate). */
   async loadSettings(): Promise<void> {
-    const stored = (await this.app.bridge.getSetting('labels')) as LabelSettings | undefined;
-    if (stored?.version !== 1) return;
-    this.labels = labelsFromJsonValue({ version: 1, labels: stored.labels });
-    this.disabled = new Set(stored.disabled.filter((id) => typeof id === 'string'));
-    if (Object.hasOwn(TEMPLATE_ENSEMBLES, stored.template)) {
-      this.template = stored.template as TemplateName;
+    const stored = readLabelSettings(await this.app.bridge.getSetting(LABEL_SETTINGS_KEY));
+    if (stored) this.take(stored);
+  }
+
+  /** The set as it is kept. */
+  private settings(): LabelSettings {
+    return {
+      version: 1,
+      labels: this.labels.map((l) => ({ ...l })),
+      disabled: [...this.disabled].filter((id) => this.byId.has(id)),
+      template: this.template,
+    };
+  }
+
+  private take(settings: LabelSettings): void {
+    this.labels = settings.labels;
+    this.disabled = new Set(settings.disabled);
+    if (Object.hasOwn(TEMPLATE_ENSEMBLES, settings.template)) {
+      this.template = settings.template as TemplateName;
     }
     this.byId = new Map(this.labels.map((l) => [l.id, l]));
+    this.disabledRevision++;
   }
 
   /** Back to the defaults (after everything was cleared). */
@@ -112,35 +122,42 @@ export class LabelState {
     app.changed();
   }
 
-  private async setChanged(): Promise<void> {
-    this.byId = new Map(this.labels.map((l) => [l.id, l]));
-    if (this.app.filterLabel && !this.byId.has(this.app.filterLabel)) this.app.filterLabel = '';
-    this.app.changed();
-    void this.saveSettings();
-    await this.apply();
+  /**
+   * Makes a change: shown at once, then stored as a diff against the stored set (in one
+   * transaction, so another tab's change made meanwhile is kept, issue 10 item 6), and the set
+   * stored, which has both, is taken and sent to the worker. Throws (TooManyLabels) before
+   * anything changes when the change cannot be made.
+   */
+  private async change(change: LabelChange): Promise<void> {
+    const before = this.settings();
+    const labelsBefore = this.labels;
+    this.take(applyLabelChange(before, change, before));
+    this.changedHere();
+    try {
+      this.take(await this.app.bridge.changeLabelSettings(change, before));
+      this.changedHere();
+      this.app.tabs.labelsChanged();
+    } catch (error) {
+      // Another tab's labels and this change pass the limit: the stored set is taken back.
+      if (hasErrorName(error, 'TooManyLabels')) {
+        this.app.messages.notify(error);
+        await this.loadSettings().catch(() => undefined);
+        this.changedHere();
+      } else this.app.messages.warnStorage(error);
+    }
+    // Turning labels on or off changes no score (disabled labels are scored too).
+    if (change.type !== 'enable' || !sameIds(this.labels, labelsBefore)) await this.apply();
   }
 
-  private async saveSettings(): Promise<void> {
-    const settings: LabelSettings = {
-      version: 1,
-      labels: this.labels.map((l) => ({ ...l })),
-      disabled: [...this.disabled].filter((id) => this.byId.has(id)),
-      template: this.template,
-    };
-    try {
-      await this.app.bridge.putSetting('labels', settings);
-      this.app.tabs.labelsChanged();
-    } catch (e) {
-      this.app.messages.warnStorage(e);
-    }
+  private changedHere(): void {
+    if (this.app.filterLabel && !this.byId.has(this.app.filterLabel)) this.app.filterLabel = '';
+    this.app.changed();
   }
 
   /** Another tab changed the label set: the stored one is taken (nothing is saved back). */
   async takeStored(): Promise<void> {
     await this.loadSettings();
-    if (this.app.filterLabel && !this.byId.has(this.app.filterLabel)) this.app.filterLabel = '';
-    this.disabledRevision++;
-    this.app.changed();
+    this.changedHere();
     await this.apply();
   }
 
@@ -153,13 +170,11 @@ export class LabelState {
       label = parsed[0] as Label;
       this.checkNew(label);
       // Past the limit the whole set would be refused at the next start: refused here instead.
-      this.labels = appendLabels(this.labels, [label]);
+      await this.change({ type: 'add', labels: [label] });
     } catch (error) {
       this.app.messages.notify(error);
       return undefined;
     }
-    this.disabled.delete(label.id);
-    await this.setChanged();
     return label;
   }
 
@@ -172,26 +187,17 @@ export class LabelState {
   }
 
   async removeLabel(id: string): Promise<void> {
-    this.labels = this.labels.filter((l) => l.id !== id);
-    this.disabled.delete(id);
-    await this.setChanged();
+    await this.change({ type: 'remove', ids: [id] });
   }
 
   /** Disabled labels stay scored (scores are cheap); only what is shown changes. */
   async setEnabled(ids: readonly string[], enabled: boolean): Promise<void> {
-    for (const id of ids) {
-      if (enabled) this.disabled.delete(id);
-      else this.disabled.add(id);
-    }
-    this.disabledRevision++;
-    this.app.changed();
-    await this.saveSettings();
+    await this.change({ type: 'enable', ids: [...ids], enabled });
   }
 
   async setTemplate(name: string): Promise<void> {
     if (!Object.hasOwn(TEMPLATE_ENSEMBLES, name)) return;
-    this.template = name as TemplateName;
-    await this.setChanged();
+    await this.change({ type: 'template', template: name });
   }
 
   async importLabels(file: File, mode: 'add' | 'replace'): Promise<void> {
@@ -204,9 +210,8 @@ export class LabelState {
       return;
     }
     if (mode === 'replace') {
-      this.labels = imported;
-      this.disabled = new Set();
       messages.notifyInfo(`${imported.length} labels imported from ${file.name}.`);
+      await this.change({ type: 'replace', labels: imported });
     } else {
       const fresh: Label[] = [];
       for (const label of imported) {
@@ -218,7 +223,7 @@ export class LabelState {
         }
       }
       try {
-        this.labels = appendLabels(this.labels, fresh);
+        await this.change({ type: 'add', labels: fresh });
       } catch (error) {
         messages.notify(error);
         return;
@@ -229,7 +234,6 @@ export class LabelState {
           (skipped > 0 ? `; ${skipped} were already there.` : '.'),
       );
     }
-    await this.setChanged();
   }
 
   exportLabels(format: 'json' | 'text'): void {
@@ -245,8 +249,9 @@ export class LabelState {
   }
 
   async resetLabels(): Promise<void> {
-    this.labels = [...DEFAULT_LABELS];
-    this.disabled = new Set();
-    await this.setChanged();
+    await this.change({ type: 'replace', labels: [...DEFAULT_LABELS] });
   }
 }
+
+const sameIds = (a: readonly Label[], b: readonly Label[]): boolean =>
+  a.length === b.length && a.every((l, i) => l.id === b[i]?.id);

@@ -1,6 +1,5 @@
 // The photos on the page: taking files in, the batch queue (one classify call at a time, in
 // chunks), results streaming in, removal, and what the grid shows (filtered and sorted).
-import { judgeInputFile } from '../../core/image-files.ts';
 import { hasErrorName, toErrorInfo } from '../../core/errors.ts';
 import type {
   BatchProgress,
@@ -10,20 +9,16 @@ import type {
   ScoreTable,
 } from '../../shared/worker-api.ts';
 import type { App } from '../app.ts';
-import type { Collected, Picked } from '../collect-files.ts';
+import type { Collected } from '../collect-files.ts';
 import { plural } from '../format.ts';
+import { intake, type SkippedFile } from './intake.ts';
 import { PhotoView } from './photo-view.ts';
+import { Resend } from './resend.ts';
 import { ScoreColumns, type LabelScoreView } from './score-columns.ts';
 import { ShownPhotos, sortPhotos } from './shown-photos.ts';
 import { ThumbnailFetcher } from './thumbnail-fetcher.ts';
 
-export { PhotoView };
-
-export interface SkippedFile {
-  name: string;
-  path: string;
-  reason: string;
-}
+export { PhotoView, type SkippedFile };
 
 export interface BatchView extends BatchProgress {
   running: boolean;
@@ -33,7 +28,6 @@ export interface BatchView extends BatchProgress {
 
 /** Files sent to the worker per classify call (see pump). */
 const INPUT_CHUNK = 24;
-const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
 export class PhotoState {
   photos: PhotoView[] = [];
@@ -49,6 +43,8 @@ export class PhotoState {
   private readonly staleIds = new Set<string>();
   /** Photos removed while their classify call was under way: the worker still stores them. */
   private readonly removedInFlight = new Set<number>();
+  /** Photos sent again after a backend switch (state/resend.ts). */
+  private readonly resend = new Resend();
   /** Bumped on every change of the photos or their scores (what the grid shows is kept per). */
   private revision = 0;
   private readonly shown = new ShownPhotos();
@@ -83,17 +79,10 @@ export class PhotoState {
 
   /** Takes the images of a drop, paste or pick; lists the rest with the reason. */
   add(collected: Collected): void {
-    for (const u of collected.unreadable) {
-      this.skipped.push({ name: baseName(u.path), path: u.path, reason: u.reason });
-    }
+    const { taken, skipped } = intake(collected);
+    this.skipped.push(...skipped);
     if (collected.truncated) {
       this.app.messages.notifyInfo(`Only the first ${collected.files.length} files were taken.`);
-    }
-    const taken: Picked[] = [];
-    for (const picked of collected.files) {
-      const verdict = judgeInputFile(picked.path, picked.file.type);
-      if (verdict.take) taken.push(picked);
-      else this.skipped.push({ name: picked.file.name, path: picked.path, reason: verdict.reason });
     }
     const added: PhotoView[] = [];
     for (const { file, path } of taken) {
@@ -173,8 +162,7 @@ export class PhotoState {
         });
         chunkDone = true;
         app.counters = summary.counters;
-        for (const key of summary.cancelled) this.dropView(key);
-        cancelled += summary.cancelled.length;
+        for (const key of summary.cancelled) if (this.dropCancelled(key)) cancelled++;
         before.done += summary.progress.done;
         before.encoded += summary.progress.encoded;
         before.fromCache += summary.progress.fromCache;
@@ -185,7 +173,8 @@ export class PhotoState {
         if (hasErrorName(error, 'WorkerFailed')) {
           // The worker was replaced (App.workerFailed): what it had not finished goes first
           // once the new one has the model, or fails by name when the page gave up.
-          this.queue.unshift(...views.filter((v) => v.state === 'queued' && this.byKey.has(v.key)));
+          const unfinished = (v: PhotoView) => v.state === 'queued' || this.resend.has(v);
+          this.queue.unshift(...views.filter((v) => unfinished(v) && this.byKey.has(v.key)));
           workerFailed = true;
           inFlight = 0;
           break;
@@ -204,8 +193,7 @@ export class PhotoState {
       app.changed();
     }
     if (this.batch.cancelling) {
-      cancelled += this.queue.length;
-      for (const v of this.queue.splice(0)) this.dropView(v.key);
+      for (const v of this.queue.splice(0)) if (this.dropCancelled(v.key)) cancelled++;
       app.messages.notifyInfo(
         `Cancelled: ${plural(cancelled, 'photo was', 'photos were')} not tagged.`,
       );
@@ -222,6 +210,7 @@ export class PhotoState {
       let view = this.byKey.get(key);
       if (this.removedInFlight.delete(key)) lateRemovals.push(record.id);
       if (!view) continue;
+      this.resend.done(view);
       const existing = this.byId.get(record.id);
       if (existing && existing !== view) {
         // The same file again: it keeps its place; the new tile goes.
@@ -233,8 +222,8 @@ export class PhotoState {
     }
     this.applyTable(u.table);
     this.app.counters = u.counters;
-    // The backend switched mid-batch: the status line says what is in use now, and why.
-    if (u.model) this.app.modelStatus = u.model;
+    // The backend switched mid-batch: the status line says so; photos are sent again.
+    if (u.model) this.resend.switched(u, this.app, (id) => this.byId.get(id), this.queue);
     if (u.storageError) this.app.messages.warnStorage(u.storageError);
     else this.app.tabs.photosAdded(u.photos.map((p) => p.record.id));
     // Stored after the person removed them: removed now (the update comes after the write).
@@ -281,10 +270,19 @@ export class PhotoState {
     }
   }
 
+  /** Cancelled before it was tagged: a new photo goes; one tagged before and sent again stays. */
+  private dropCancelled(key: number): boolean {
+    const view = this.byKey.get(key);
+    if (!view || this.resend.kept(view)) return false;
+    this.dropView(key);
+    return true;
+  }
+
   /** Also for photos another tab removed (state/tab-sync.ts). */
   dropView(key: number): void {
     const view = this.byKey.get(key);
     if (!view) return;
+    this.resend.done(view);
     this.byKey.delete(key);
     this.revision++;
     if (view.id !== undefined && this.byId.get(view.id) === view) this.byId.delete(view.id);
@@ -301,7 +299,7 @@ export class PhotoState {
       // A dead worker cannot be asked; the supervisor has already stopped its calls.
       await this.app.bridge.cancel().catch(() => undefined);
     } else {
-      for (const v of this.queue.splice(0)) this.dropView(v.key);
+      for (const v of this.queue.splice(0)) this.dropCancelled(v.key);
       this.app.changed();
     }
   }
@@ -312,7 +310,8 @@ export class PhotoState {
     const waiting = this.queue.includes(view);
     this.queue = this.queue.filter((v) => v !== view);
     // Sent to the worker but not back yet: its result is removed when it arrives.
-    if (!waiting && view.id === undefined && view.state === 'queued') this.removedInFlight.add(key);
+    const sent = (view.id === undefined && view.state === 'queued') || this.resend.has(view);
+    if (!waiting && sent) this.removedInFlight.add(key);
     this.dropView(key);
     this.app.changed();
     if (view.id !== undefined) {
@@ -343,6 +342,7 @@ export class PhotoState {
     for (const view of [...this.photos]) this.dropView(view.key);
     this.skipped = [];
     this.removedInFlight.clear();
+    this.resend.clear();
   }
 
   // ---- what is shown -----------------------------------------------------------------------

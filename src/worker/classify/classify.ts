@@ -135,6 +135,8 @@ class Run {
   private usedDtype: Dtype | undefined;
   /** The model's status to send with the next update (the backend switched). */
   private switched: ModelStatus | undefined;
+  /** With it: the old scope's photos the new one does not hold (the page sends them again). */
+  private leftBehind: string[] = [];
 
   constructor(
     private readonly owner: Classify,
@@ -262,12 +264,17 @@ class Run {
   /**
    * The backend switched (issue 10, item 3): what is encoded from now on is stored in the scope of
    * the dtype that made it and scored against label vectors of the new text dtype. What was
-   * stored under the old dtype stays there, valid for it.
+   * stored under the old dtype stays there, valid for it; the photos the new scope lacks are
+   * named to the page, which sends their files again so that they are encoded on the fallback
+   * (a vector is never relabelled from one dtype to another).
    */
   private async followSwitch(): Promise<void> {
     const { library, labels, models } = this.owner.parts;
     await labels?.followEncoder();
+    const old = this.library;
     this.library = await library.current();
+    const held = this.library.records;
+    this.leftBehind = [...old.records.keys()].filter((id) => !held.has(id));
     this.switched = models.statusNow();
   }
 
@@ -327,8 +334,9 @@ class Run {
       progress: { ...progress, elapsedMs: performance.now() - this.started },
       counters: models.countersNow(),
       storageError,
-      ...(this.switched ? { model: this.switched } : {}),
+      ...(this.switched ? { model: this.switched, leftBehind: this.leftBehind } : {}),
     });
     this.switched = undefined;
+    this.leftBehind = [];
   }
 }
