@@ -150,11 +150,7 @@ export interface BatchUpdate {
   storageError?: ErrorInfo | undefined;
   /** The model's status when the backend switched during this update (issue 10, item 3). */
   model?: ModelStatus | undefined;
-  /**
-   * With `model`: ids of the photos stored under the old dtype that the new dtype's scope does
-   * not hold. The page classifies their files again, so that every photo stays in the library
-   * (and is rescored by a label change) under the dtype in use.
-   */
+  /** With `model`: photos of the old dtype's scope the new one lacks (the page sends them again). */
   leftBehind?: string[] | undefined;
 }
 
@@ -181,6 +177,9 @@ export interface LabelsResult {
   fileNote?: string | undefined;
   counters: Counters;
   storageError?: ErrorInfo | undefined;
+  /** The backend switched since the last batch or label set: as in BatchUpdate. */
+  model?: ModelStatus | undefined;
+  leftBehind?: string[] | undefined;
 }
 
 export interface RestoreResult {

@@ -28,6 +28,8 @@ interface Tower {
   runs: string[];
   /** Makes the next image runs fail (undefined: none). */
   failImageRun?: number | undefined;
+  /** Makes every text run fail from now on. */
+  failText?: boolean;
   released: boolean;
 }
 
@@ -58,6 +60,9 @@ function tower(backend: Backend, dtype: Dtype): Tower {
     embedTexts(tokens: TokenBatch) {
       check();
       state.runs.push(`text:${tokens.batch}`);
+      if (state.failText) {
+        return Promise.reject(new MumicError('InferenceFailed', 'text tower on webgpu: boom'));
+      }
       const out = new Float32Array(tokens.batch * DIM);
       for (let i = 0; i < tokens.batch; i++)
         for (let k = 0; k < DIM; k++)
@@ -222,6 +227,27 @@ describe('photos encoded before the switch', () => {
     await reload.loadModel({ id: 'clip-tiny', baseUrl: 'unused/', wasmPaths: 'unused/' });
     await reload.setLabels(more, ['a photo of a {}.']);
     expect((await reload.restore()).table.photoIds).toHaveLength(20);
+  });
+});
+
+describe('a WebGPU text run failing in a label set', () => {
+  it('the label set result tells the page, naming the photos stored before', async () => {
+    const gpu = tower('webgpu', 'q4');
+    const cpu = tower('wasm', 'q8');
+    const api = worker(
+      new IdbStore(new IDBFactory()),
+      () => new FallbackEncoder(gpu.encoder, () => Promise.resolve(cpu.encoder)),
+    );
+    const before = await run(api);
+    expect(before.updates.some((u) => u.model)).toBe(false);
+    gpu.failText = true;
+    const result = await api.setLabels([...LABELS, { id: 'cat', prompt: 'cat' }], ['{}']);
+    expect(result.model).toMatchObject({ backend: 'wasm', dtypes: { vision: 'q8' } });
+    expect(result.leftBehind?.sort()).toEqual(before.records.map((r) => r.id).sort());
+    // Told once: the next batch does not repeat it.
+    const next: BatchUpdate[] = [];
+    await api.classify(inputs.slice(0, 2), (u) => void next.push(u));
+    expect(next.some((u) => u.model || u.leftBehind)).toBe(false);
   });
 });
 

@@ -101,6 +101,7 @@ export class LabelState {
       finished = true;
       app.counters = result.counters;
       app.library.applyTable(result.table);
+      if (result.model) app.library.backendSwitched(result.model, result.leftBehind);
       if (request === this.request) {
         this.labelsReady = true;
         this.labelWork = undefined;

@@ -4,6 +4,7 @@ import { hasErrorName, toErrorInfo } from '../../core/errors.ts';
 import type {
   BatchProgress,
   BatchUpdate,
+  ModelStatus,
   PhotoInput,
   PhotoRecord,
   ScoreTable,
@@ -222,8 +223,7 @@ export class PhotoState {
     }
     this.applyTable(u.table);
     this.app.counters = u.counters;
-    // The backend switched mid-batch: the status line says so; photos are sent again.
-    if (u.model) this.resend.switched(u, this.app, (id) => this.byId.get(id), this.queue);
+    if (u.model) this.backendSwitched(u.model, u.leftBehind);
     if (u.storageError) this.app.messages.warnStorage(u.storageError);
     else this.app.tabs.photosAdded(u.photos.map((p) => p.record.id));
     // Stored after the person removed them: removed now (the update comes after the write).
@@ -270,6 +270,12 @@ export class PhotoState {
     }
   }
 
+  /** The backend switched (a batch or a label set says): photos are sent again (resend.ts). */
+  backendSwitched(model: ModelStatus, leftBehind: readonly string[] = []): void {
+    this.resend.switched(model, leftBehind, this.app, (id) => this.byId.get(id), this.queue);
+    void this.pump();
+  }
+
   /** Cancelled before it was tagged: a new photo goes; one tagged before and sent again stays. */
   private dropCancelled(key: number): boolean {
     const view = this.byKey.get(key);
@@ -314,14 +320,7 @@ export class PhotoState {
     if (!waiting && sent) this.removedInFlight.add(key);
     this.dropView(key);
     this.app.changed();
-    if (view.id !== undefined) {
-      try {
-        await this.app.bridge.removePhotos([view.id]);
-        this.app.tabs.photosRemoved([view.id]);
-      } catch (error) {
-        this.app.messages.notify(error);
-      }
-    }
+    if (view.id !== undefined) await this.removeStored([view.id]);
   }
 
   /** Removes photos by id from the page and the library, in one worker call. */
@@ -329,9 +328,13 @@ export class PhotoState {
     const views = ids.map((id) => this.byId.get(id)).filter((v) => v !== undefined);
     for (const view of views) this.dropView(view.key);
     this.app.changed();
+    await this.removeStored(views.map((v) => v.id as string));
+  }
+
+  private async removeStored(ids: string[]): Promise<void> {
     try {
-      await this.app.bridge.removePhotos(views.map((v) => v.id as string));
-      this.app.tabs.photosRemoved(views.map((v) => v.id as string));
+      await this.app.bridge.removePhotos(ids);
+      this.app.tabs.photosRemoved(ids);
     } catch (error) {
       this.app.messages.notify(error);
     }
@@ -364,19 +367,13 @@ export class PhotoState {
 
   /** The photos to show: filtered by label (above threshold), then sorted (kept until a change). */
   visiblePhotos(): PhotoView[] {
-    const { filterLabel, threshold, sort, labelSet } = this.app;
-    const key = [
-      this.revision,
-      filterLabel,
-      threshold,
-      sort,
-      labelSet.labels,
-      labelSet.disabledRevision,
-    ];
+    const { filterLabel, threshold, sort } = this.app;
+    const { labels, disabled, disabledRevision } = this.app.labelSet;
+    const key = [this.revision, filterLabel, threshold, sort, labels, disabledRevision];
     return this.shown.visible(key, () =>
       sortPhotos(this.photos, filterLabel, threshold, sort, {
         scoreOf: (p, id) => this.scoreOf(p, id),
-        bestScore: (p) => this.scores.bestScore(p, labelSet.labels, labelSet.disabled),
+        bestScore: (p) => this.scores.bestScore(p, labels, disabled),
       }),
     );
   }

@@ -2,7 +2,7 @@
 // under the old dtype (BatchUpdate.leftBehind). Their vectors cannot serve the new dtype, so the
 // page sends their files again: they are encoded on the fallback and stored in its scope, where a
 // label change rescores them and a reload on it shows them. Until then they keep their scores.
-import type { BatchUpdate } from '../../shared/worker-api.ts';
+import type { ModelStatus } from '../../shared/worker-api.ts';
 import type { App } from '../app.ts';
 import { plural } from '../format.ts';
 import type { PhotoView } from './photo-view.ts';
@@ -17,13 +17,12 @@ export class Resend {
    * restored from an earlier visit has no file here and keeps its scores; the notice says so.
    */
   switched(
-    update: BatchUpdate,
+    model: ModelStatus,
+    leftBehind: readonly string[],
     app: Pick<App, 'modelStatus' | 'messages'>,
     byId: (id: string) => PhotoView | undefined,
     queue: PhotoView[],
   ): void {
-    const { model, leftBehind = [] } = update;
-    if (!model) return;
     app.modelStatus = model;
     let sent = 0;
     let without = 0;

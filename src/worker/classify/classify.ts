@@ -107,6 +107,8 @@ export class Classify implements Pick<WorkerApi, 'classify' | 'cancel'> {
     const controller = new AbortController();
     this.jobs.add(controller);
     const run = new Run(this, library, inputs, onUpdate);
+    // A switch since the last call (a label set's text run, a device lost while idle).
+    run.reportSwitch(this.library.takeLeftBehind());
     try {
       await run.cached(controller.signal);
       await run.encode(controller.signal);
@@ -269,13 +271,17 @@ class Run {
    * (a vector is never relabelled from one dtype to another).
    */
   private async followSwitch(): Promise<void> {
-    const { library, labels, models } = this.owner.parts;
+    const { library, labels } = this.owner.parts;
     await labels?.followEncoder();
-    const old = this.library;
     this.library = await library.current();
-    const held = this.library.records;
-    this.leftBehind = [...old.records.keys()].filter((id) => !held.has(id));
-    this.switched = models.statusNow();
+    this.reportSwitch(library.takeLeftBehind() ?? []);
+  }
+
+  /** The next update carries the model's status and the photos left behind (none: nothing). */
+  reportSwitch(leftBehind: string[] | undefined): void {
+    if (!leftBehind) return;
+    this.leftBehind.push(...leftBehind);
+    this.switched = this.owner.parts.models.statusNow();
   }
 
   /** Stores (each photo with its new embedding, one transaction), scores and sends. */

@@ -30,7 +30,10 @@ export class Labels implements Pick<WorkerApi, 'setLabels'> {
     return this.queue.run(async () => {
       const outcome = await this.apply(labels, templates, onProgress);
       const library = await this.library.current();
+      // The text tower switched backend (or the device was lost): the page is told, as a batch is.
+      const leftBehind = this.library.takeLeftBehind();
       return {
+        ...(leftBehind ? { model: this.models.statusNow(), leftBehind } : {}),
         table: this.library.score(library),
         encoded: outcome.encoded,
         fromFile: outcome.fromFile,

@@ -32,6 +32,8 @@ type LibraryMethods = 'restore' | 'scorePhotos' | 'removePhotos' | 'photoThumbna
 
 export class PhotoLibrary implements Pick<WorkerApi, LibraryMethods> {
   private libraryPromise: Promise<Library> | undefined;
+  /** Photos of a scope a backend switch left that the new scope lacks, until reported. */
+  private leftBehind = new Set<string>();
 
   constructor(
     private readonly store: MumicStore,
@@ -106,6 +108,15 @@ export class PhotoLibrary implements Pick<WorkerApi, LibraryMethods> {
   /** Forgets what is in memory (a new model, or its id now names another folder). */
   forget(): void {
     this.libraryPromise = undefined;
+    this.leftBehind.clear();
+  }
+
+  /** The photos a backend switch left in the old scope (issue 10, item 3), once; else undefined. */
+  takeLeftBehind(): string[] | undefined {
+    if (this.leftBehind.size === 0) return undefined;
+    const ids = [...this.leftBehind];
+    this.leftBehind.clear();
+    return ids;
   }
 
   /** Empties the library in memory (the store is cleared by the caller). */
@@ -131,9 +142,14 @@ export class PhotoLibrary implements Pick<WorkerApi, LibraryMethods> {
     if (current) {
       return current.then((lib) => {
         if (lib.scopeKey === scopeKey) return lib;
-        // The backend fell back and changed dtype: another scope.
-        this.libraryPromise = undefined;
-        return this.current();
+        // The backend fell back and changed dtype: another scope. Its photos that the new one
+        // lacks are told to the page (takeLeftBehind), which sends their files again. Dropped
+        // once: callers waiting on the old scope all get the one new library, not one each.
+        if (this.libraryPromise === current) this.libraryPromise = undefined;
+        return this.current().then((next) => {
+          for (const id of lib.records.keys()) if (!next.records.has(id)) this.leftBehind.add(id);
+          return next;
+        });
       });
     }
     const loading = loadLibrary(this.store, scope, scopeKey, info.projectionDim).then((library) => {
