@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { gaussian, syntheticLibrary } from '../../bench/library-data.ts';
 import {
   decodeNpy,
+  duplicateGroupSteps,
   encodeNpy,
   groupDuplicates,
   kendallTau,
@@ -15,6 +16,7 @@ import {
   rankByVector,
   rankSimilar,
   rankingAgreement,
+  runStepsYielding,
   storeMatrix,
   topK,
   unitMatrix,
@@ -175,6 +177,18 @@ describe('near-duplicates', () => {
       }
       for (const x of g.members) expect(x.cosine).toBeGreaterThanOrEqual(0.9);
     }
+  });
+  it('in steps, gives the event loop turns and the same groups', async () => {
+    // The worker runs the grouping this way so it answers its supervisor's pings meanwhile.
+    const m = syntheticLibrary(2000, 512, 2);
+    let turns = 0;
+    const stepped = await runStepsYielding(duplicateGroupSteps(m, { minCosine: 0.9 }), 0, () => {
+      turns++;
+      return new Promise((resolve) => setTimeout(resolve, 0));
+    });
+    expect(stepped).toEqual(groupDuplicates(m, { minCosine: 0.9 }));
+    // One turn per 128 rows of the pair loop, and around the signatures.
+    expect(turns).toBeGreaterThanOrEqual(2000 / 128);
   });
 });
 

@@ -1,5 +1,6 @@
 import { dotRows, type EmbeddingMatrix } from './matrix.ts';
-import { nearPairs } from './near-pairs.ts';
+import { nearPairSteps } from './near-pairs.ts';
+import { runSteps } from './steps.ts';
 
 /**
  * Default near-duplicate threshold on the image-image cosine; the reasoning is in
@@ -40,9 +41,20 @@ export function groupDuplicates(
   m: EmbeddingMatrix,
   options: DuplicateOptions = {},
 ): DuplicateGroup[] {
+  return runSteps(duplicateGroupSteps(m, options));
+}
+
+/** groupDuplicates as steps of a few ms, to yield between (`runStepsYielding`). */
+export function* duplicateGroupSteps(
+  m: EmbeddingMatrix,
+  options: DuplicateOptions = {},
+): Generator<void, DuplicateGroup[]> {
   const minCosine = options.minCosine ?? DEFAULT_DUPLICATE_COSINE;
   const { nodes, copies } = foldCopies(m.n, options.hashes);
-  const pairs = nearPairs(m, minCosine, { rows: nodes, exhaustive: options.exhaustive ?? false });
+  const pairs = yield* nearPairSteps(m, minCosine, {
+    rows: nodes,
+    exhaustive: options.exhaustive ?? false,
+  });
 
   // Adjacency in CSR form over row indices.
   const degree = new Int32Array(m.n);

@@ -1,5 +1,6 @@
 import { MumicError } from '../errors.ts';
 import { dotRows, type EmbeddingMatrix } from './matrix.ts';
+import { runSteps } from './steps.ts';
 import { SIGNATURE_WORDS, bitCounts, hammingCutoff, signatures } from './sign-hash.ts';
 
 /** Pairs (a[k] < b[k]) of rows whose cosine is at least the threshold, with that cosine. */
@@ -9,6 +10,9 @@ export interface NearPairs {
   b: Int32Array;
   cosine: Float32Array;
 }
+
+/** Rows of the outer loop between two steps: a few ms of work at 10,000 rows. */
+const ROWS_PER_STEP = 128;
 
 export interface NearPairOptions {
   /** Only these rows (default all), e.g. one row per set of exact copies. */
@@ -26,8 +30,21 @@ export interface NearPairOptions {
 export function nearPairs(
   m: EmbeddingMatrix,
   minCosine: number,
-  { rows, exhaustive = false }: NearPairOptions = {},
+  options: NearPairOptions = {},
 ): NearPairs {
+  return runSteps(nearPairSteps(m, minCosine, options));
+}
+
+/**
+ * nearPairs as steps of a few ms (ROWS_PER_STEP rows of the outer loop each), so a caller on a
+ * thread that must stay responsive (the app's worker answers its supervisor's pings) can yield
+ * between them (`runStepsYielding`).
+ */
+export function* nearPairSteps(
+  m: EmbeddingMatrix,
+  minCosine: number,
+  { rows, exhaustive = false }: NearPairOptions = {},
+): Generator<void, NearPairs> {
   if (!(minCosine >= -1 && minCosine <= 1)) {
     throw new MumicError(
       'InvalidArgument',
@@ -39,6 +56,7 @@ export function nearPairs(
   const { data, dim } = m;
   if (exhaustive) {
     for (let x = 0; x < ids.length; x++) {
+      if (x % ROWS_PER_STEP === 0) yield;
       const i = ids[x] ?? 0;
       for (let y = x + 1; y < ids.length; y++) {
         const j = ids[y] ?? 0;
@@ -48,7 +66,9 @@ export function nearPairs(
     }
     return out.done();
   }
+  yield;
   const sig = signatures(m);
+  yield;
   // Three stages, each with its own 5-sigma cut-off: 64 bits, 128 bits, all 512. Most pairs are
   // decided by the first two words, kept in their own small array so the inner loop reads 8
   // bytes per pair from cache instead of a 64-byte signature.
@@ -65,6 +85,7 @@ export function nearPairs(
   });
   const bits = bitCounts();
   for (let x = 0; x < count; x++) {
+    if (x % ROWS_PER_STEP === 0) yield;
     const sx = x * W;
     const x0 = head[2 * x] ?? 0;
     const x1 = head[2 * x + 1] ?? 0;

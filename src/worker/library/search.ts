@@ -5,7 +5,8 @@ import { embedLabels } from '../../core/label-embeddings.ts';
 import {
   DEFAULT_DUPLICATE_COSINE,
   dotAll,
-  groupDuplicates,
+  duplicateGroupSteps,
+  runStepsYielding,
   storeMatrix,
   topK,
   unitVector,
@@ -87,9 +88,15 @@ export class LibrarySearch implements Pick<WorkerApi, SearchMethods> {
     if (!(minCosine > 0 && minCosine <= 1)) {
       throw new MumicError('InvalidArgument', 'the threshold is a cosine in (0, 1]');
     }
-    const { matrix, ids, hashes } = await this.matrix();
+    const live = await this.matrix();
     const started = performance.now();
-    const groups = groupDuplicates(matrix, { minCosine, hashes }).map((g) => ({
+    // A copy: the grouping yields to the event loop (to answer the supervisor's pings), and the
+    // index changes its rows in place when photos come or go meanwhile.
+    const matrix = { ...live.matrix, data: live.matrix.data.slice() };
+    const ids = live.ids.slice();
+    const hashes = live.hashes.slice();
+    const steps = duplicateGroupSteps(matrix, { minCosine, hashes });
+    const groups = (await runStepsYielding(steps)).map((g) => ({
       ids: [ids[g.reference] as string, ...g.members.map((m) => ids[m.index] as string)],
       cosines: [1, ...g.members.map((m) => m.cosine)],
     }));
