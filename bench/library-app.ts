@@ -112,7 +112,10 @@ const context: BrowserContext = values.profile
       args: CHROMIUM_ARGS,
       viewport,
     });
-const seeded = values.profile ? join(values.profile, `.mumic-seeded-${n}`) : undefined;
+// The store belongs to the origin, port included: a profile seeded on another port is empty here.
+const seeded = values.profile
+  ? join(values.profile, `.mumic-seeded-${n}-port${values.port}`)
+  : undefined;
 try {
   const page = context.pages()[0] ?? (await context.newPage());
   const opened = performance.now();

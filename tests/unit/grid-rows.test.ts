@@ -31,6 +31,16 @@ describe('gridWindow', () => {
     expect(past).toMatchObject({ start: 10, end: 12, padTop: 600, padBottom: 0 });
   });
 
+  it('never draws more tiles than it has slots, wherever it is scrolled', () => {
+    for (const viewHeight of [300, 899, 900, 901, 2_000]) {
+      for (let viewTop = -1_000; viewTop < 40_000; viewTop += 37) {
+        const w = gridWindow(metrics, viewTop, viewHeight, 2);
+        // Consecutive tiles modulo `slots` are distinct: each drawn tile has its own element.
+        expect(w.end - w.start).toBeLessThanOrEqual(w.slots);
+      }
+    }
+  });
+
   it('draws nothing of an empty list', () => {
     expect(gridWindow({ ...metrics, count: 0 }, 0, 900, 2)).toMatchObject({
       start: 0,

@@ -22,6 +22,12 @@ export interface GridWindow {
   padBottom: number;
   /** Rows in the whole list. */
   rows: number;
+  /**
+   * Tile elements the grid keeps and reuses (views/virtual-grid.ts): more than any window at this
+   * viewport height holds, so tile `i` can take element `i % slots` without two drawn tiles sharing
+   * one.
+   */
+  slots: number;
 }
 
 /**
@@ -51,6 +57,8 @@ export function gridWindow(
     padTop: firstRow * pitch,
     padBottom: (rows - lastRow) * pitch,
     rows,
+    // A window spans at most ceil(viewHeight / pitch) + 1 rows in view, plus the overscan.
+    slots: perRow * (Math.ceil(Math.max(0, viewHeight) / pitch) + 2 * overscan + 2),
   };
 }
 

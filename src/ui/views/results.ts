@@ -233,6 +233,8 @@ export class ResultsView {
     const ranked = app.search.rankOf(p);
     return guard(
       [
+        // The virtual grid reuses a tile's element for another photo: the photo is part of it.
+        p,
         place?.position,
         place?.size,
         place?.aside,

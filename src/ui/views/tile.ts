@@ -33,6 +33,7 @@ export function photoTile(
     class="photo ${p.state}${place?.aside ? ' aside' : ''}"
     aria-posinset=${place ? String(place.position + 1) : nothing}
     aria-setsize=${place ? String(place.size) : nothing}
+    style=${place && !place.aside ? `order: ${place.position}` : nothing}
     data-key=${String(p.key)}
     data-file=${p.name}
     data-path=${p.path}

@@ -1,7 +1,10 @@
 // A virtualised grid of tiles for long lists (10,000 photos): only the rows near the viewport are
-// in the DOM, the rest is kept as padding (tiles have one fixed size: views/grid-rows.ts). Tiles
-// leaving the DOM are handed to `onLeave` (their thumbnails' object URLs are revoked); the tile
-// holding focus stays drawn, so scrolling never drops keyboard focus.
+// in the DOM, the rest is kept as padding (tiles have one fixed size: views/grid-rows.ts). Tile
+// elements are reused: tile i is drawn in element i % slots, so a scroll rebinds the elements of
+// the rows that left, in place, instead of building new tiles and moving the rows that stayed
+// (which laid them all out again). Tiles leaving the view are handed to `onLeave` (their
+// thumbnails' object URLs are revoked); the tile holding focus stays drawn, so scrolling never
+// drops it.
 import { html, type TemplateResult } from 'lit-html';
 import { ref } from 'lit-html/directives/ref.js';
 import { repeat } from 'lit-html/directives/repeat.js';
@@ -33,6 +36,15 @@ export class VirtualGrid<T extends { key: number }> {
   private drawn = new Map<number, T>();
   private focusedKey: number | undefined;
   private measureQueued = false;
+  /** The grid's columns and tile size are read again (computed style) only after it resized. */
+  private sizeStale = true;
+  private readonly resized =
+    typeof ResizeObserver === 'function'
+      ? new ResizeObserver(() => {
+          this.sizeStale = true;
+          this.queueMeasure();
+        })
+      : undefined;
 
   constructor(
     private readonly host: ViewHost,
@@ -64,14 +76,22 @@ export class VirtualGrid<T extends { key: number }> {
     for (const [key, item] of this.drawn) if (!now.has(key)) this.onLeave(item);
     this.drawn = now;
     const size = items.length;
-    // The kept tile goes before the drawn ones when it is above them, after them when below.
-    const before = aside && aside.position < w.start ? [aside] : [];
-    const after = aside && aside.position >= w.end ? [aside] : [];
-    const entries = [
-      ...before.map(({ item, position }) => ({ item, place: { position, size, aside: true } })),
-      ...shown.map((item, i) => ({ item, place: { position: w.start + i, size, aside: false } })),
-      ...after.map(({ item, position }) => ({ item, place: { position, size, aside: true } })),
-    ];
+    // Elements stay in slot order, so a scroll never moves one (a moved element is laid out
+    // anew, and lit moved the rows that stayed); CSS `order` places each at its position, and
+    // `reading-flow` gives focus that order (styles.css). The kept tile stays in its element; a
+    // drawn tile whose slot it holds takes a spare one.
+    const slotOf = (position: number) => position % w.slots;
+    const asideSlot = aside ? slotOf(aside.position) : -1;
+    const entries = shown.map((item, i) => ({
+      item,
+      slot: slotOf(w.start + i) === asideSlot ? w.slots : slotOf(w.start + i),
+      place: { position: w.start + i, size, aside: false },
+    }));
+    if (aside) {
+      const { item, position } = aside;
+      entries.push({ item, slot: asideSlot, place: { position, size, aside: true } });
+    }
+    entries.sort((a, b) => a.slot - b.slot);
     queueMicrotask(this.keepFocus);
     return html`<ul
       class="grid virtual"
@@ -83,7 +103,7 @@ export class VirtualGrid<T extends { key: number }> {
     >
       ${repeat(
         entries,
-        (e) => e.item.key,
+        (e) => e.slot,
         (e) => tile(e.item, e.place),
       )}
     </ul>`;
@@ -103,6 +123,7 @@ export class VirtualGrid<T extends { key: number }> {
   detach(): void {
     for (const item of this.drawn.values()) this.onLeave(item);
     this.drawn.clear();
+    this.resized?.disconnect();
     this.el = undefined;
     this.drawnWindow = undefined;
   }
@@ -118,8 +139,14 @@ export class VirtualGrid<T extends { key: number }> {
   }
 
   private attach = (el: Element | undefined): void => {
-    this.el = el instanceof HTMLElement ? el : undefined;
-    if (this.el) this.queueMeasure();
+    const next = el instanceof HTMLElement ? el : undefined;
+    if (next === this.el) return;
+    this.resized?.disconnect();
+    this.el = next;
+    this.sizeStale = true;
+    if (!next) return;
+    this.resized?.observe(next);
+    this.queueMeasure();
   };
 
   private queueMeasure = (): void => {
@@ -138,17 +165,23 @@ export class VirtualGrid<T extends { key: number }> {
     });
   };
 
-  /** Reads the grid's place in the viewport and its columns (one layout read per frame). */
+  /**
+   * Reads the grid's place in the viewport (one layout read per frame), and its columns and tile
+   * size when it has resized (or was just attached).
+   */
   private measure(): void {
     const el = this.el;
     if (!el) return;
-    const style = getComputedStyle(el);
-    this.cols = columnsOf(style.gridTemplateColumns);
-    this.gap = parseFloat(style.rowGap) || 0;
-    const tileWidth = parseFloat(style.gridTemplateColumns) || 184;
-    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
-    // The 4:3 thumbnail, the text under it, the tile's border.
-    this.tileHeight = Math.round((tileWidth * 3) / 4 + TILE_BODY_REM * rem + 2);
+    if (this.sizeStale || !this.resized) {
+      this.sizeStale = false;
+      const style = getComputedStyle(el);
+      this.cols = columnsOf(style.gridTemplateColumns);
+      this.gap = parseFloat(style.rowGap) || 0;
+      const tileWidth = parseFloat(style.gridTemplateColumns) || 184;
+      const rem = parseFloat(getComputedStyle(document.documentElement).fontSize) || 16;
+      // The 4:3 thumbnail, the text under it, the tile's border.
+      this.tileHeight = Math.round((tileWidth * 3) / 4 + TILE_BODY_REM * rem + 2);
+    }
     this.viewTop = -el.getBoundingClientRect().top;
     this.viewHeight = innerHeight;
   }
