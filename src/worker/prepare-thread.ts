@@ -33,30 +33,37 @@ interface Nested {
 }
 
 /**
- * The workers to use when not told: the logical cores onnxruntime-web's WASM threads leave free
- * (it takes min(cores, 4), src/runtime/web.ts). None where it takes them all (2 cores): a nested
- * worker there only contends with the model's threads, and measured slower than preparing in the
- * CLIP worker (docs/PERFORMANCE.md). With WebGPU the model runs in the GPU process and only this
- * thread is taken, so every other core prepares.
+ * The workers to use when not told. With WASM: the cores beyond onnxruntime-web's min(cores, 4)
+ * threads, but at least one from 2 cores up, which then takes a core from the model (see
+ * `wasmThreadsBeside`): on 2 cores one model thread and one prepare worker, each with a core,
+ * overlap decoding with inference, where preparing between runs held the model up for the whole
+ * decode of each photo (docs/PERFORMANCE.md, session 8).
+ * With WebGPU the model runs in the GPU process and only this thread is taken, so every other
+ * core prepares.
  */
 export function defaultPrepareWorkers(cores: number, backend: string | undefined): number {
   if (backend === 'webgpu') return Math.max(1, cores - 1);
-  return Math.max(0, cores - Math.min(cores, 4));
+  if (cores < 2) return 0;
+  return Math.max(1, cores - Math.min(cores, 4));
 }
 
 /**
- * onnxruntime-web's WASM threads beside an explicit number of prepare workers: the cores they
- * leave (1 to 4), so that a prepare worker asked for on 2 cores gets a core of its own instead of
- * preempting one of the model's threads, which wait for each other at every operator. Otherwise
- * (the default pool, none, WebGPU) the runtime's own default, min(cores, 4).
+ * onnxruntime-web's WASM threads beside the prepare workers (a number asked for, or the default
+ * pool: undefined or true): the cores they leave (1 to 4), so that a prepare worker gets a core of
+ * its own instead of preempting one of the model's threads, which wait for each other at every
+ * operator. With none (false) or WebGPU, the runtime's own default, min(cores, 4).
  */
 export function wasmThreadsBeside(
   want: boolean | number | undefined,
   backend: string | undefined,
   cores = globalThis.navigator?.hardwareConcurrency ?? 2,
 ): number | undefined {
-  if (typeof want !== 'number' || backend === 'webgpu') return undefined;
-  return Math.max(1, Math.min(4, cores - Math.max(0, Math.floor(want))));
+  if (want === false || backend === 'webgpu') return undefined;
+  const pool =
+    typeof want === 'number'
+      ? Math.max(0, Math.floor(want))
+      : Math.max(want === true ? 1 : 0, defaultPrepareWorkers(cores, backend));
+  return Math.max(1, Math.min(4, cores - pool));
 }
 
 /**
