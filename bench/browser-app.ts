@@ -12,7 +12,8 @@
 //    second label.
 //
 //   npx vite build && npx tsx bench/browser-app.ts [--photos 12mp|2mp|fixture] [--images 16]
-//     [--prepare N] [--idle-ms 12000] [--settle-ms 8000] [--port 4325]
+//     [--prepare N] [--idle-ms 12000] [--settle-ms 8000] [--port 4325] [--dist dist]
+//     [--bare-threads N]
 //
 // Each photo gets a few trailing bytes (decoders ignore them; the content hash differs), so
 // every one is hashed, decoded and encoded, none taken from the store.
@@ -46,6 +47,10 @@ const { values } = parseArgs({
     'idle-ms': { type: 'string', default: '12000' },
     'settle-ms': { type: 'string', default: '8000' },
     port: { type: 'string', default: '4325' },
+    // The built app to serve (`npx vite build --outDir DIR`): another build in the same sitting.
+    dist: { type: 'string', default: 'dist' },
+    // Also time the bare loop on this many WASM threads (the app's model thread beside a pool).
+    'bare-threads': { type: 'string' },
   },
 });
 const count = Number(values.images);
@@ -53,7 +58,8 @@ const port = Number(values.port);
 const modelId = basename(BENCH_MODEL);
 ensureBenchModel();
 await ensureBenchLabelFile();
-if (!existsSync(join(REPO, 'dist', 'index.html'))) throw new Error('Run `npx vite build` first.');
+const dist = resolve(REPO, values.dist);
+if (!existsSync(join(dist, 'index.html'))) throw new Error('Run `npx vite build` first.');
 
 const sources =
   values.photos === '12mp'
@@ -82,6 +88,7 @@ const app = await preview({
   root: REPO,
   logLevel: 'warn',
   plugins: [modelPlugin()],
+  build: { outDir: dist },
   preview: { port, strictPort: true, host: '127.0.0.1' },
 });
 const benchServer = await createServer(benchConfig(dirname(BENCH_MODEL), FIXTURE_IMAGES));
@@ -103,6 +110,19 @@ try {
       count,
     ] as const),
   );
+  const bareThreads = values['bare-threads'];
+  if (bareThreads !== undefined) {
+    type BareOn = {
+      bare(m: string, b: number, r: number, t: number): Promise<{ seconds: number }>;
+    };
+    const on = await benchPage.evaluate(
+      ([m, r, t]) => (globalThis as unknown as { bench: BareOn }).bench.bare(m, 1, r, t),
+      [modelId, count, Number(bareThreads)] as const,
+    );
+    console.log(
+      `bare session.run on ${bareThreads} thread(s): ${ms((on.seconds * 1000) / count)}/image`,
+    );
+  }
   await benchPage.close();
   const bareMs = (bareTrace.result.seconds * 1000) / count;
   console.log(`bare session.run, 1 image per run: ${ms(bareMs)}/image`);

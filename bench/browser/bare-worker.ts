@@ -18,12 +18,18 @@ const httpSource = (baseUrl: string): ModelSource => ({
 });
 
 self.onmessage = async (
-  event: MessageEvent<{ baseUrl: string; wasmPaths: string; batch: number; runs: number }>,
+  event: MessageEvent<{
+    baseUrl: string;
+    wasmPaths: string;
+    batch: number;
+    runs: number;
+    threads?: number | undefined;
+  }>,
 ) => {
-  const { baseUrl, wasmPaths, batch, runs } = event.data;
+  const { baseUrl, wasmPaths, batch, runs, threads } = event.data;
   ort.env.wasm.wasmPaths = wasmPaths;
   ort.env.wasm.numThreads = self.crossOriginIsolated
-    ? Math.min(navigator.hardwareConcurrency, 4)
+    ? (threads ?? Math.min(navigator.hardwareConcurrency, 4))
     : 1;
   ort.env.wasm.proxy = false;
   // The input size the pipeline feeds: the processor's crop (checked against config.json).

@@ -9,6 +9,8 @@ async function bare(
   model: string,
   batch: number,
   runs: number,
+  /** WASM threads (default: the runtime's min(cores, 4)). */
+  threads?: number,
 ): Promise<Timing & { threads: number }> {
   const worker = new Worker(new URL('./bare-worker.ts', import.meta.url), { type: 'module' });
   const result = await new Promise<Timing & { threads: number }>((resolve, reject) => {
@@ -19,6 +21,7 @@ async function bare(
       wasmPaths: new URL('/ort/', location.href).href,
       batch,
       runs,
+      threads,
     });
   });
   worker.terminate();

@@ -38,6 +38,8 @@ export interface BrowserDecodeOptions {
    * (`DecodedImage.orientation`), for preprocess / resize to turn only their small result.
    */
   keepOrientation?: boolean;
+  /** The whole file's bytes, already read (for its hash): neither read again. */
+  bytes?: Uint8Array | undefined;
 }
 
 export async function decodeImageBlob(
@@ -45,16 +47,18 @@ export async function decodeImageBlob(
   options: BrowserDecodeOptions = {},
 ): Promise<DecodedImage> {
   const limits = { ...DEFAULT_IMAGE_LIMITS, formats: BROWSER_IMAGE_FORMATS, ...options.limits };
-  const head = new Uint8Array(await blob.slice(0, HEAD_BYTES).arrayBuffer());
+  let all = options.bytes;
+  const whole = async () => (all ??= await bytesOf(blob)); // read at most once
+  const head = all?.subarray(0, HEAD_BYTES) ?? (await bytesOf(blob.slice(0, HEAD_BYTES)));
   let sniff = checkImageBytes(head, limits, blob.size);
   if (sniff.truncated) {
     // The dimensions, or frames still to bound (an animation), lie further in: read the whole
     // file, whose size checkImageBytes has already bounded, and check again before decoding.
-    sniff = checkImageBytes(new Uint8Array(await blob.arrayBuffer()), limits, blob.size);
+    sniff = checkImageBytes(await whole(), limits, blob.size);
   }
   // The header check above has bounded the size before any of this allocates.
   if (sniff.format === 'jpeg' && options.wasmJpeg !== false) {
-    const decoded = await jpegViaWasm(blob, sniff.jpeg, options.keepOrientation === true);
+    const decoded = await jpegViaWasm(await whole(), sniff.jpeg, options.keepOrientation === true);
     if (decoded) return decoded;
   }
 
@@ -85,11 +89,10 @@ export async function decodeImageBlob(
 
 /** The JPEG decoded by WASM libjpeg-turbo (turned upright unless kept); undefined where it cannot. */
 async function jpegViaWasm(
-  blob: Blob,
+  bytes: Uint8Array,
   known: JpegInfo | undefined,
   keepOrientation: boolean,
 ): Promise<DecodedImage | undefined> {
-  const bytes = new Uint8Array(await blob.arrayBuffer());
   // The header check's walk, when it reached the frame; else walked here over the whole file.
   const info = known ?? readJpegInfo(bytes);
   if (!info || !wasmDecodable(info)) return undefined;
@@ -105,6 +108,10 @@ async function jpegViaWasm(
   } catch {
     return undefined; // corrupt or truncated data: the browser decodes, or names the error
   }
+}
+
+async function bytesOf(blob: Blob): Promise<Uint8Array> {
+  return new Uint8Array(await blob.arrayBuffer());
 }
 
 /**

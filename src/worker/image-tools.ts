@@ -2,9 +2,10 @@
 import { toHex, type ContentHash } from '../core/cache-keys.ts';
 import type { DecodedImage } from '../core/types.ts';
 
-/** SHA-256 of a file's bytes, lower-case hex. */
-export async function sha256Hex(blob: Blob): Promise<ContentHash> {
-  return toHex(await crypto.subtle.digest('SHA-256', await blob.arrayBuffer()));
+/** SHA-256 of a file's bytes (or of bytes already read), lower-case hex. */
+export async function sha256Hex(file: Blob | Uint8Array<ArrayBuffer>): Promise<ContentHash> {
+  const bytes = file instanceof Blob ? await file.arrayBuffer() : file;
+  return toHex(await crypto.subtle.digest('SHA-256', bytes));
 }
 
 /**

@@ -40,6 +40,14 @@ function instance(): Promise<LibJpegTurbo> {
   return codec;
 }
 
+/** Compiles and instantiates the decoder ahead of the first photo (a failure is retried then). */
+export function warmJpegWasm(): Promise<void> {
+  return instance().then(
+    () => undefined,
+    () => void (compiled = codec = undefined),
+  );
+}
+
 /**
  * Decodes a baseline or progressive 8-bit JPEG (see `wasmDecodable`). Rejects on any libjpeg
  * error (corrupt or truncated data): the caller then lets the browser's decoder try, as before.

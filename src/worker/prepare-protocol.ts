@@ -1,13 +1,16 @@
 // The messages between the CLIP worker and its nested prepare worker (prepare-worker.ts), and the
 // preparation both sides run: the nested worker normally, the CLIP worker as the fallback.
+import type { ContentHash } from '../core/cache-keys.ts';
 import { prepareBatch, type PreparedBatch } from '../core/embed-images.ts';
+import { MumicError, toErrorInfo } from '../core/errors.ts';
+import { MAX_FILE_BYTES } from '../core/image-header.ts';
 import { upright, uprightSize } from '../core/exif-transpose.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
 import { resizeOutputSize } from '../core/preprocess.ts';
 import { resize } from '../core/resize.ts';
 import type { DecodedImage } from '../core/types.ts';
 import { decodeImageBlob } from './decode-browser.ts';
-import { makeThumbnail, thumbnailOfBitmap } from './image-tools.ts';
+import { makeThumbnail, sha256Hex, thumbnailOfBitmap } from './image-tools.ts';
 
 export interface PrepareRequest {
   type: 'prepare';
@@ -18,11 +21,19 @@ export interface PrepareRequest {
   processor: ImageProcessorConfig;
   /** Also make each decoded image's thumbnail (classify stores them). */
   thumbnails: boolean;
+  /** Hash each file from the bytes read for its decode (classify), skipping `known` ones. */
+  hash: boolean;
+  /** Content hashes not to decode, when they changed since the last request to this worker. */
+  known?: string[] | undefined;
 }
 
 /** A prepared batch, and the thumbnails by position in the request (undefined where none). */
 export interface PreparedBlobs extends PreparedBatch {
   thumbnails: (Blob | undefined)[];
+  /** With `hash`: each file's SHA-256 by position (undefined: over the size limit, unread). */
+  hashes?: (ContentHash | undefined)[];
+  /** With `hash`: positions whose hash was known, left undecoded (neither index nor failure). */
+  known?: number[];
 }
 
 export type PrepareReply =
@@ -37,19 +48,35 @@ export async function prepareBlobs(
   start: number,
   processor: ImageProcessorConfig,
   thumbnails: boolean,
+  /** Hash each file (undefined: do not), and leave those with these hashes undecoded. */
+  known?: ReadonlySet<string>,
 ): Promise<PreparedBlobs> {
   const made: Promise<Blob | undefined>[] = blobs.map(() => Promise.resolve(undefined));
+  const hashes: (ContentHash | undefined)[] = blobs.map(() => undefined);
+  const skipped: number[] = [];
   const batch = await prepareBatch(
     blobs.map((blob, i) => ({ blob, i })),
     start,
     {
       processor,
       decode: async ({ blob, i }) => {
+        // Read once: hashed here, from the bytes the decoder then takes (files over the size
+        // limit are not read: the header check fails them by name).
+        let bytes: Uint8Array<ArrayBuffer> | undefined;
+        if (known && blob.size <= MAX_FILE_BYTES) {
+          bytes = await readFile(blob);
+          hashes[i] = await sha256Hex(bytes);
+          if (known.has(hashes[i])) {
+            skipped.push(i);
+            throw SKIPPED;
+          }
+        }
         // A photo stored sideways stays so: preprocess and resizedWhole turn their small result.
-        if (!thumbnails) return decodeImageBlob(blob, { keepOrientation: true });
+        if (!thumbnails) return decodeImageBlob(blob, { keepOrientation: true, bytes });
         let fromBitmap: Promise<Blob | undefined> | undefined;
         const image = await decodeImageBlob(blob, {
           keepOrientation: true,
+          bytes,
           // Kept only where the small image below cannot serve (its thumbnail is cheaper).
           onBitmap: (bitmap) => {
             if (!shrinksBoth(bitmap, processor)) fromBitmap = thumbnailOfBitmap(bitmap);
@@ -70,7 +97,21 @@ export async function prepareBlobs(
       },
     },
   );
-  return { ...batch, thumbnails: await Promise.all(made) };
+  const thumbs = await Promise.all(made);
+  if (!known) return { ...batch, thumbnails: thumbs };
+  const failures = batch.failures.filter((f) => !skipped.includes(f.index - start));
+  return { ...batch, failures, thumbnails: thumbs, hashes, known: skipped };
+}
+
+/** Thrown for a file whose hash is known: it leaves the batch, not as a failure. */
+const SKIPPED = new Error('known content');
+
+async function readFile(blob: Blob): Promise<Uint8Array<ArrayBuffer>> {
+  try {
+    return new Uint8Array(await blob.arrayBuffer());
+  } catch (cause) {
+    throw new MumicError('FileUnreadable', toErrorInfo(cause).message);
+  }
 }
 
 /** The processor shrinks this image on both axes, keeping its aspect (shortest-edge resize). */
@@ -108,6 +149,7 @@ export function resizedWhole(image: DecodedImage, processor: ImageProcessorConfi
 export async function prepareTimed(
   request: PrepareRequest,
   measure: 'mumic:prepare' | 'mumic:prepare-here',
+  known: ReadonlySet<string> = new Set(),
 ): Promise<PreparedBlobs> {
   const started = performance.now();
   const batch = await prepareBlobs(
@@ -115,6 +157,7 @@ export async function prepareTimed(
     request.start,
     request.processor,
     request.thumbnails,
+    request.hash ? known : undefined,
   );
   performance.measure(measure, { start: started });
   performance.clearMeasures(measure);

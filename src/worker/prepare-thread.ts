@@ -2,6 +2,7 @@
 // there, off the thread that drives onnxruntime-web, so that preparation overlaps inference and
 // uses the cores onnxruntime leaves free (docs/PERFORMANCE.md).
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
+import { warmJpegWasm } from './jpeg-wasm.ts';
 import {
   prepareTimed,
   type PreparedBlobs,
@@ -17,6 +18,7 @@ const WATCHDOG_MS = 120_000;
 
 interface Waiting {
   request: PrepareRequest;
+  known: ReadonlySet<string> | undefined;
   resolve: (batch: PreparedBlobs | Promise<PreparedBlobs>) => void;
 }
 
@@ -26,33 +28,42 @@ interface Nested {
   state: 'starting' | 'ready' | 'dead';
   owed: Map<number, Waiting>;
   watchdog: ReturnType<typeof setTimeout> | undefined;
+  /** The known hashes last sent to it (sent again only when another set is asked for). */
+  knownSent?: ReadonlySet<string> | undefined;
 }
 
 /**
- * The workers to use when not told: the logical cores onnxruntime-web's WASM threads leave free
- * (it takes min(cores, 4), src/runtime/web.ts). None where it takes them all (2 cores): a nested
- * worker there only contends with the model's threads, and measured slower than preparing in the
- * CLIP worker (docs/PERFORMANCE.md). With WebGPU the model runs in the GPU process and only this
- * thread is taken, so every other core prepares.
+ * The workers to use when not told. With WASM: the cores beyond onnxruntime-web's min(cores, 4)
+ * threads, but at least one from 2 cores up, which then takes a core from the model (see
+ * `wasmThreadsBeside`): on 2 cores one model thread and one prepare worker, each with a core,
+ * overlap decoding with inference, where preparing between runs held the model up for the whole
+ * decode of each photo (docs/PERFORMANCE.md, session 8).
+ * With WebGPU the model runs in the GPU process and only this thread is taken, so every other
+ * core prepares.
  */
 export function defaultPrepareWorkers(cores: number, backend: string | undefined): number {
   if (backend === 'webgpu') return Math.max(1, cores - 1);
-  return Math.max(0, cores - Math.min(cores, 4));
+  if (cores < 2) return 0;
+  return Math.max(1, cores - Math.min(cores, 4));
 }
 
 /**
- * onnxruntime-web's WASM threads beside an explicit number of prepare workers: the cores they
- * leave (1 to 4), so that a prepare worker asked for on 2 cores gets a core of its own instead of
- * preempting one of the model's threads, which wait for each other at every operator. Otherwise
- * (the default pool, none, WebGPU) the runtime's own default, min(cores, 4).
+ * onnxruntime-web's WASM threads beside the prepare workers (a number asked for, or the default
+ * pool: undefined or true): the cores they leave (1 to 4), so that a prepare worker gets a core of
+ * its own instead of preempting one of the model's threads, which wait for each other at every
+ * operator. With none (false) or WebGPU, the runtime's own default, min(cores, 4).
  */
 export function wasmThreadsBeside(
   want: boolean | number | undefined,
   backend: string | undefined,
   cores = globalThis.navigator?.hardwareConcurrency ?? 2,
 ): number | undefined {
-  if (typeof want !== 'number' || backend === 'webgpu') return undefined;
-  return Math.max(1, Math.min(4, cores - Math.max(0, Math.floor(want))));
+  if (want === false || backend === 'webgpu') return undefined;
+  const pool =
+    typeof want === 'number'
+      ? Math.max(0, Math.floor(want))
+      : Math.max(want === true ? 1 : 0, defaultPrepareWorkers(cores, backend));
+  return Math.max(1, Math.min(4, cores - pool));
 }
 
 /**
@@ -82,11 +93,16 @@ export class PreparePool {
           : want === true
             ? Math.max(1, byCores)
             : byCores;
-    if (size === this.size) return;
-    for (const nested of this.workers) this.die(nested);
-    this.workers = [];
-    this.booted = false;
-    this.size = size;
+    if (size !== this.size) {
+      for (const nested of this.workers) this.die(nested);
+      this.workers = [];
+      this.booted = false;
+      this.size = size;
+    }
+    // Started now, beside the model's load, so that their decoder is compiled when photos come;
+    // this thread's too: it prepares each call's first batch.
+    this.boot();
+    if (typeof Worker !== 'undefined') void warmJpegWasm();
   }
 
   /**
@@ -100,11 +116,15 @@ export class PreparePool {
     return this.size === 0 ? 2 : this.size + 1;
   }
 
+  /** Reads each file once: with `known`, the hash is made beside the decode (PreparedBlobs). */
+  readonly readsOnce = true;
+
   prepare(
     blobs: readonly Blob[],
     start: number,
     processor: ImageProcessorConfig,
     thumbnails = false,
+    known?: ReadonlySet<string>,
   ): Promise<PreparedBlobs> {
     const request: PrepareRequest = {
       type: 'prepare',
@@ -113,20 +133,26 @@ export class PreparePool {
       start,
       processor,
       thumbnails,
+      hash: known !== undefined,
     };
     this.boot();
     const ready = this.workers.filter((n) => n.state === 'ready');
-    if (ready.length === 0) return prepareHere(request);
+    // A call's first batch is prepared here while the pool takes the next ones: the model waits
+    // for it anyway and this thread is idle, so the first photo is no later than without a pool.
+    const first = start === 0 && ready.every((n) => n.owed.size === 0);
+    if (ready.length === 0 || first) return prepareHere(request, known);
     const nested = ready.reduce((a, b) => (b.owed.size < a.owed.size ? b : a));
     return new Promise((resolve) => {
-      nested.owed.set(request.id, { request, resolve });
+      nested.owed.set(request.id, { request, known, resolve });
       // Started by the first owed batch; only replies restart it (a hung worker gets no more time).
       nested.watchdog ??= setTimeout(() => this.die(nested), WATCHDOG_MS);
+      const send = known && known !== nested.knownSent;
       try {
-        nested.worker.postMessage(request);
+        nested.worker.postMessage(send ? { ...request, known: [...known] } : request);
+        if (send) nested.knownSent = known;
       } catch {
         nested.owed.delete(request.id);
-        resolve(prepareHere(request));
+        resolve(prepareHere(request, known));
       }
     });
   }
@@ -170,18 +196,22 @@ export class PreparePool {
     nested.watchdog =
       nested.owed.size > 0 ? setTimeout(() => this.die(nested), WATCHDOG_MS) : undefined;
     if (reply.type === 'failed') console.warn(`prepare worker: ${reply.message}; preparing here`);
-    waiting.resolve(reply.type === 'prepared' ? reply.batch : prepareHere(waiting.request));
+    waiting.resolve(
+      reply.type === 'prepared' ? reply.batch : prepareHere(waiting.request, waiting.known),
+    );
   }
 
   private die(nested: Nested): void {
     clearTimeout(nested.watchdog);
     nested.state = 'dead';
     nested.worker.terminate();
-    for (const { request, resolve } of nested.owed.values()) resolve(prepareHere(request));
+    for (const { request, known, resolve } of nested.owed.values()) {
+      resolve(prepareHere(request, known));
+    }
     nested.owed.clear();
   }
 }
 
 /** The fallback: the same preparation in this thread (it cannot overlap inference here). */
-const prepareHere = (request: PrepareRequest): Promise<PreparedBlobs> =>
-  prepareTimed(request, 'mumic:prepare-here');
+const prepareHere = (request: PrepareRequest, known?: ReadonlySet<string>) =>
+  prepareTimed(request, 'mumic:prepare-here', known);

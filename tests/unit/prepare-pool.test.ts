@@ -46,19 +46,25 @@ describe('embedImages prefetch', () => {
 });
 
 describe('prepare pool sizes', () => {
-  test("browser: the cores onnxruntime-web's threads leave (WebGPU: all but one)", () => {
-    expect(defaultPrepareWorkers(2, 'wasm')).toBe(0);
+  test("browser: the cores onnxruntime-web's threads leave, at least one (WebGPU: all but one)", () => {
+    expect(defaultPrepareWorkers(1, 'wasm')).toBe(0);
+    expect(defaultPrepareWorkers(2, 'wasm')).toBe(1);
+    expect(defaultPrepareWorkers(4, 'wasm')).toBe(1);
     expect(defaultPrepareWorkers(8, 'wasm')).toBe(4);
     expect(defaultPrepareWorkers(16, undefined)).toBe(12);
     expect(defaultPrepareWorkers(8, 'webgpu')).toBe(7);
     expect(defaultPrepareWorkers(2, 'webgpu')).toBe(1);
-    // An explicit pool leaves the model the other cores (1 to 4); otherwise the runtime decides.
+    // The pool, asked for or by default, leaves the model the other cores (1 to 4); with none or
+    // WebGPU the runtime decides.
     expect(wasmThreadsBeside(1, 'wasm', 2)).toBe(1);
     expect(wasmThreadsBeside(0, 'wasm', 2)).toBe(2);
     expect(wasmThreadsBeside(4, 'wasm', 2)).toBe(1);
     expect(wasmThreadsBeside(2, 'wasm', 16)).toBe(4);
-    expect(wasmThreadsBeside(undefined, 'wasm', 2)).toBeUndefined();
-    expect(wasmThreadsBeside(true, 'wasm', 2)).toBeUndefined();
+    expect(wasmThreadsBeside(undefined, 'wasm', 2)).toBe(1);
+    expect(wasmThreadsBeside(true, 'wasm', 2)).toBe(1);
+    expect(wasmThreadsBeside(undefined, 'wasm', 4)).toBe(3);
+    expect(wasmThreadsBeside(undefined, 'wasm', 16)).toBe(4);
+    expect(wasmThreadsBeside(false, 'wasm', 2)).toBeUndefined();
     expect(wasmThreadsBeside(1, 'webgpu', 2)).toBeUndefined();
   });
 

@@ -22,29 +22,7 @@ import type { LabelBank } from '../label-bank.ts';
 import { storedThumbnail, type Library, type PhotoLibrary } from '../library/library.ts';
 import type { Labels } from '../labels/labels.ts';
 import type { ModelHost } from '../models/model-host.ts';
-
-/** One file of a classify call on its way through. */
-interface Pending {
-  input: PhotoInput;
-  id: string;
-  hash: string | undefined;
-}
-
-/** One distinct content to encode, and every input that has it. */
-interface EncodeJob {
-  blob: Blob;
-  hash: string | undefined;
-  pending: Pending[];
-  thumbnail: Blob | undefined;
-}
-
-/** A photo finished: with its embedding, or with its error. */
-interface Done {
-  pending: Pending;
-  embedding?: Float32Array;
-  thumbnail?: Blob | undefined;
-  error?: ErrorInfo;
-}
+import { ReadOnce, unreadJobs, type Done, type EncodeJob, type Pending } from './read-once.ts';
 
 /** Files hashed and looked up in the store per step (results of cached photos stream per step). */
 const LOOKUP_GROUP = 16;
@@ -164,10 +142,17 @@ class Run {
     };
   }
 
-  /** 1. Hashes every file; photos whose embedding is stored are scored at once. */
+  /**
+   * 1. Hashes every file; photos whose embedding is stored are scored at once. Where the prepare
+   * side reads each file once (hashing it beside its decode), this is left to `encode`.
+   */
   async cached(signal: AbortSignal): Promise<void> {
     const { library } = this;
     const { store, models } = this.owner.parts;
+    if (models.prepareThread.readsOnce) {
+      for (const [key, job] of unreadJobs(this.inputs)) this.toEncode.set(key, job);
+      return;
+    }
     const dim = models.require().info.projectionDim;
     const [, , model, dtype] = library.scope;
     for (let start = 0; start < this.inputs.length; start += LOOKUP_GROUP) {
@@ -231,10 +216,28 @@ class Run {
     const { models } = this.owner.parts;
     const { info } = models.require();
     const list = [...this.toEncode.values()];
+    const pool = models.prepareThread;
+    const prepare = (batch: readonly EncodeJob[], start: number, known?: ReadonlySet<string>) =>
+      pool.prepare(
+        batch.map((job) => job.blob),
+        start,
+        info.processor,
+        true,
+        known,
+      );
+    const readOnce = pool.readsOnce
+      ? new ReadOnce({
+          library: () => this.library,
+          store: this.owner.parts.store,
+          dim: info.projectionDim,
+          cropSize: 3 * info.processor.cropHeight * info.processor.cropWidth,
+          again: (batch, start) => prepare(batch, start),
+        })
+      : undefined;
     for await (const outcomes of embedImages(list, {
       prepare: async (batch: readonly EncodeJob[], start: number) => {
-        const blobs = batch.map((job) => job.blob);
-        const prepared = await models.prepareThread.prepare(blobs, start, info.processor, true);
+        const prepared = await prepare(batch, start, readOnce?.known);
+        if (readOnce) return readOnce.sort(batch, start, prepared);
         batch.forEach((job, i) => (job.thumbnail = prepared.thumbnails[i]));
         return prepared;
       },
@@ -251,6 +254,7 @@ class Run {
       await this.emit(
         outcomes.flatMap((o) => {
           const job = list[o.index] as EncodeJob;
+          job.outcome = 'error' in o ? { error: o.error } : { embedding: o.embedding };
           return job.pending.map((pending) =>
             'error' in o
               ? { pending, error: o.error }
@@ -259,8 +263,16 @@ class Run {
         }),
         'encoded',
       );
+      if (readOnce) await this.emitSorted(readOnce);
       signal.throwIfAborted();
     }
+    if (readOnce) await this.emitSorted(readOnce);
+  }
+
+  /** Photos that needed no run: found stored, or copies of content this call encoded. */
+  private async emitSorted(readOnce: ReadOnce): Promise<void> {
+    await this.emit(readOnce.cached.splice(0), 'cache');
+    await this.emit(readOnce.copies.splice(0), 'encoded');
   }
 
   /**

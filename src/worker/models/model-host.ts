@@ -70,7 +70,11 @@ export interface Preparer {
     start: number,
     processor: ImageProcessorConfig,
     thumbnails?: boolean,
+    /** Hash each file as it is read for decoding, leaving those with these hashes undecoded. */
+    known?: ReadonlySet<string>,
   ): Promise<PreparedBlobs>;
+  /** True: `known` is honoured (PreparedBlobs.hashes), so callers need not read files first. */
+  readonly readsOnce?: boolean;
 }
 
 /** What ModelHost opens; tests pass a fake encoder, a Node source and a fake preparer. */
