@@ -2,7 +2,8 @@
 // in the DOM, the rest is kept as padding (tiles have one fixed size: views/grid-rows.ts). Tile
 // elements are reused: tile i is drawn in element i % slots, so a scroll rebinds the elements of
 // the rows that left, in place, instead of building new tiles and moving the rows that stayed
-// (which laid them all out again). Tiles leaving the view are handed to `onLeave` (their
+// (which laid them all out again); where the reading order cannot follow CSS placement, elements
+// are bound to photos instead (SLOTTED). Tiles leaving the view are handed to `onLeave` (their
 // thumbnails' object URLs are revoked); the tile holding focus stays drawn, so scrolling never
 // drops it.
 import { html, type TemplateResult } from 'lit-html';
@@ -75,23 +76,7 @@ export class VirtualGrid<T extends { key: number }> {
     if (aside) now.set(aside.item.key, aside.item);
     for (const [key, item] of this.drawn) if (!now.has(key)) this.onLeave(item);
     this.drawn = now;
-    const size = items.length;
-    // Elements stay in slot order, so a scroll never moves one (a moved element is laid out
-    // anew, and lit moved the rows that stayed); CSS `order` places each at its position, and
-    // `reading-flow` gives focus that order (styles.css). The kept tile stays in its element; a
-    // drawn tile whose slot it holds takes a spare one.
-    const slotOf = (position: number) => position % w.slots;
-    const asideSlot = aside ? slotOf(aside.position) : -1;
-    const entries = shown.map((item, i) => ({
-      item,
-      slot: slotOf(w.start + i) === asideSlot ? w.slots : slotOf(w.start + i),
-      place: { position: w.start + i, size, aside: false },
-    }));
-    if (aside) {
-      const { item, position } = aside;
-      entries.push({ item, slot: asideSlot, place: { position, size, aside: true } });
-    }
-    entries.sort((a, b) => a.slot - b.slot);
+    const entries = SLOTTED ? slotEntries(shown, w, aside) : keyedEntries(shown, w, aside);
     queueMicrotask(this.keepFocus);
     return html`<ul
       class="grid virtual"
@@ -103,8 +88,8 @@ export class VirtualGrid<T extends { key: number }> {
     >
       ${repeat(
         entries,
-        (e) => e.slot,
-        (e) => tile(e.item, e.place),
+        (e) => e.id,
+        (e) => tile(e.item, { ...e.place, size: items.length }),
       )}
     </ul>`;
   }
@@ -195,15 +180,80 @@ export class VirtualGrid<T extends { key: number }> {
     if (!this.el?.contains(event.target as Node | null)) this.focusedKey = undefined;
   };
 
-  /** A render that moved the focused tile's element (lit reorders by moving nodes) refocuses it. */
+  /**
+   * Focus follows the photo, not the element: a render that gave the focused tile's element to
+   * another photo (a re-sort, a filter, a removal before it, a resize: elements are bound to
+   * slots) or moved it (lit reorders by moving nodes) focuses the photo's tile again. Focus moved
+   * out of the grid on purpose is left there.
+   */
   private keepFocus = (): void => {
     const key = this.focusedKey;
     if (key === undefined || !this.el) return;
-    // Focus is somewhere (in the grid, or moved on purpose): left there.
     const active = document.activeElement;
-    if (active && active !== document.body) return;
+    const inGrid = active instanceof Element && this.el.contains(active);
+    if (active && active !== document.body && !inGrid) return;
+    const holder = inGrid ? active.closest<HTMLElement>('li[data-key]') : null;
+    if (holder && Number(holder.dataset.key) === key) return;
     this.el
       .querySelector<HTMLElement>(`li[data-key="${key}"] .photo-open`)
       ?.focus({ preventScroll: true });
   };
+}
+
+/**
+ * Elements bound to slots where focus and screen readers can follow the CSS placement
+ * (`reading-flow`, Chromium 137+); elsewhere bound to photos in position order, as DOM order is
+ * then the reading order (a scroll moves the rows that stayed: more layout, right order).
+ */
+const SLOTTED = typeof CSS !== 'undefined' && CSS.supports('reading-flow', 'grid-order');
+
+interface Entry<T> {
+  /** What lit keys the element by: a slot, or the photo. */
+  id: number;
+  item: T;
+  place: Omit<TilePlace, 'size'>;
+}
+
+/**
+ * Elements stay in slot order, so a scroll never moves one (a moved element is laid out anew);
+ * CSS `order` places each at its position. The kept (focused) tile stays in its slot's element;
+ * a drawn tile whose slot it holds takes the spare one.
+ */
+function slotEntries<T>(
+  shown: readonly T[],
+  w: GridWindow,
+  aside: { item: T; position: number } | undefined,
+): Entry<T>[] {
+  const slotOf = (position: number) => position % w.slots;
+  const asideSlot = aside ? slotOf(aside.position) : -1;
+  const entries = shown.map((item, i) => ({
+    id: slotOf(w.start + i) === asideSlot ? w.slots : slotOf(w.start + i),
+    item,
+    place: { position: w.start + i, aside: false },
+  }));
+  if (aside) {
+    entries.push({
+      id: asideSlot,
+      item: aside.item,
+      place: { position: aside.position, aside: true },
+    });
+  }
+  return entries.sort((a, b) => a.id - b.id);
+}
+
+/** Elements keyed by photo in position order; the kept tile before or after the drawn ones. */
+function keyedEntries<T extends { key: number }>(
+  shown: readonly T[],
+  w: GridWindow,
+  aside: { item: T; position: number } | undefined,
+): Entry<T>[] {
+  const kept = aside
+    ? [{ id: aside.item.key, item: aside.item, place: { position: aside.position, aside: true } }]
+    : [];
+  const drawn = shown.map((item, i) => ({
+    id: item.key,
+    item,
+    place: { position: w.start + i, aside: false },
+  }));
+  return aside && aside.position < w.start ? [...kept, ...drawn] : [...drawn, ...kept];
 }
