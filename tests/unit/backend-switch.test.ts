@@ -251,6 +251,40 @@ describe('a WebGPU text run failing in a label set', () => {
   });
 });
 
+describe('a switch found by a classify call that ends before any update', () => {
+  /** 20 photos stored on q4; the device is lost while idle; a call with nothing to send. */
+  async function lostWhileIdle() {
+    const gpu = tower('webgpu', 'q4');
+    const encoder = new FallbackEncoder(gpu.encoder, () =>
+      Promise.resolve(tower('wasm', 'q8').encoder),
+    );
+    const api = worker(new IdbStore(new IDBFactory()), () => encoder);
+    const before = await run(api);
+    encoder.watch(Promise.resolve('gone'));
+    await new Promise((r) => setTimeout(r, 0));
+    const updates: BatchUpdate[] = [];
+    await api.classify([], (u) => void updates.push(u));
+    expect(updates).toEqual([]);
+    return { api, ids: before.records.map((r) => r.id) };
+  }
+
+  it('hands the photos left behind to the next result, which names them', async () => {
+    const { api, ids } = await lostWhileIdle();
+    const result = await api.setLabels(LABELS, ['a photo of a {}.']);
+    expect(result.model).toMatchObject({ backend: 'wasm' });
+    expect(result.leftBehind?.sort()).toEqual([...ids].sort());
+  });
+
+  it('forgets them on a Clear all (nothing is left to send again)', async () => {
+    const { api } = await lostWhileIdle();
+    // A restore finds the switch too (and names no one).
+    await api.restore();
+    await api.clearAll();
+    const result = await api.setLabels(LABELS, ['a photo of a {}.']);
+    expect(result.leftBehind).toBeUndefined();
+  });
+});
+
 describe('FallbackEncoder switching', () => {
   const pixels = new Float32Array(2 * PER).fill(0.25);
   const tokens: TokenBatch = {

@@ -32,6 +32,8 @@ export class LabelState {
   labelSource = '';
   private byId = new Map<string, Label>(this.labels.map((l) => [l.id, l]));
   private request = 0;
+  /** Changes made here that could not be stored yet (see change). */
+  private readonly unsaved: { change: LabelChange; before: LabelSettings }[] = [];
 
   constructor(private readonly app: App) {}
 
@@ -75,6 +77,7 @@ export class LabelState {
 
   /** Back to the defaults (after everything was cleared). */
   reset(): void {
+    this.unsaved.length = 0;
     this.labels = [...DEFAULT_LABELS];
     this.byId = new Map(this.labels.map((l) => [l.id, l]));
     this.disabled = new Set();
@@ -126,26 +129,43 @@ export class LabelState {
   /**
    * Makes a change: shown at once, then stored as a diff against the stored set (in one
    * transaction, so another tab's change made meanwhile is kept, issue 10 item 6), and the set
-   * stored, which has both, is taken and sent to the worker. Throws (TooManyLabels) before
-   * anything changes when the change cannot be made.
+   * stored, which has both, is taken and sent to the worker. A change that could not be stored
+   * stays here and is stored, in order, before the next one (taking the stored set must not drop
+   * it). Throws (TooManyLabels) before anything changes when the change cannot be made.
    */
   private async change(change: LabelChange): Promise<void> {
     const before = this.settings();
     const labelsBefore = this.labels;
     this.take(applyLabelChange(before, change, before));
     this.changedHere();
-    try {
-      this.take(await this.app.bridge.changeLabelSettings(change, before));
-      this.changedHere();
-      this.app.tabs.labelsChanged();
-    } catch (error) {
-      // Another tab's labels and this change pass the limit: the stored set is taken back.
-      if (hasErrorName(error, 'TooManyLabels')) {
-        this.app.messages.notify(error);
-        await this.loadSettings().catch(() => undefined);
-        this.changedHere();
-      } else this.app.messages.warnStorage(error);
+    const sending = [...this.unsaved.splice(0), { change, before }];
+    let stored: LabelSettings | undefined;
+    let refused = false;
+    for (const [i, next] of sending.entries()) {
+      try {
+        stored = await this.app.bridge.changeLabelSettings(next.change, next.before);
+      } catch (error) {
+        // Another tab's labels and this change pass the limit: that change is not made.
+        if (hasErrorName(error, 'TooManyLabels')) {
+          this.app.messages.notify(error);
+          refused = true;
+          continue;
+        }
+        this.unsaved.unshift(...sending.slice(i));
+        this.app.messages.warnStorage(error);
+        break;
+      }
     }
+    // A change not stored yet stays as shown (the stored set lacks it): stored with the next one.
+    const allStored = this.unsaved.length === 0;
+    if (allStored && refused) {
+      await this.loadSettings().catch(() => undefined);
+      this.changedHere();
+    } else if (allStored && stored) {
+      this.take(stored);
+      this.changedHere();
+    }
+    if (stored) this.app.tabs.labelsChanged();
     // Turning labels on or off changes no score (disabled labels are scored too).
     if (change.type !== 'enable' || !sameIds(this.labels, labelsBefore)) await this.apply();
   }
@@ -158,6 +178,8 @@ export class LabelState {
   /** Another tab changed the label set: the stored one is taken (nothing is saved back). */
   async takeStored(): Promise<void> {
     await this.loadSettings();
+    // What this tab could not store yet stays shown (it is stored with the next change).
+    for (const u of this.unsaved) this.take(applyLabelChange(this.settings(), u.change, u.before));
     this.changedHere();
     await this.apply();
   }

@@ -182,6 +182,7 @@ export class PhotoState {
         }
         app.messages.notify(error);
         for (const v of views) {
+          this.resend.done(v);
           if (v.state === 'queued') {
             v.state = 'error';
             v.error = toErrorInfo(error);
@@ -237,14 +238,8 @@ export class PhotoState {
   private applyRecord(view: PhotoView, record: PhotoRecord): void {
     this.revision++;
     if (view.id !== undefined && view.id !== record.id) this.byId.delete(view.id);
-    view.id = record.id;
-    view.hash = record.hash;
-    view.size = record.size;
+    view.takeRecord(record);
     this.byId.set(record.id, view);
-    view.error = record.error;
-    view.state = record.error ? 'error' : 'done';
-    if (record.thumbnail) view.setThumbnail(record.thumbnail);
-    if (record.error) view.row = undefined;
   }
 
   applyTable(table: ScoreTable): void {
@@ -310,15 +305,22 @@ export class PhotoState {
     }
   }
 
-  async removePhoto(key: number): Promise<void> {
+  /** Removed here or in another tab (state/tab-sync.ts): off the page and the queue. */
+  forget(key: number): PhotoView | undefined {
     const view = this.byKey.get(key);
-    if (!view) return;
+    if (!view) return undefined;
     const waiting = this.queue.includes(view);
     this.queue = this.queue.filter((v) => v !== view);
-    // Sent to the worker but not back yet: its result is removed when it arrives.
+    // Sent to the worker but not back yet (new, or sent again): removed when its result arrives.
     const sent = (view.id === undefined && view.state === 'queued') || this.resend.has(view);
     if (!waiting && sent) this.removedInFlight.add(key);
     this.dropView(key);
+    return view;
+  }
+
+  async removePhoto(key: number): Promise<void> {
+    const view = this.forget(key);
+    if (!view) return;
     this.app.changed();
     if (view.id !== undefined) await this.removeStored([view.id]);
   }
@@ -326,7 +328,7 @@ export class PhotoState {
   /** Removes photos by id from the page and the library, in one worker call. */
   async removePhotos(ids: readonly string[]): Promise<void> {
     const views = ids.map((id) => this.byId.get(id)).filter((v) => v !== undefined);
-    for (const view of views) this.dropView(view.key);
+    for (const view of views) this.forget(view.key);
     this.app.changed();
     await this.removeStored(views.map((v) => v.id as string));
   }

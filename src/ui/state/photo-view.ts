@@ -2,6 +2,7 @@
 // made only when something reads `thumbUrl` (a drawn tile, the detail view): a library of 10,000
 // restored photos makes URLs for the few hundred tiles drawn, not for every photo at start-up.
 import type { ErrorInfo } from '../../core/errors.ts';
+import type { PhotoRecord } from '../../shared/worker-api.ts';
 
 export class PhotoView {
   /** The page's handle (ids come from the worker once the file is hashed). */
@@ -29,6 +30,17 @@ export class PhotoView {
     this.path = path;
     this.size = size;
     this.file = file;
+  }
+
+  /** What the worker stored of it (tagged, or failed by name). */
+  takeRecord(record: PhotoRecord): void {
+    this.id = record.id;
+    this.hash = record.hash;
+    this.size = record.size;
+    this.error = record.error;
+    this.state = record.error ? 'error' : 'done';
+    if (record.thumbnail) this.setThumbnail(record.thumbnail);
+    if (record.error) this.row = undefined;
   }
 
   /** A thumbnail to show (its URL is made when first read; the old one is revoked). */

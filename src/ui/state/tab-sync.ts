@@ -68,7 +68,7 @@ export class TabSync {
       );
       // A Clear all here while the worker read them: they are gone, not shown again.
       if (clears === this.clears) {
-        for (const id of message.removed) app.library.dropView(app.library.photoById(id)?.key ?? 0);
+        for (const id of message.removed) app.library.forget(app.library.photoById(id)?.key ?? 0);
         app.library.restoreFrom(photos, table);
       }
     } else if (message.type === 'labels') {

@@ -94,6 +94,9 @@ export class Classify implements Pick<WorkerApi, 'classify' | 'cancel'> {
       if (!controller.signal.aborted) throw error;
     } finally {
       this.jobs.delete(controller);
+      // Ended (cancelled, failed, nothing to send) before an update told the page: the next
+      // update or label set result names them instead.
+      this.library.noteLeftBehind(run.unreported());
     }
     return run.summary();
   }
@@ -294,6 +297,11 @@ class Run {
     if (!leftBehind) return;
     this.leftBehind.push(...leftBehind);
     this.switched = this.owner.parts.models.statusNow();
+  }
+
+  /** The photos left behind that no update has named yet. */
+  unreported(): string[] {
+    return this.switched ? this.leftBehind : [];
   }
 
   /** Stores (each photo with its new embedding, one transaction), scores and sends. */

@@ -119,6 +119,11 @@ export class PhotoLibrary implements Pick<WorkerApi, LibraryMethods> {
     return ids;
   }
 
+  /** Left-behind photos a call took but could not report (it ended first): told next time. */
+  noteLeftBehind(ids: readonly string[]): void {
+    for (const id of ids) this.leftBehind.add(id);
+  }
+
   /** Empties the library in memory (the store is cleared by the caller). */
   async empty(): Promise<void> {
     const library = this.libraryPromise
@@ -131,6 +136,8 @@ export class PhotoLibrary implements Pick<WorkerApi, LibraryMethods> {
       library.loadError = undefined;
       library.head = undefined;
     }
+    // Cleared: none of them is kept anywhere to be sent again.
+    this.leftBehind.clear();
   }
 
   /** The photos of the loaded model and vision dtype (read from the store once). */
