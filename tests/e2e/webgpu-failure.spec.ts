@@ -79,11 +79,18 @@ test('a WebGPU run failing mid-batch: the rest is stored and scored as WASM q8',
   await page.locator('#new-label').press('Enter');
   await expect(status).toHaveAttribute('data-labels-ready', 'true');
   const all = [...first.map((f) => f.name), ...names];
-  const unscored: string[] = [];
-  for (const name of all) {
-    if ((await detailScores(page, name)).scores.get(typed) === undefined) unscored.push(name);
-  }
-  expect(unscored, 'photos without a score for the typed label').toEqual([]);
+  // The first batch may still be encoding again on WASM when the label is typed (it keeps its
+  // WebGPU scores meanwhile); once those results arrive, every photo has the typed label's score.
+  const unscored = async (): Promise<string[]> => {
+    const out: string[] = [];
+    for (const name of all) {
+      if ((await detailScores(page, name)).scores.get(typed) === undefined) out.push(name);
+    }
+    return out;
+  };
+  await expect
+    .poll(unscored, { message: 'photos without a score for the typed label', timeout: 60_000 })
+    .toEqual([]);
 
   // Stored under the dtype that made them: q8 holds all 15 (the first batch encoded again on
   // WASM, issue 10 item 3), WebGPU's dtype still the first batch it made.
