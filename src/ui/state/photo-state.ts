@@ -16,7 +16,7 @@ import { intake, type SkippedFile } from './intake.ts';
 import { PhotoView } from './photo-view.ts';
 import { Resend } from './resend.ts';
 import { ScoreColumns, type LabelScoreView } from './score-columns.ts';
-import { ShownPhotos, sortPhotos } from './shown-photos.ts';
+import { ShownPhotos } from './shown-photos.ts';
 import { ThumbnailFetcher } from './thumbnail-fetcher.ts';
 
 export { PhotoView, type SkippedFile };
@@ -48,11 +48,14 @@ export class PhotoState {
   private readonly resend = new Resend();
   /** Bumped on every change of the photos or their scores (what the grid shows is kept per). */
   private revision = 0;
-  private readonly shown = new ShownPhotos();
+  private readonly shown: ShownPhotos;
+  /** The batch under way (pump), so a cancel can wait for its end. */
+  private running = Promise.resolve();
   readonly thumbnails: ThumbnailFetcher;
 
   constructor(private readonly app: App) {
     this.thumbnails = new ThumbnailFetcher(app);
+    this.shown = new ShownPhotos(app, this.scores);
   }
 
   photo(key: number): PhotoView | undefined {
@@ -106,7 +109,7 @@ export class PhotoState {
   }
 
   /** Runs queued photos through the worker, one classify call at a time. */
-  async pump(): Promise<void> {
+  pump(): Promise<void> {
     const { app } = this;
     if (app.modelPhase === 'failed') {
       // Nothing can be tagged: say so on each waiting photo.
@@ -117,10 +120,15 @@ export class PhotoState {
       this.queue = [];
       this.revision++;
       app.changed();
-      return;
+      return Promise.resolve();
     }
-    if (app.modelPhase !== 'ready' || !this.restored || this.batch?.running) return;
-    if (this.queue.length === 0) return;
+    if (app.modelPhase !== 'ready' || !this.restored || this.batch?.running) return this.running;
+    if (this.queue.length === 0) return Promise.resolve();
+    return (this.running = this.runBatch());
+  }
+
+  private async runBatch(): Promise<void> {
+    const { app } = this;
     const started = performance.now();
     /** Totals of the chunks already finished in this batch. */
     const before = { done: 0, encoded: 0, fromCache: 0, failed: 0 };
@@ -196,9 +204,10 @@ export class PhotoState {
     }
     if (this.batch.cancelling) {
       for (const v of this.queue.splice(0)) if (this.dropCancelled(v.key)) cancelled++;
-      app.messages.notifyInfo(
-        `Cancelled: ${plural(cancelled, 'photo was', 'photos were')} not tagged.`,
-      );
+      if (cancelled > 0)
+        app.messages.notifyInfo(
+          `Cancelled: ${plural(cancelled, 'photo was', 'photos were')} not tagged.`,
+        );
     }
     this.batch = { ...progress(), running: false, cancelling: false };
     app.changed();
@@ -299,6 +308,8 @@ export class PhotoState {
       this.app.changed();
       // A dead worker cannot be asked; the supervisor has already stopped its calls.
       await this.app.bridge.cancel().catch(() => undefined);
+      // Ended (its notice posted) before the caller goes on: Clear all's notice comes last.
+      await this.running;
     } else {
       for (const v of this.queue.splice(0)) this.dropCancelled(v.key);
       this.app.changed();
@@ -350,8 +361,6 @@ export class PhotoState {
     this.resend.clear();
   }
 
-  // ---- what is shown -----------------------------------------------------------------------
-
   /** Every enabled label's score for a photo, best first (empty before it is scored). */
   scoresOf(view: PhotoView): LabelScoreView[] {
     const { labels, disabled } = this.app.labelSet;
@@ -369,31 +378,16 @@ export class PhotoState {
 
   /** The photos to show: filtered by label (above threshold), then sorted (kept until a change). */
   visiblePhotos(): PhotoView[] {
-    const { filterLabel, threshold, sort } = this.app;
-    const { labels, disabled, disabledRevision } = this.app.labelSet;
-    const key = [this.revision, filterLabel, threshold, sort, labels, disabledRevision];
-    return this.shown.visible(key, () =>
-      sortPhotos(this.photos, filterLabel, threshold, sort, {
-        scoreOf: (p, id) => this.scoreOf(p, id),
-        bestScore: (p) => this.scores.bestScore(p, labels, disabled),
-      }),
-    );
+    return this.shown.visible(this.revision, this.photos);
   }
 
   /** Per label, how many photos score at or above the threshold (kept until a change). */
   labelCounts(): Map<string, number> {
-    const { labels } = this.app.labelSet;
-    const { threshold } = this.app;
-    return this.shown.counts([this.revision, threshold, labels], () =>
-      this.scores.counts(this.photos, labels, threshold),
-    );
+    return this.shown.counts(this.revision, this.photos);
   }
 
   /** How many photos failed, and whether any is scored or failed (kept until a change). */
   tally(): { failed: number; scored: boolean } {
-    return this.shown.tally([this.revision], () => ({
-      failed: this.photos.filter((p) => p.state === 'error').length,
-      scored: this.photos.some((p) => p.state !== 'queued'),
-    }));
+    return this.shown.tally(this.revision, this.photos);
   }
 }

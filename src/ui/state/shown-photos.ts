@@ -1,8 +1,9 @@
 // What the grid derives from all photos (the filtered and sorted list, the count per label, the
 // failed count), each kept with the inputs it was made from: a render while nothing changed
 // (scrolling, drawing the next tiles, a search shown) reuses them instead of walking every photo.
-import type { SortOrder } from '../app.ts';
+import type { App, SortOrder } from '../app.ts';
 import type { PhotoView } from './photo-view.ts';
+import type { ScoreColumns } from './score-columns.ts';
 
 type Inputs = readonly unknown[];
 
@@ -28,16 +29,39 @@ export class ShownPhotos {
   private readonly perLabel = new Kept<Map<string, number>>();
   private readonly totals = new Kept<{ failed: number; scored: boolean }>();
 
-  visible(inputs: Inputs, make: () => PhotoView[]): PhotoView[] {
-    return this.list.get(inputs, make);
+  constructor(
+    private readonly app: App,
+    private readonly scores: ScoreColumns,
+  ) {}
+
+  /** `revision` changes with every change of the photos or their scores. */
+  visible(revision: number, photos: PhotoView[]): PhotoView[] {
+    const { filterLabel, threshold, sort } = this.app;
+    const { labels, disabled, disabledRevision } = this.app.labelSet;
+    const inputs = [revision, filterLabel, threshold, sort, labels, disabledRevision];
+    return this.list.get(inputs, () =>
+      sortPhotos(photos, filterLabel, threshold, sort, {
+        scoreOf: (p, id) => this.scores.scoreOf(p, id),
+        bestScore: (p) => this.scores.bestScore(p, labels, disabled),
+      }),
+    );
   }
 
-  counts(inputs: Inputs, make: () => Map<string, number>): Map<string, number> {
-    return this.perLabel.get(inputs, make);
+  /** Per label, how many photos score at or above the threshold. */
+  counts(revision: number, photos: PhotoView[]): Map<string, number> {
+    const { labels } = this.app.labelSet;
+    const { threshold } = this.app;
+    return this.perLabel.get([revision, threshold, labels], () =>
+      this.scores.counts(photos, labels, threshold),
+    );
   }
 
-  tally(inputs: Inputs, make: () => { failed: number; scored: boolean }) {
-    return this.totals.get(inputs, make);
+  /** How many photos failed, and whether any is scored or failed. */
+  tally(revision: number, photos: PhotoView[]): { failed: number; scored: boolean } {
+    return this.totals.get([revision], () => ({
+      failed: photos.filter((p) => p.state === 'error').length,
+      scored: photos.some((p) => p.state !== 'queued'),
+    }));
   }
 }
 
