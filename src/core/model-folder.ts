@@ -8,7 +8,7 @@ import {
 import { MODEL_NOTES_FILE, parseModelNotes, type ModelNotes } from './model-notes.ts';
 import { isRecord } from './families/family.ts';
 import { onnxPath } from './model-files.ts';
-import { checkJsonBytes, checkModelLimits, jsonByteLimit } from './model-limits.ts';
+import { checkJsonBytes, checkModelLimits } from './model-limits.ts';
 import { parseImageProcessorConfig, type ImageProcessorConfig } from './preprocess-config.ts';
 import { parseTokenizerConfig, type TokenizerConfig } from './tokenize.ts';
 import { DTYPES, type Dtype, type ModelSource, type Tower } from './types.ts';
@@ -55,22 +55,21 @@ export async function loadModelFolder(
   const invalid = (file: string, what: string): MumicError =>
     new MumicError('ModelFileInvalid', `${file} in ${where}: ${what}`);
 
-  /** `limit`: a size past it is refused as soon as the source reports it, before it is held. */
-  const readBytes = async (file: string, limit?: number): Promise<Uint8Array> => {
+  /** `bounded`: a size past the file's bound is refused as soon as the source reports it. */
+  const readBytes = async (file: string, bounded = false): Promise<Uint8Array> => {
     const told = (loaded: number, total: number | undefined) => {
-      if (limit !== undefined) checkJsonBytes(file, Math.max(loaded, total ?? 0), invalid);
+      if (bounded) checkJsonBytes(file, Math.max(loaded, total ?? 0), invalid);
       opts.onProgress?.(file, loaded, total);
     };
     try {
-      return await source.read(file, limit !== undefined || opts.onProgress ? told : undefined);
+      return await source.read(file, bounded || opts.onProgress ? told : undefined);
     } catch (cause) {
       throw rewrapRead(cause, file, where);
     }
   };
 
   const readJson = async (file: string): Promise<unknown> => {
-    const limit = jsonByteLimit(file);
-    const bytes = await readBytes(file, limit);
+    const bytes = await readBytes(file, true);
     // A source that does not report sizes: checked before parsing.
     checkJsonBytes(file, bytes.byteLength, invalid);
     let text: string;

@@ -42,7 +42,7 @@ export const JSON_BYTE_LIMITS: Readonly<Record<string, number>> = {
 /** Any other JSON file read from a model folder. */
 export const JSON_BYTE_LIMIT_OTHER = 2 ** 20;
 
-export const jsonByteLimit = (file: string): number =>
+const jsonByteLimit = (file: string): number =>
   JSON_BYTE_LIMITS[file.slice(file.lastIndexOf('/') + 1)] ?? JSON_BYTE_LIMIT_OTHER;
 
 const mib = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 1)} MiB`;
