@@ -190,13 +190,18 @@ describe('a WebGPU run failing mid-batch', () => {
       const got = switched.scores.get(record.id) as number[];
       got.forEach((s, j) => expect(s).toBeCloseTo(want[j] as number, 6));
     }
-    // A reload on q8 restores the 12 it stored, scored the same.
-    const again = worker(store, () => new FallbackEncoder(tower('wasm', 'q8').encoder, null));
-    await again.loadModel({ id: 'clip-tiny', baseUrl: 'unused/', wasmPaths: 'unused/' });
-    await again.setLabels(LABELS, ['a photo of a {}.']);
-    expect((await again.restore()).table.photoIds).toHaveLength(12);
+    // A reload on q8 restores the 12 it stored.
+    expect(await photosOnReloadAtQ8(store, LABELS)).toBe(12);
   });
 });
+
+/** A new worker over `store`, on WASM q8 as after a reload: how many photos it restores. */
+async function photosOnReloadAtQ8(store: IdbStore, labels: typeof LABELS): Promise<number> {
+  const reload = worker(store, () => new FallbackEncoder(tower('wasm', 'q8').encoder, null));
+  await reload.loadModel({ id: 'clip-tiny', baseUrl: 'unused/', wasmPaths: 'unused/' });
+  await reload.setLabels(labels, ['a photo of a {}.']);
+  return (await reload.restore()).table.photoIds.length;
+}
 
 describe('photos encoded before the switch', () => {
   it('are named to the page, and sent again they join the q8 scope, rescored by new labels', async () => {
@@ -223,10 +228,7 @@ describe('photos encoded before the switch', () => {
     const relabelled = await api.setLabels(more, ['a photo of a {}.']);
     expect(relabelled.table.labelIds).toContain('cat');
     expect(relabelled.table.photoIds).toHaveLength(20);
-    const reload = worker(store, () => new FallbackEncoder(tower('wasm', 'q8').encoder, null));
-    await reload.loadModel({ id: 'clip-tiny', baseUrl: 'unused/', wasmPaths: 'unused/' });
-    await reload.setLabels(more, ['a photo of a {}.']);
-    expect((await reload.restore()).table.photoIds).toHaveLength(20);
+    expect(await photosOnReloadAtQ8(store, more)).toBe(20);
   });
 });
 
