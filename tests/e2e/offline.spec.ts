@@ -134,12 +134,17 @@ test('after one online visit the app reloads and classifies offline; nothing lea
   await context.setOffline(true);
   const offlineFrom = requests.length;
   await page.reload();
-  const state = await page.evaluate(() => ({
-    controlled: navigator.serviceWorker.controller !== null,
-    isolated: crossOriginIsolated,
-    online: navigator.onLine,
-  }));
-  expect(state).toEqual({ controlled: true, isolated: true, online: false });
+  // navigator.onLine follows the emulated network a moment after the new document starts (CI
+  // once read true right after the reload): polled; the reload itself already went offline.
+  await expect
+    .poll(() =>
+      page.evaluate(() => ({
+        controlled: navigator.serviceWorker.controller !== null,
+        isolated: crossOriginIsolated,
+        online: navigator.onLine,
+      })),
+    )
+    .toEqual({ controlled: true, isolated: true, online: false });
   await started(page);
   const status = page.locator('#status');
   await expect(status).toHaveAttribute('data-backend', 'wasm');
