@@ -3,10 +3,22 @@ import { join } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
-// onnxruntime-web's WebGPU build (which also runs the WASM backend) loads these two files at run
-// time from env.wasm.wasmPaths. We serve them from our own origin under /ort/: never a CDN.
+// onnxruntime-web's builds load their glue and WebAssembly at run time from env.wasm.wasmPaths:
+// the WebGPU build (which also runs the WASM backend) the asyncify pair (26.8 MB), the WASM-only
+// build the plain pair (14.2 MB; src/runtime/web.ts takes it when WebGPU is not used, so a
+// reload compiles half as much). We serve them from our own origin under /ort/: never a CDN.
 export const ORT_DIR = join(import.meta.dirname, 'node_modules', 'onnxruntime-web', 'dist');
-const ORT_FILES = ['ort-wasm-simd-threaded.asyncify.mjs', 'ort-wasm-simd-threaded.asyncify.wasm'];
+const ORT_FILES = [
+  'ort-wasm-simd-threaded.asyncify.mjs',
+  'ort-wasm-simd-threaded.asyncify.wasm',
+  'ort-wasm-simd-threaded.mjs',
+  'ort-wasm-simd-threaded.wasm',
+];
+/** The non-bundled builds: their glue is loaded from /ort/, so WASM threads can start workers. */
+export const ORT_ALIASES = {
+  'onnxruntime-web/webgpu': join(ORT_DIR, 'ort.webgpu.min.mjs'),
+  'onnxruntime-web/wasm': join(ORT_DIR, 'ort.wasm.min.mjs'),
+};
 
 /** The CommonJS glue of the WASM JPEG decoder (src/worker/jpeg-wasm.ts). */
 export const JPEG_GLUE = '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
@@ -108,7 +120,7 @@ function cspMeta(): Plugin {
   };
 }
 
-/** The runtime's wasm is 26.8 MB; it is precached (docs/OFFLINE.md), so the limit must allow it. */
+/** The runtime's largest wasm is 26.8 MB; it is precached (docs/OFFLINE.md), so the limit must allow it. */
 const MAX_PRECACHE_FILE = 40 * 1024 * 1024;
 
 /**
@@ -168,12 +180,7 @@ function serviceWorker(base: string): Plugin[] {
 }
 
 export default defineConfig(({ command }) => ({
-  resolve: {
-    alias: {
-      // The non-bundled build: its glue code is loaded from /ort/, so WASM threads can start workers.
-      'onnxruntime-web/webgpu': join(ORT_DIR, 'ort.webgpu.min.mjs'),
-    },
-  },
+  resolve: { alias: ORT_ALIASES },
   // Listed so the dev server pre-bundles it up front (its import sits in a nested worker).
   optimizeDeps: { exclude: ['onnxruntime-web'], include: [JPEG_GLUE] },
   plugins: [

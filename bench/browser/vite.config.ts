@@ -4,7 +4,7 @@ import { createReadStream, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import type { InlineConfig, Plugin } from 'vite';
-import { ISOLATION_HEADERS, JPEG_GLUE, ORT_DIR, ortFiles } from '../../vite.config.ts';
+import { ISOLATION_HEADERS, JPEG_GLUE, ORT_ALIASES, ortFiles } from '../../vite.config.ts';
 
 /** Module scripts and streamed WebAssembly need their MIME types (transformers.js is served raw). */
 const TYPES: Record<string, string> = {
@@ -46,7 +46,7 @@ export function benchConfig(modelsDir: string, imagesDir: string): InlineConfig 
     logLevel: 'warn',
     // Not the project's node_modules/.vite, which other dev servers on this tree use.
     cacheDir: join(tmpdir(), 'mumic-bench-vite'),
-    resolve: { alias: { 'onnxruntime-web/webgpu': join(ORT_DIR, 'ort.webgpu.min.mjs') } },
+    resolve: { alias: ORT_ALIASES },
     // No dependency discovery: a late discovery reloads the page in the middle of a run.
     // The WASM JPEG decoder's glue is CommonJS: pre-bundled so the page can import it.
     optimizeDeps: { exclude: ['onnxruntime-web'], noDiscovery: true, include: [JPEG_GLUE] },

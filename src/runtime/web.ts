@@ -1,6 +1,7 @@
-// The browser side of the runtime: the only module that imports onnxruntime-web. Its WebGPU
-// build also carries the WASM (CPU) execution provider, so one set of files serves both.
-import * as ort from 'onnxruntime-web/webgpu';
+// The browser side of the runtime: the only module that imports onnxruntime-web. One build is
+// imported per worker: the WebGPU one (JSEP, asyncify: 26.8 MB of WebAssembly) when WebGPU will
+// be used, as it also carries the WASM execution provider a failing GPU falls back to; else the
+// WASM-only one (14.2 MB), which V8 compiles again on every page load (docs/PERFORMANCE.md).
 import type { ModelInfo } from '../core/model-folder.ts';
 import { MumicError } from '../core/errors.ts';
 import type { Dtype, LoadProgress, ModelSource } from '../core/types.ts';
@@ -16,7 +17,7 @@ export interface WebEncoderOptions {
   /** Preferred backend; WebGPU falls back to WASM when missing or failing. */
   backend?: WebBackend | undefined;
   dtype?: Dtype | undefined;
-  /** URL prefix where ort-wasm-simd-threaded.asyncify.{mjs,wasm} are served (own origin). */
+  /** URL prefix where ort-wasm-simd-threaded[.asyncify].{mjs,wasm} are served (own origin). */
   wasmPaths: string;
   onProgress?: ((progress: LoadProgress) => void) | undefined;
   /** Test hook (worker/test-faults.ts): WebGPU image run number N fails, as a lost GPU would. */
@@ -25,14 +26,35 @@ export interface WebEncoderOptions {
   wasmThreads?: number | undefined;
 }
 
-let configured = false;
+type Ort = typeof import('onnxruntime-web/webgpu');
+
+interface Runtime {
+  ort: Ort;
+  /** The WebGPU build: WebGPU can be used (else only WASM, until the worker is started again). */
+  webgpu: boolean;
+}
+
+/** The build this worker imported, fixed by its first model load. */
+let runtime: Promise<Runtime> | undefined;
 
 /** Every call into this worker's one onnxruntime-web instance, whichever encoder makes it. */
 const ortQueue = new SerialQueue();
 
-function configureOrt(wasmPaths: string, threads: number | undefined): void {
-  if (configured) return;
-  configured = true;
+function importRuntime(
+  webgpu: boolean,
+  wasmPaths: string,
+  threads: number | undefined,
+): Promise<Runtime> {
+  runtime ??= (webgpu ? import('onnxruntime-web/webgpu') : import('onnxruntime-web/wasm')).then(
+    (ort: Ort) => {
+      configureOrt(ort, wasmPaths, threads);
+      return { ort, webgpu };
+    },
+  );
+  return runtime;
+}
+
+function configureOrt(ort: Ort, wasmPaths: string, threads: number | undefined): void {
   ort.env.wasm.wasmPaths = wasmPaths;
   // Threads need SharedArrayBuffer, i.e. a cross-origin isolated page (COOP/COEP headers).
   const isolated = (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
@@ -69,6 +91,7 @@ async function probeWebGpu(): Promise<WebGpuProbe> {
 }
 
 function makeEncoder(
+  ort: Ort,
   backend: WebBackend,
   source: ModelSource,
   model: ModelInfo,
@@ -106,25 +129,31 @@ export async function createWebEncoder(
   model: ModelInfo,
   options: WebEncoderOptions,
 ): Promise<FallbackEncoder> {
-  configureOrt(options.wasmPaths, options.wasmThreads);
+  const probe = (options.backend ?? 'webgpu') === 'webgpu' ? await probeWebGpu() : undefined;
+  const { ort, webgpu } = await importRuntime(
+    probe?.ok === true,
+    options.wasmPaths,
+    options.wasmThreads,
+  );
   const wasm = (): Promise<ClipEncoder> =>
-    Promise.resolve(makeEncoder('wasm', source, model, options, false));
+    Promise.resolve(makeEncoder(ort, 'wasm', source, model, options, false));
   let encoder: FallbackEncoder;
-  if ((options.backend ?? 'webgpu') === 'webgpu') {
-    const probe = await probeWebGpu();
-    encoder = probe.ok
-      ? new FallbackEncoder(makeEncoder('webgpu', source, model, options, probe.shaderF16), wasm)
-      : new FallbackEncoder(await wasm(), null, probe.reason);
+  if (probe?.ok && webgpu) {
+    const gpu = makeEncoder(ort, 'webgpu', source, model, options, probe.shaderF16);
+    encoder = new FallbackEncoder(gpu, wasm);
+  } else if (probe) {
+    const reason = probe.ok ? 'this worker started on the WASM-only runtime' : probe.reason;
+    encoder = new FallbackEncoder(await wasm(), null, reason);
   } else {
     encoder = new FallbackEncoder(await wasm(), null);
   }
   await encoder.load('vision');
-  if (encoder.backend === 'webgpu') encoder.watch(deviceLost());
+  if (encoder.backend === 'webgpu') encoder.watch(deviceLost(ort));
   return encoder;
 }
 
 /** Resolves with the reason when onnxruntime's GPUDevice is lost (not when it is destroyed). */
-async function deviceLost(): Promise<string | undefined> {
+async function deviceLost(ort: Ort): Promise<string | undefined> {
   type Lost = { reason?: string; message?: string };
   const device = (await ort.env.webgpu.device) as { lost?: Promise<Lost> } | undefined;
   const info = await (device?.lost ?? new Promise<never>(() => undefined));

@@ -113,8 +113,11 @@ test('after one online visit the app reloads and classifies offline; nothing lea
   });
   for (const path of [
     '/index.html',
+    // The WebGPU build's runtime, and the WASM-only one (src/runtime/web.ts).
     '/ort/ort-wasm-simd-threaded.asyncify.wasm',
     '/ort/ort-wasm-simd-threaded.asyncify.mjs',
+    '/ort/ort-wasm-simd-threaded.wasm',
+    '/ort/ort-wasm-simd-threaded.mjs',
     '/manifest.webmanifest',
   ]) {
     expect(precache, `precached ${path}`).toContain(path);

@@ -1,7 +1,7 @@
 // The virtualised grid's row math: the drawn tiles cover the viewport (plus overscan) and the
 // space kept above and below adds up to the whole list's height, wherever it is scrolled.
 import { describe, expect, it } from 'vitest';
-import { columnsOf, gridWindow, rowTop } from '../../src/ui/views/grid-rows.ts';
+import { columnsOf, gridWindow, rowTop, stepWindow } from '../../src/ui/views/grid-rows.ts';
 
 const metrics = { count: 10_000, cols: 5, rowHeight: 280, gap: 20 };
 const fullHeight = (rows: number) => rows * 300 - 20;
@@ -48,6 +48,48 @@ describe('gridWindow', () => {
       padTop: 0,
       padBottom: 0,
     });
+  });
+});
+
+describe('stepWindow', () => {
+  const at = (viewTop: number, count = 10_000) => ({
+    target: gridWindow({ ...metrics, count }, viewTop, 900, 2),
+    view: gridWindow({ ...metrics, count }, viewTop, 900, 0),
+  });
+  const height = (w: { start: number; end: number; padTop: number; padBottom: number }) =>
+    w.padTop + drawnHeight(w.start, w.end) + w.padBottom;
+
+  it('after a jump draws the rows in view, then grows by a row per side to the target', () => {
+    const { target, view } = at(30_000);
+    let w = stepWindow(target, view, { start: 0, end: 35 }, 1);
+    // Rows 100..102 in view; the target is 98..104.
+    expect([w.start, w.end]).toEqual([100 * 5, 103 * 5]);
+    expect(w.slots).toBe(target.slots);
+    expect(height(w)).toBe(fullHeight(w.rows));
+    w = stepWindow(target, view, w, 1);
+    expect([w.start, w.end]).toEqual([99 * 5, 104 * 5]);
+    expect(height(w)).toBe(fullHeight(w.rows));
+    w = stepWindow(target, view, w, 1);
+    expect([w.start, w.end]).toEqual([target.start, target.end]);
+    expect(w.padTop).toBe(target.padTop);
+    expect(w.padBottom).toBe(target.padBottom);
+  });
+
+  it('keeps the drawn rows still wanted and adds the rows scrolled into view at once', () => {
+    const before = at(30_000).target;
+    // Scrolled down by three rows: rows 103..105 in view.
+    const { target, view } = at(30_900);
+    const w = stepWindow(target, view, before, 1);
+    expect(w.start).toBe(target.start);
+    expect(w.end).toBe(107 * 5);
+    expect(height(w)).toBe(fullHeight(w.rows));
+  });
+
+  it('ends at the last tile and draws nothing of an empty list', () => {
+    const { target, view } = at(200, 12);
+    expect(stepWindow(target, view, undefined, 1)).toMatchObject({ start: 0, end: 12 });
+    const empty = at(0, 0);
+    expect(stepWindow(empty.target, empty.view, undefined, 1)).toMatchObject({ start: 0, end: 0 });
   });
 });
 

@@ -1,5 +1,6 @@
 // The photos on the page: taking files in, the batch queue (one classify call at a time, in
 // chunks), results streaming in, removal, and what the grid shows (filtered and sorted).
+import type { Label } from '../../core/labels/index.ts';
 import { hasErrorName, toErrorInfo } from '../../core/errors.ts';
 import type {
   BatchProgress,
@@ -362,9 +363,9 @@ export class PhotoState {
   }
 
   /** Every enabled label's score for a photo, best first (empty before it is scored). */
-  scoresOf(view: PhotoView): LabelScoreView[] {
+  scoresOf(view: PhotoView, keep?: (label: Label, score: number) => boolean): LabelScoreView[] {
     const { labels, disabled } = this.app.labelSet;
-    return this.scores.scoresOf(view, labels, disabled);
+    return this.scores.scoresOf(view, labels, disabled, keep);
   }
 
   scoreOf(view: PhotoView, labelId: string): number | undefined {

@@ -44,8 +44,16 @@ export class ScoreColumns {
     return view.row ? this.columns.get(view.row.version) : undefined;
   }
 
-  /** Every enabled label's score for a photo, best first (empty before it is scored). */
-  scoresOf(view: PhotoView, labels: readonly Label[], disabled: ReadonlySet<string>) {
+  /**
+   * Every enabled label's score for a photo, best first (empty before it is scored); only those
+   * `keep` accepts, if given (a tile's chips: filtered before the sort, which is most of the cost).
+   */
+  scoresOf(
+    view: PhotoView,
+    labels: readonly Label[],
+    disabled: ReadonlySet<string>,
+    keep?: (label: Label, score: number) => boolean,
+  ) {
     const row = view.row;
     const index = this.index(view);
     if (!row || !index) return [];
@@ -54,7 +62,9 @@ export class ScoreColumns {
       if (disabled.has(label.id)) continue;
       const j = index.get(label.id);
       if (j === undefined) continue;
-      out.push({ label, score: row.scores[j] ?? Number.NaN, cosine: row.cosines[j] ?? Number.NaN });
+      const score = row.scores[j] ?? Number.NaN;
+      if (keep && !keep(label, score)) continue;
+      out.push({ label, score, cosine: row.cosines[j] ?? Number.NaN });
     }
     return out.sort((a, b) =>
       compareLabelScores(

@@ -20,8 +20,10 @@ export interface GridWindow {
   /** Space kept above and below the drawn rows, so the list keeps its full height. */
   padTop: number;
   padBottom: number;
-  /** Rows in the whole list. */
+  /** Rows in the whole list; tiles per row; a row's height plus the gap, in px. */
   rows: number;
+  perRow: number;
+  pitch: number;
   /**
    * Tile elements the grid keeps and reuses (views/virtual-grid.ts): more than any window at this
    * viewport height holds, so tile `i` can take element `i % slots` without two drawn tiles sharing
@@ -57,8 +59,41 @@ export function gridWindow(
     padTop: firstRow * pitch,
     padBottom: (rows - lastRow) * pitch,
     rows,
+    perRow,
+    pitch,
     // A window spans at most ceil(viewHeight / pitch) + 1 rows in view, plus the overscan.
     slots: perRow * (Math.ceil(Math.max(0, viewHeight) / pitch) + 2 * overscan + 2),
+  };
+}
+
+/**
+ * The window to draw now, on the way from `drawn` (the last one drawn, or undefined after the
+ * columns changed) to `target` (the rows in `view` plus overscan): every row in view at once, but
+ * at most `grow` rows beyond them per side per step, so a fast scroll or a jump builds only the
+ * rows it shows in one frame and the overscan in the next ones. The window stays one run of whole
+ * rows (the grid places tiles by their order after the top padding).
+ */
+export function stepWindow(
+  target: GridWindow,
+  view: GridWindow,
+  drawn: { start: number; end: number } | undefined,
+  grow: number,
+): GridWindow {
+  const { perRow, pitch, rows } = target;
+  const kept = drawn && {
+    start: Math.max(drawn.start, target.start),
+    end: Math.min(drawn.end, target.end),
+  };
+  // Nothing drawn is still wanted (a jump, a new list): the rows in view only.
+  if (!kept || kept.start >= kept.end) return { ...view, slots: target.slots };
+  const start = Math.max(target.start, Math.min(kept.start, view.start) - grow * perRow);
+  const end = Math.min(target.end, Math.max(kept.end, view.end) + grow * perRow);
+  return {
+    ...target,
+    start,
+    end,
+    padTop: (start / perRow) * pitch,
+    padBottom: (rows - Math.ceil(end / perRow)) * pitch,
   };
 }
 

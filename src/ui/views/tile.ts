@@ -18,10 +18,12 @@ export function photoTile(
   /** Its place in a virtualised grid (only part of the list is in the DOM). */
   place?: TilePlace,
 ): TemplateResult {
-  const scores = p.state === 'done' ? app.library.scoresOf(p) : [];
   const answered = app.learning.answered(p);
   // A label the person confirmed is shown whatever its score; a rejected one keeps its ✗.
-  const chips = scores.filter((s) => s.score >= app.threshold || answered.get(s.label.id) === 1);
+  const chips =
+    p.state === 'done'
+      ? app.library.scoresOf(p, (l, score) => score >= app.threshold || answered.get(l.id) === 1)
+      : [];
   const pending = p.state === 'done' && app.library.missingScores(p) > 0;
   const summary =
     p.state === 'queued'

@@ -3,17 +3,23 @@
 // elements are reused: tile i is drawn in element i % slots, so a scroll rebinds the elements of
 // the rows that left, in place, instead of building new tiles and moving the rows that stayed
 // (which laid them all out again); where the reading order cannot follow CSS placement, elements
-// are bound to photos instead (SLOTTED). Tiles leaving the view are handed to `onLeave` (their
-// thumbnails' object URLs are revoked); the tile holding focus stays drawn, so scrolling never
-// drops it.
+// are bound to photos instead (SLOTTED). A frame adds the rows in view at once but the overscan a
+// row per side at a time (grid-rows.ts stepWindow), so no frame builds much more than a screen
+// of tiles. Tiles leaving the view are handed to `onLeave` (their thumbnails' object URLs are
+// revoked); the tile holding focus stays drawn, so scrolling never drops it.
 import { html, type TemplateResult } from 'lit-html';
 import { ref } from 'lit-html/directives/ref.js';
 import { repeat } from 'lit-html/directives/repeat.js';
-import { columnsOf, gridWindow, rowTop, type GridWindow } from './grid-rows.ts';
+import { columnsOf, gridWindow, rowTop, stepWindow, type GridWindow } from './grid-rows.ts';
 import type { ViewHost } from './view-host.ts';
 
 /** Rows drawn above and below the viewport (Tab and short scrolls find their tiles drawn). */
 const OVERSCAN_ROWS = 2;
+/**
+ * Rows beyond the viewport added per side per frame: a jump builds the rows in view first (the
+ * frame's cost is that of the tiles it adds), the overscan follows in the next frames.
+ */
+const GROW_ROWS = 1;
 /** Height of a tile's text under its 4:3 thumbnail, in rem: fixed, so every row is as high. */
 const TILE_BODY_REM = 7;
 
@@ -32,8 +38,10 @@ export class VirtualGrid<T extends { key: number }> {
   private gap = 14;
   private viewTop = 0;
   private viewHeight = typeof innerHeight === 'number' ? innerHeight : 900;
-  private count = 0;
+  private items: readonly T[] = [];
   private drawnWindow: GridWindow | undefined;
+  /** The photo first drawn: another one there means a new list, drawn like a jump. */
+  private drawnFirstKey: number | undefined;
   private drawn = new Map<number, T>();
   private focusedKey: number | undefined;
   private measureQueued = false;
@@ -62,9 +70,13 @@ export class VirtualGrid<T extends { key: number }> {
     label: string,
     tile: (item: T, place: TilePlace) => unknown,
   ): TemplateResult {
-    this.count = items.length;
+    this.items = items;
     const w = this.window();
     this.drawnWindow = w;
+    this.drawnFirstKey = items[w.start]?.key;
+    const target = this.target();
+    // Not all of the overscan yet: the next frame adds more.
+    if (w.start !== target.start || w.end !== target.end) this.queueMeasure();
     const shown = items.slice(w.start, w.end);
     const now = new Map(shown.map((item) => [item.key, item]));
     let aside: { item: T; position: number } | undefined;
@@ -113,14 +125,23 @@ export class VirtualGrid<T extends { key: number }> {
     this.drawnWindow = undefined;
   }
 
-  private window(): GridWindow {
+  /** The rows in view plus the overscan. */
+  private target(overscan = OVERSCAN_ROWS): GridWindow {
     const metrics = {
-      count: this.count,
+      count: this.items.length,
       cols: this.cols,
       rowHeight: this.tileHeight,
       gap: this.gap,
     };
-    return gridWindow(metrics, this.viewTop, this.viewHeight, OVERSCAN_ROWS);
+    return gridWindow(metrics, this.viewTop, this.viewHeight, overscan);
+  }
+
+  /** What to draw now: a step from the drawn window toward the target (grid-rows.ts). */
+  private window(): GridWindow {
+    const target = this.target();
+    const was = this.drawnWindow;
+    const same = was?.perRow === target.perRow && this.items[was.start]?.key === this.drawnFirstKey;
+    return stepWindow(target, this.target(0), same ? was : undefined, GROW_ROWS);
   }
 
   private attach = (el: Element | undefined): void => {
