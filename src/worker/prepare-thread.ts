@@ -116,9 +116,6 @@ export class PreparePool {
     return this.size === 0 ? 2 : this.size + 1;
   }
 
-  /** Reads each file once: with `known`, the hash is made beside the decode (PreparedBlobs). */
-  readonly readsOnce = true;
-
   prepare(
     blobs: readonly Blob[],
     start: number,

@@ -70,11 +70,13 @@ export interface Preparer {
     start: number,
     processor: ImageProcessorConfig,
     thumbnails?: boolean,
-    /** Hash each file as it is read for decoding, leaving those with these hashes undecoded. */
+    /**
+     * Given (even empty): hash each file from the bytes read for its decode (PreparedBlobs.hashes)
+     * and leave those with these hashes undecoded (PreparedBlobs.known). Classify relies on it:
+     * it never reads a file itself.
+     */
     known?: ReadonlySet<string>,
   ): Promise<PreparedBlobs>;
-  /** True: `known` is honoured (PreparedBlobs.hashes), so callers need not read files first. */
-  readonly readsOnce?: boolean;
 }
 
 /** What ModelHost opens; tests pass a fake encoder, a Node source and a fake preparer. */
