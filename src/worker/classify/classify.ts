@@ -68,7 +68,7 @@ export class Classify implements Pick<WorkerApi, 'classify' | 'cancel'> {
     // A switch since the last call (a label set's text run, a device lost while idle).
     run.reportSwitch(this.library.takeLeftBehind());
     try {
-      await run.encode(controller.signal);
+      await this.models.busyWhile(() => run.encode(controller.signal));
     } catch (error) {
       if (!controller.signal.aborted) throw error;
     } finally {
