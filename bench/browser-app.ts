@@ -13,7 +13,8 @@
 //
 //   npx vite build && npx tsx bench/browser-app.ts [--photos 12mp|2mp|fixture] [--images 16]
 //     [--prepare N] [--idle-ms 12000] [--settle-ms 8000] [--port 4325] [--dist dist]
-//     [--bare-threads N]
+//     [--bare-threads N] [--keep-trace FILE] [--trace-categories a,b]
+//     [--quiet yes|no]
 //
 // Each photo gets a few trailing bytes (decoders ignore them; the content hash differs), so
 // every one is hashed, decoded and encoded, none taken from the store.
@@ -34,6 +35,8 @@ import { CHROMIUM, CHROMIUM_ARGS } from '../playwright.config.ts';
 import { FIXTURE_IMAGES } from './bench-images.ts';
 import { photos2mp } from './browser-photos.ts';
 import { cpuByThread, describeCpu, type ThreadCpu } from './browser/cpu-trace.ts';
+import { describeProcCpu, procSnapshot, untilQuiet } from './browser/proc-cpu.ts';
+import { describeBrowserTasks } from './browser/task-sources.ts';
 import { benchConfig, serveDir } from './browser/vite.config.ts';
 import { BENCH_MODEL, ensureBenchLabelFile, ensureBenchModel } from './ensure-model.ts';
 import { photos12mp } from './photos-12mp.ts';
@@ -51,6 +54,13 @@ const { values } = parseArgs({
     dist: { type: 'string', default: 'dist' },
     // Also time the bare loop on this many WASM threads (the app's model thread beside a pool).
     'bare-threads': { type: 'string' },
+    // Keep the batch's trace (Chromium JSON) here, and print where the browser process's CPU went.
+    'keep-trace': { type: 'string' },
+    // More trace categories (comma-separated) for the kept trace, e.g. mojom,IndexedDB.
+    'trace-categories': { type: 'string', default: '' },
+    // 'yes': before the batch, wait until Chromium is quiet (the text tower's idle load on a first
+    // visit has the browser store 140 MB in Cache Storage: seconds of CPU, not the batch's).
+    quiet: { type: 'string', default: 'yes' },
   },
 });
 const count = Number(values.images);
@@ -137,6 +147,10 @@ try {
   );
   await page.locator('#status[data-labels-ready="true"]').waitFor({ timeout: 600_000 });
   const textsAtStart = await texts(page);
+  if (values.quiet !== 'no') {
+    const waited = await untilQuiet();
+    console.log(`Chromium quiet ${ms(waited)} after the labels were ready`);
+  }
   // The text tower loads once the worker has been idle 1 s after the model: let it finish first,
   // so that the batch is timed alone (a person adding photos at once would wait for it).
   await page.waitForTimeout(Number(values['settle-ms']));
@@ -152,12 +166,17 @@ try {
     w.addedAt = performance.now();
     requestAnimationFrame(tick);
   })()`);
+  // /proc's CPU from the files' addition to the last photo shown (not the trace's own stop).
+  let procBefore = procSnapshot();
+  let procAfter = procBefore;
   const batch = await traced(page, undefined, async () => {
+    procBefore = procSnapshot();
     await page.setInputFiles('#file-input', photos);
     await page
       .locator('li.photo[data-state="done"]')
       .nth(count - 1)
       .waitFor({ timeout: 900_000 });
+    procAfter = procSnapshot();
   });
   const { addedAt, doneAt } = (await page.evaluate('({ addedAt, doneAt })')) as {
     addedAt: number;
@@ -174,6 +193,11 @@ try {
     `app ÷ bare: ${(bareMs / perPhoto).toFixed(2)}x over the batch, ${(bareMs / marginal).toFixed(2)}x marginal (load ${loadavg()[0]?.toFixed(2)})`,
   );
   for (const line of describeCpu(batch.cpu, count)) console.log(line);
+  for (const line of describeProcCpu(procBefore, procAfter, count)) console.log(line);
+  if (values['keep-trace'] !== undefined) {
+    copyFileSync(batch.path, values['keep-trace']);
+    for (const line of describeBrowserTasks(values['keep-trace'], count)) console.log(line);
+  }
 
   // 3. Typed labels, after an idle pause.
   await page.locator('[data-progress="batch"][data-running="false"]').waitFor({ timeout: 60_000 });
@@ -209,13 +233,14 @@ async function traced<T>(
   page: Page,
   window: string | undefined,
   work: () => Promise<T>,
-): Promise<{ result: T; cpu: ThreadCpu[] }> {
+): Promise<{ result: T; cpu: ThreadCpu[]; path: string }> {
   const path = join(folder, `trace-${Date.now()}.json`);
-  const categories = ['toplevel', 'blink.user_timing', '__metadata'];
+  const more = (values['trace-categories'] ?? '').split(',').filter(Boolean);
+  const categories = ['toplevel', 'blink.user_timing', '__metadata', ...more];
   await browser.startTracing(page, { path, categories });
   const result = await work();
   await browser.stopTracing();
-  return { result, cpu: cpuByThread(path, window) };
+  return { result, cpu: cpuByThread(path, window), path };
 }
 
 async function texts(page: Page): Promise<number> {

@@ -29,22 +29,33 @@ function compile(): Promise<WebAssembly.Module> {
 function instance(): Promise<LibJpegTurbo> {
   compiled ??= compile();
   const module = compiled;
-  codec ??= module.then((m) =>
-    factory({
-      instantiateWasm: (imports, done) => {
-        void WebAssembly.instantiate(m, imports).then((i) => done(i, m));
-        return {};
-      },
-    }),
+  // A failed instantiate rejects: Emscripten's factory would wait for `done` forever.
+  codec ??= module.then(
+    (m) =>
+      new Promise<LibJpegTurbo>((resolve, reject) => {
+        factory({
+          instantiateWasm: (imports, done) => {
+            WebAssembly.instantiate(m, imports).then((i) => done(i, m), reject);
+            return {};
+          },
+        }).then(resolve, reject);
+      }),
   );
   return codec;
 }
 
-/** Compiles and instantiates the decoder ahead of the first photo (a failure is retried then). */
-export function warmJpegWasm(): Promise<void> {
+/**
+ * Compiles and instantiates the decoder ahead of the first photo: false if it failed (it is
+ * retried at the first photo; a prepare worker whose decoder cannot start leaves the work to the
+ * CLIP worker instead).
+ */
+export function warmJpegWasm(): Promise<boolean> {
   return instance().then(
-    () => undefined,
-    () => void (compiled = codec = undefined),
+    () => true,
+    () => {
+      compiled = codec = undefined;
+      return false;
+    },
   );
 }
 

@@ -23,8 +23,9 @@ export interface PrepareRequest {
   thumbnails: boolean;
   /** Hash each file from the bytes read for its decode (classify), skipping `known` ones. */
   hash: boolean;
-  /** Content hashes not to decode, when they changed since the last request to this worker. */
-  known?: string[] | undefined;
+  /** Content hashes not to decode: added and removed since the last request to this worker. */
+  knownAdded?: string[] | undefined;
+  knownRemoved?: string[] | undefined;
 }
 
 /** A prepared batch, and the thumbnails by position in the request (undefined where none). */
@@ -38,6 +39,8 @@ export interface PreparedBlobs extends PreparedBatch {
 
 export type PrepareReply =
   | { type: 'ready' }
+  /** Its decoder could not start: the worker is ended, its batches prepared by the CLIP worker. */
+  | { type: 'unusable'; message: string }
   | { type: 'prepared'; id: number; batch: PreparedBlobs }
   /** The batch as a whole failed (never a single file's error: those are in `failures`). */
   | { type: 'failed'; id: number; message: string };

@@ -28,8 +28,9 @@ interface Nested {
   state: 'starting' | 'ready' | 'dead';
   owed: Map<number, Waiting>;
   watchdog: ReturnType<typeof setTimeout> | undefined;
-  /** The known hashes last sent to it (sent again only when another set is asked for). */
-  knownSent?: ReadonlySet<string> | undefined;
+  /** The known hashes it holds (it is sent their changes only), and the set they came from. */
+  held: Set<string>;
+  heldFrom?: ReadonlySet<string> | undefined;
 }
 
 /**
@@ -110,14 +111,13 @@ export class PreparePool {
    * Without workers, two: onnxruntime-web's session.run blocks this thread for the whole run, so
    * a batch started just before it cannot even finish reading its file until the run ends; the
    * one after it can, and its decode (on Chromium's image-decode threads) then overlaps the next
-   * run instead of leaving the model waiting (docs/PERFORMANCE.md).
+   * run instead of leaving the model waiting (docs/PERFORMANCE.md). Workers that died (or could
+   * not start) do not count: their batches are prepared here.
    */
   get depth(): number {
-    return this.size === 0 ? 2 : this.size + 1;
+    const live = this.workers.filter((n) => n.state !== 'dead').length;
+    return live === 0 ? 2 : live + 1;
   }
-
-  /** Reads each file once: with `known`, the hash is made beside the decode (PreparedBlobs). */
-  readonly readsOnce = true;
 
   prepare(
     blobs: readonly Blob[],
@@ -146,10 +146,10 @@ export class PreparePool {
       nested.owed.set(request.id, { request, known, resolve });
       // Started by the first owed batch; only replies restart it (a hung worker gets no more time).
       nested.watchdog ??= setTimeout(() => this.die(nested), WATCHDOG_MS);
-      const send = known && known !== nested.knownSent;
       try {
-        nested.worker.postMessage(send ? { ...request, known: [...known] } : request);
-        if (send) nested.knownSent = known;
+        const changes = knownChanges(nested, known);
+        nested.worker.postMessage({ ...request, ...changes.message });
+        changes.commit();
       } catch {
         nested.owed.delete(request.id);
         resolve(prepareHere(request, known));
@@ -168,7 +168,14 @@ export class PreparePool {
           type: 'module',
           name: `mumic-prepare-${i + 1}`,
         });
-        const nested: Nested = { worker, state: 'starting', owed: new Map(), watchdog: undefined };
+        const nested: Nested = {
+          worker,
+          state: 'starting',
+          owed: new Map(),
+          // A worker that never says it is ready (its decoder hangs) is ended like a hung one.
+          watchdog: setTimeout(() => this.die(nested), WATCHDOG_MS),
+          held: new Set(),
+        };
         worker.onmessage = (event: MessageEvent<PrepareReply>) => this.receive(nested, event.data);
         // A script that cannot load (CSP, offline without it, a 404) or a crash: prepare here.
         worker.onerror = (event) => {
@@ -184,8 +191,15 @@ export class PreparePool {
   }
 
   private receive(nested: Nested, reply: PrepareReply): void {
-    if (reply.type === 'ready') {
-      if (nested.state === 'starting') nested.state = 'ready';
+    if (reply.type === 'ready' || reply.type === 'unusable') {
+      if (nested.state !== 'starting') return;
+      clearTimeout(nested.watchdog);
+      nested.watchdog = undefined;
+      if (reply.type === 'ready') nested.state = 'ready';
+      else {
+        console.warn(`prepare worker: ${reply.message}; preparing here`);
+        this.die(nested);
+      }
       return;
     }
     const waiting = nested.owed.get(reply.id);
@@ -210,6 +224,28 @@ export class PreparePool {
     }
     nested.owed.clear();
   }
+}
+
+/**
+ * What a worker must change in its known hashes to hold `known` (nothing when it holds this very
+ * set): a classify call sends its hashes once, and the next call only the photos added or removed
+ * since, not the whole library again.
+ */
+function knownChanges(nested: Nested, known: ReadonlySet<string> | undefined) {
+  type Changes = Pick<PrepareRequest, 'knownAdded' | 'knownRemoved'>;
+  if (!known || known === nested.heldFrom) return { message: {} as Changes, commit: () => {} };
+  const { held } = nested;
+  const knownAdded = [...known].filter((hash) => !held.has(hash));
+  const knownRemoved = [...held].filter((hash) => !known.has(hash));
+  return {
+    message: { knownAdded, knownRemoved } as Changes,
+    /** Once sent: the worker holds them now. */
+    commit: () => {
+      for (const hash of knownRemoved) held.delete(hash);
+      for (const hash of knownAdded) held.add(hash);
+      nested.heldFrom = known;
+    },
+  };
 }
 
 /** The fallback: the same preparation in this thread (it cannot overlap inference here). */

@@ -6,11 +6,16 @@ import { prepareTimed, type PrepareReply, type PrepareRequest } from './prepare-
 const reply = (message: PrepareReply, transfer: Transferable[] = []): void =>
   self.postMessage(message, { transfer });
 
-/** Content hashes the CLIP worker already holds: files with them are hashed, not decoded. */
-let known: ReadonlySet<string> = new Set();
+/**
+ * Content hashes the CLIP worker already holds: files with them are hashed, not decoded. Kept
+ * here and changed by the differences the CLIP worker sends (a library of 10,000 photos is not
+ * sent again with every call).
+ */
+const known = new Set<string>();
 
 self.onmessage = async ({ data: request }: MessageEvent<PrepareRequest>) => {
-  if (request.known) known = new Set(request.known);
+  for (const hash of request.knownRemoved ?? []) known.delete(hash);
+  for (const hash of request.knownAdded ?? []) known.add(hash);
   try {
     const batch = await prepareTimed(request, 'mumic:prepare', known);
     reply({ type: 'prepared', id: request.id, batch }, [batch.pixels.buffer as ArrayBuffer]);
@@ -20,4 +25,8 @@ self.onmessage = async ({ data: request }: MessageEvent<PrepareRequest>) => {
 };
 
 // Ready once its decoder is compiled: it is started beside the model's load, before any photo.
-void warmJpegWasm().then(() => reply({ type: 'ready' }));
+// A decoder that cannot start would decode otherwise than the CLIP worker's (not PIL's pixels):
+// the pool then prepares there instead.
+void warmJpegWasm().then((ok) =>
+  reply(ok ? { type: 'ready' } : { type: 'unusable', message: 'the JPEG decoder did not start' }),
+);

@@ -1,6 +1,7 @@
 // Loads the text tower while the worker is idle, so that the first label a person types is scored
 // as fast as the next ones (its session is otherwise created, and warmed up, only then: seconds
-// with a B/32-sized model). It waits for image work to pause, so it does not slow a batch.
+// with a B/32-sized model). It waits for image work to pause (a batch's end, not a gap between
+// its runs), so it does not slow a batch.
 
 /** Quiet time before the load starts, and between checks while image work runs. */
 const IDLE_MS = 1000;
@@ -11,7 +12,7 @@ export class IdlePreload {
   private lastBusy = 0;
   private generation = 0;
 
-  /** Runs `work` (an image run) and counts it as busy time. */
+  /** Runs `work` (an image run, or a whole classify call) and counts it as busy time. */
   async busyWhile<T>(work: () => Promise<T>): Promise<T> {
     this.running++;
     try {

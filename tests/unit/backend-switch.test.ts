@@ -15,8 +15,8 @@ import { FallbackEncoder } from '../../src/runtime/fallback-encoder.ts';
 import type { BatchUpdate, PhotoInput } from '../../src/shared/worker-api.ts';
 import { IdbStore } from '../../src/store/idb-store.ts';
 import type { MumicStore } from '../../src/store/types.ts';
-import type { Preparer } from '../../src/worker/models/model-host.ts';
 import { createWorkerApi } from '../../src/worker/service.ts';
+import { fakePreparer } from '../fake-preparer.ts';
 import { FIXTURE_DIR } from '../fixture.ts';
 
 const DIM = 32;
@@ -77,23 +77,10 @@ function tower(backend: Backend, dtype: Dtype): Tower {
   return state;
 }
 
-const preparer: Preparer = {
-  configure: () => undefined,
-  depth: 1,
-  async prepare(blobs, start) {
-    const pixels = new Float32Array(blobs.length * PER);
-    for (const [i, blob] of blobs.entries()) {
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      for (let k = 0; k < PER; k++) pixels[i * PER + k] = (bytes[bytes.length - 1 - k] ?? 0) / 255;
-    }
-    return {
-      pixels,
-      indices: blobs.map((_, i) => start + i),
-      failures: [],
-      thumbnails: blobs.map(() => undefined),
-    };
-  },
-};
+const preparer = fakePreparer({
+  floats: PER,
+  pixel: (bytes, k) => (bytes[bytes.length - 1 - k] ?? 0) / 255,
+});
 
 function worker(store: MumicStore, encoder: () => FallbackEncoder) {
   return createWorkerApi({

@@ -73,4 +73,14 @@ describe('decodeJpegWasm', () => {
     await expect(decodeJpegWasm(new Uint8Array([0xff, 0xd8, 0xff, 0xd9]))).rejects.toThrow();
     await sameAsSharp(jpg);
   });
+
+  test('an instantiate that fails is reported, not a hang; the next attempt starts afresh', async () => {
+    vi.resetModules(); // a module without an instance yet
+    const fresh = await import('../../src/worker/jpeg-wasm.ts');
+    const failing = vi.spyOn(WebAssembly, 'instantiate');
+    failing.mockRejectedValueOnce(new RangeError('WebAssembly.Memory(): could not allocate'));
+    expect(await fresh.warmJpegWasm()).toBe(false);
+    failing.mockRestore();
+    expect(await fresh.warmJpegWasm()).toBe(true);
+  });
 });

@@ -17,10 +17,10 @@ import {
 import { IdbStore } from '../../src/store/idb-store.ts';
 import type { App } from '../../src/ui/app.ts';
 import { LabelState } from '../../src/ui/state/label-state.ts';
-import type { Preparer } from '../../src/worker/models/model-host.ts';
 import { createWorkerApi } from '../../src/worker/service.ts';
+import { fakePreparer } from '../fake-preparer.ts';
 
-const preparer = { configure: () => undefined, depth: 1 } as unknown as Preparer;
+const preparer = fakePreparer({ floats: 1, pixel: () => 0 });
 
 /** A tab: its page's label set over its own worker and store connection. */
 function tab(factory: IDBFactory) {

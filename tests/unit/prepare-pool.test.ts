@@ -1,10 +1,15 @@
-// Issue 16: preparation ahead of the model (one batch per preparing thread), the pool sizes, and
-// the text tower loaded only while no image runs.
-import { afterEach, describe, expect, test, vi } from 'vitest';
+// Issue 16: preparation ahead of the model (one batch per preparing thread), the pool sizes and
+// its nested workers, and the text tower loaded only while no image runs.
+import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { embedImages, type PreparedBatch } from '../../src/core/embed-images.ts';
 import { parseImageProcessorConfig } from '../../src/core/preprocess-config.ts';
 import { readAppParams } from '../../src/ui/app-params.ts';
-import { defaultPrepareWorkers, wasmThreadsBeside } from '../../src/worker/prepare-thread.ts';
+import type { PrepareReply, PrepareRequest } from '../../src/worker/prepare-protocol.ts';
+import {
+  PreparePool,
+  defaultPrepareWorkers,
+  wasmThreadsBeside,
+} from '../../src/worker/prepare-thread.ts';
 import { IdlePreload } from '../../src/worker/text-preload.ts';
 
 const processor = parseImageProcessorConfig({
@@ -107,5 +112,114 @@ describe('IdlePreload', () => {
     preload.cancel();
     await vi.advanceTimersByTimeAsync(5000);
     expect(load).not.toHaveBeenCalled();
+  });
+});
+
+/** A nested worker: says `start` once created, and prepares every batch as empty. */
+class FakeWorker {
+  static made: FakeWorker[] = [];
+  static start: 'ready' | 'unusable' | 'silent' = 'ready';
+  onmessage: ((event: { data: PrepareReply }) => void) | undefined;
+  onerror: unknown;
+  onmessageerror: unknown;
+  posted: PrepareRequest[] = [];
+  terminated = false;
+
+  constructor() {
+    FakeWorker.made.push(this);
+    const start = FakeWorker.start;
+    if (start === 'ready') setTimeout(() => this.onmessage?.({ data: { type: 'ready' } }));
+    if (start === 'unusable') {
+      const message = 'the JPEG decoder did not start';
+      setTimeout(() => this.onmessage?.({ data: { type: 'unusable', message } }));
+    }
+  }
+
+  postMessage(request: PrepareRequest): void {
+    this.posted.push(request);
+    const batch = { pixels: new Float32Array(0), indices: [], failures: [], thumbnails: [] };
+    setTimeout(() => this.onmessage?.({ data: { type: 'prepared', id: request.id, batch } }));
+  }
+
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+function stubWorkers(): void {
+  FakeWorker.made = [];
+  FakeWorker.start = 'ready';
+  vi.stubGlobal('Worker', FakeWorker);
+  // The warm-up of this thread's decoder: nothing to fetch here.
+  vi.stubGlobal('fetch', () => Promise.reject(new Error('offline')));
+  vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+}
+
+/** A pool of one worker, once it has answered. */
+async function pool(): Promise<{ pool: PreparePool; worker: FakeWorker }> {
+  const p = new PreparePool();
+  p.configure(1, 'wasm');
+  await vi.advanceTimersByTimeAsync(1);
+  return { pool: p, worker: FakeWorker.made[0] as FakeWorker };
+}
+
+/** A batch after a call's first (the first is prepared in this thread), once answered. */
+async function later(p: PreparePool, known?: ReadonlySet<string>) {
+  const batch = p.prepare([], 8, processor, true, known);
+  await vi.advanceTimersByTimeAsync(1);
+  return batch;
+}
+
+// The known hashes are sent to a worker once and then only their changes (not a whole library
+// per classify call); a worker whose decoder cannot start, or that never says it is ready, is
+// ended and its work prepared here.
+describe('PreparePool with its nested workers faked', () => {
+  beforeEach(stubWorkers);
+  afterEach(() => {
+    vi.useRealTimers();
+    vi.unstubAllGlobals();
+    vi.restoreAllMocks();
+  });
+
+  test('sends the known hashes once, then only what changed', async () => {
+    vi.useFakeTimers();
+    const { pool: p, worker } = await pool();
+    const first = new Set(['a', 'b']);
+    await later(p, first);
+    await later(p, first); // the same call's next batch
+    await later(p, new Set(['b', 'c'])); // the next call: a removed, c added
+    await later(p, new Set(['b', 'c'])); // another call, nothing changed
+    await later(p); // no hashing asked for (embedImages)
+    const changes = worker.posted.map((r) => [r.knownAdded, r.knownRemoved]);
+    expect(changes).toEqual([
+      [['a', 'b'], []],
+      [undefined, undefined],
+      [['c'], ['a']],
+      [[], []],
+      [undefined, undefined],
+    ]);
+  });
+
+  test('a worker whose decoder cannot start is ended; its batches are prepared here', async () => {
+    vi.useFakeTimers();
+    FakeWorker.start = 'unusable';
+    const { pool: p, worker } = await pool();
+    expect(worker.terminated).toBe(true);
+    const batch = await later(p, new Set(['a']));
+    expect(batch.indices).toEqual([]);
+    expect(worker.posted).toEqual([]);
+    expect(p.depth).toBe(2);
+  });
+
+  test('a worker that never says it is ready is ended after the watchdog', async () => {
+    vi.useFakeTimers();
+    FakeWorker.start = 'silent';
+    const { pool: p, worker } = await pool();
+    expect(worker.terminated).toBe(false);
+    expect(p.depth).toBe(2); // one starting worker, plus one
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(worker.terminated).toBe(true);
+    await later(p);
+    expect(worker.posted).toEqual([]);
   });
 });

@@ -9,7 +9,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { NodeModelSource } from '../../src/cli/model-source-node.ts';
 import { imageEmbeddingKey, labelEmbeddingKey } from '../../src/core/cache-keys.ts';
 import { templateSetKey } from '../../src/core/prompts.ts';
-import type { ErrorInfo } from '../../src/core/errors.ts';
 import { storageError } from '../../src/core/storage-errors.ts';
 import type { ClipEncoder } from '../../src/runtime/clip-encoder.ts';
 import { FallbackEncoder } from '../../src/runtime/fallback-encoder.ts';
@@ -18,8 +17,8 @@ import { IdbStore } from '../../src/store/idb-store.ts';
 import type { MumicStore } from '../../src/store/types.ts';
 import { bridgeTo, type WorkerBridge } from '../../src/ui/bridge.ts';
 import { forComlink } from '../../src/worker/expose-api.ts';
-import type { Preparer } from '../../src/worker/models/model-host.ts';
 import { createWorkerApi } from '../../src/worker/service.ts';
+import { fakePreparer } from '../fake-preparer.ts';
 import { FIXTURE_DIR } from '../fixture.ts';
 
 const MODEL = FIXTURE_DIR;
@@ -52,31 +51,11 @@ function fakeEncoder(dim: number): ClipEncoder {
   return fake as unknown as ClipEncoder;
 }
 
-/** Decodes "files" whose text starts with "bad" as failures; others to bytes-derived pixels. */
-const fakePreparer: Preparer = {
-  configure: () => undefined,
-  depth: 1,
-  async prepare(blobs, start) {
-    const pixels: number[] = [];
-    const indices: number[] = [];
-    const failures: { index: number; error: ErrorInfo }[] = [];
-    for (const [i, blob] of blobs.entries()) {
-      const bytes = new Uint8Array(await blob.arrayBuffer());
-      if (new TextDecoder().decode(bytes).startsWith('bad')) {
-        failures.push({ index: start + i, error: { name: 'ImageDecodeFailed', message: 'fake' } });
-        continue;
-      }
-      indices.push(start + i);
-      for (let k = 0; k < PIXELS; k++) pixels.push((bytes[k % bytes.length] ?? 0) / 255);
-    }
-    return {
-      pixels: Float32Array.from(pixels),
-      indices,
-      failures,
-      thumbnails: blobs.map(() => undefined),
-    };
-  },
-};
+/** Bytes-derived pixels (a "file" whose text starts with "bad" fails to decode). */
+const preparer = fakePreparer({
+  floats: PIXELS,
+  pixel: (bytes, k) => (bytes[k % bytes.length] ?? 0) / 255,
+});
 
 interface Setup {
   api: WorkerBridge;
@@ -99,7 +78,7 @@ function connect(
     store,
     models: {
       source: () => new NodeModelSource(MODEL),
-      preparer: fakePreparer,
+      preparer,
       encoder: (_source, info, request) => {
         const encoder = fakeEncoder(info.projectionDim);
         const embedTexts = encoder.embedTexts.bind(encoder);
@@ -165,13 +144,17 @@ describe('WorkerApi over a MessageChannel', () => {
     expect(run.photos.find((p) => p.key === 4)?.record.error?.name).toBe('ImageDecodeFailed');
     const table = run.updates.at(-1)?.table;
     expect(table?.labelIds).toEqual(['pool', 'beach']);
+    // Content the library holds is hashed on the prepare side, not decoded nor run again.
+    const held = await classify(setup.api, [file('picture one', 'a-again.png', 5)]);
+    expect(setup.counted.encoded).toBe(2);
+    expect(held.summary.progress).toMatchObject({ done: 1, encoded: 0, fromCache: 1 });
 
     // A new worker over the same store: nothing is encoded again.
     const again = connect(setup.store);
     await ready(again);
     const restored = await again.api.restore();
-    expect(restored.photos).toHaveLength(4);
-    expect(restored.table.photoIds).toHaveLength(3);
+    expect(restored.photos).toHaveLength(5);
+    expect(restored.table.photoIds).toHaveLength(4);
     const second = await classify(again.api, [file('picture two', 'b-again.png', 9)]);
     expect(again.counted.encoded).toBe(0);
     expect(second.summary.progress.fromCache).toBe(1);

@@ -1,10 +1,10 @@
-// Classify capability: the batch run. Hashes each file, takes stored embeddings where there are
-// (one picture under two names is encoded once), encodes the rest in batches (decoding the next
-// batch overlaps inference), stores each photo with its embedding and streams scored results.
-import { imageEmbeddingKey, photoId, type ImageEmbeddingKey } from '../../core/cache-keys.ts';
+// Classify capability: the batch run. Each file is read once, on the prepare side, which hashes
+// it beside its decode; stored embeddings are taken where there are (one picture under two names
+// is encoded once), the rest is encoded in batches (decoding the next batch overlaps inference),
+// and each photo is stored with its embedding while scored results stream to the page.
+import { imageEmbeddingKey, type ImageEmbeddingKey } from '../../core/cache-keys.ts';
 import { embedImages } from '../../core/embed-images.ts';
 import { MumicError, toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
-import { MAX_FILE_BYTES } from '../../core/image-header.ts';
 import type { Dtype } from '../../core/types.ts';
 import type {
   BatchProgress,
@@ -16,33 +16,13 @@ import type {
   WorkerApi,
 } from '../../shared/worker-api.ts';
 import type { MumicStore } from '../../store/types.ts';
-import { decodeImageBlob } from '../decode-browser.ts';
-import { makeThumbnail, sha256Hex } from '../image-tools.ts';
 import type { LabelBank } from '../label-bank.ts';
-import { storedThumbnail, type Library, type PhotoLibrary } from '../library/library.ts';
+import type { Library, PhotoLibrary } from '../library/library.ts';
 import type { Labels } from '../labels/labels.ts';
 import type { ModelHost } from '../models/model-host.ts';
-import { ReadOnce, unreadJobs, type Done, type EncodeJob, type Pending } from './read-once.ts';
-
-/** Files hashed and looked up in the store per step (results of cached photos stream per step). */
-const LOOKUP_GROUP = 16;
+import { ReadOnce, unreadJobs, type Done, type EncodeJob } from './read-once.ts';
 
 const cancelled = (): MumicError => new MumicError('Cancelled', 'the batch was cancelled');
-
-/** Hashes a file (not read when over the size limit: decoding fails it by name later). */
-async function pendingOf(input: PhotoInput): Promise<Done> {
-  let hash: string | undefined;
-  let error: ErrorInfo | undefined;
-  if (input.file.size <= MAX_FILE_BYTES) {
-    try {
-      hash = await sha256Hex(input.file);
-    } catch (cause) {
-      error = { name: 'FileUnreadable', message: toErrorInfo(cause).message };
-    }
-  }
-  const pending = { input, hash, id: photoId(hash, input.path, String(input.file.size)) };
-  return error ? { pending, error } : { pending };
-}
 
 export class Classify implements Pick<WorkerApi, 'classify' | 'cancel'> {
   private readonly jobs = new Set<AbortController>();
@@ -88,8 +68,7 @@ export class Classify implements Pick<WorkerApi, 'classify' | 'cancel'> {
     // A switch since the last call (a label set's text run, a device lost while idle).
     run.reportSwitch(this.library.takeLeftBehind());
     try {
-      await run.cached(controller.signal);
-      await run.encode(controller.signal);
+      await this.models.busyWhile(() => run.encode(controller.signal));
     } catch (error) {
       if (!controller.signal.aborted) throw error;
     } finally {
@@ -113,7 +92,6 @@ class Run {
   private readonly started = performance.now();
   private readonly progress: BatchProgress;
   private readonly finished = new Set<number>();
-  private readonly toEncode = new Map<string, EncodeJob>();
   /** The vision dtype of the last image run (a backend switch changes it mid-call). */
   private usedDtype: Dtype | undefined;
   /** The model's status to send with the next update (the backend switched). */
@@ -146,79 +124,15 @@ class Run {
   }
 
   /**
-   * 1. Hashes every file; photos whose embedding is stored are scored at once. Where the prepare
-   * side reads each file once (hashing it beside its decode), this is left to `encode`.
+   * Encodes what needs a run, a batch at a time; decoding the next batch overlaps inference. The
+   * prepare side reads each file once, hashing it beside its decode (files the library held when
+   * the call began are hashed, not decoded); `ReadOnce` then scores stored content and copies of
+   * content in this call without a run.
    */
-  async cached(signal: AbortSignal): Promise<void> {
-    const { library } = this;
-    const { store, models } = this.owner.parts;
-    if (models.prepareThread.readsOnce) {
-      for (const [key, job] of unreadJobs(this.inputs)) this.toEncode.set(key, job);
-      return;
-    }
-    const dim = models.require().info.projectionDim;
-    const [, , model, dtype] = library.scope;
-    for (let start = 0; start < this.inputs.length; start += LOOKUP_GROUP) {
-      signal.throwIfAborted();
-      const group: Pending[] = [];
-      const failed: Done[] = [];
-      for (const input of this.inputs.slice(start, start + LOOKUP_GROUP)) {
-        const done = await pendingOf(input);
-        if (done.error) failed.push(done);
-        else group.push(done.pending);
-      }
-      await this.emit(failed, 'encoded');
-      const hashes = group.map((p) => p.hash);
-      const lookups = hashes.map((h) =>
-        h === undefined ? undefined : library.byHash.get(h)?.embedding,
-      );
-      const toRead = hashes.flatMap((h, i) => (h !== undefined && !lookups[i] ? [i] : []));
-      if (toRead.length > 0) {
-        const stored = await store
-          .getImageEmbeddings(
-            toRead.map((i) => imageEmbeddingKey(model, dtype, hashes[i] as string)),
-          )
-          .catch(() => toRead.map(() => undefined));
-        toRead.forEach((i, k) => {
-          const v = stored[k];
-          if (v instanceof Float32Array && v.length === dim) lookups[i] = v;
-        });
-      }
-      const cached: Done[] = [];
-      for (const [i, pending] of group.entries()) {
-        const embedding = lookups[i];
-        if (embedding && pending.hash !== undefined) {
-          let thumbnail = library.byHash.get(pending.hash)?.thumbnail;
-          thumbnail ??= await storedThumbnail(store, library, pending.hash);
-          // The vector is stored but not the picture (a photo removed, then added again).
-          thumbnail ??= await decodeImageBlob(pending.input.file)
-            .then(makeThumbnail)
-            .catch(() => undefined);
-          cached.push({ pending, embedding, thumbnail });
-        } else {
-          const key = pending.hash ?? `unread:${pending.input.key}`;
-          const job = this.toEncode.get(key);
-          if (job) job.pending.push(pending);
-          else {
-            const blob = pending.input.file;
-            this.toEncode.set(key, {
-              blob,
-              hash: pending.hash,
-              pending: [pending],
-              thumbnail: undefined,
-            });
-          }
-        }
-      }
-      await this.emit(cached, 'cache');
-    }
-  }
-
-  /** 2. Encodes the rest, a batch at a time; decoding the next batch overlaps inference. */
   async encode(signal: AbortSignal): Promise<void> {
-    const { models } = this.owner.parts;
+    const { models, store } = this.owner.parts;
     const { info } = models.require();
-    const list = [...this.toEncode.values()];
+    const list = [...unreadJobs(this.inputs).values()];
     const pool = models.prepareThread;
     const prepare = (batch: readonly EncodeJob[], start: number, known?: ReadonlySet<string>) =>
       pool.prepare(
@@ -228,23 +142,17 @@ class Run {
         true,
         known,
       );
-    const readOnce = pool.readsOnce
-      ? new ReadOnce({
-          library: () => this.library,
-          store: this.owner.parts.store,
-          dim: info.projectionDim,
-          cropSize: 3 * info.processor.cropHeight * info.processor.cropWidth,
-          again: (batch, start) => prepare(batch, start),
-        })
-      : undefined;
+    const readOnce = new ReadOnce({
+      library: () => this.library,
+      store,
+      dim: info.projectionDim,
+      cropSize: 3 * info.processor.cropHeight * info.processor.cropWidth,
+      again: (batch, start) => prepare(batch, start),
+    });
     for await (const outcomes of embedImages(list, {
-      prepare: async (batch: readonly EncodeJob[], start: number) => {
-        const prepared = await prepare(batch, start, readOnce?.known);
-        if (readOnce) return readOnce.sort(batch, start, prepared);
-        batch.forEach((job, i) => (job.thumbnail = prepared.thumbnails[i]));
-        return prepared;
-      },
-      prefetch: models.prepareThread.depth,
+      prepare: async (batch: readonly EncodeJob[], start: number) =>
+        readOnce.sort(batch, start, await prepare(batch, start, readOnce.known)),
+      prefetch: pool.depth,
       processor: info.processor,
       embedder: models.imageEmbedder((dtype) => (this.usedDtype = dtype)),
       dim: info.projectionDim,
@@ -266,10 +174,10 @@ class Run {
         }),
         'encoded',
       );
-      if (readOnce) await this.emitSorted(readOnce);
+      await this.emitSorted(readOnce);
       signal.throwIfAborted();
     }
-    if (readOnce) await this.emitSorted(readOnce);
+    await this.emitSorted(readOnce);
   }
 
   /** Photos that needed no run: found stored, or copies of content this call encoded. */

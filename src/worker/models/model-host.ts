@@ -70,11 +70,13 @@ export interface Preparer {
     start: number,
     processor: ImageProcessorConfig,
     thumbnails?: boolean,
-    /** Hash each file as it is read for decoding, leaving those with these hashes undecoded. */
+    /**
+     * Given (even empty): hash each file from the bytes read for its decode (PreparedBlobs.hashes)
+     * and leave those with these hashes undecoded (PreparedBlobs.known). Classify relies on it:
+     * it never reads a file itself.
+     */
     known?: ReadonlySet<string>,
   ): Promise<PreparedBlobs>;
-  /** True: `known` is honoured (PreparedBlobs.hashes), so callers need not read files first. */
-  readonly readsOnce?: boolean;
 }
 
 /** What ModelHost opens; tests pass a fake encoder, a Node source and a fake preparer. */
@@ -91,7 +93,7 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
   readonly counters: Counters = { imagesEncoded: 0, textsEncoded: 0 };
   /** Decodes and preprocesses the next batches on nested workers while this thread runs one. */
   readonly prepareThread: Preparer;
-  /** The text tower, loaded while no image runs, so that the first typed label is quick. */
+  /** The text tower, loaded while no classify call runs, so that the first typed label is quick. */
   private readonly textPreload = new IdlePreload();
   private readonly openEncoder: EncoderFactory;
   private readonly openSource: (baseUrl: string) => ModelSource;
@@ -155,6 +157,17 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
       Array.from(tokens.inputIds.subarray(i * tokens.length, (i + 1) * tokens.length), Number),
     );
     return { inputIds, embeddings };
+  }
+
+  /**
+   * A classify call as busy time, so that the text tower's idle load does not start in it (its
+   * first batch's preparation and the waits between runs are not image runs). On a first visit
+   * that load fetches the text model, hashes it and has the browser store it in Cache Storage
+   * (0.3-0.9 s of the browser process's CPU for 140 MB), then compiles it: started inside a
+   * batch, it took that from the batch (docs/PERFORMANCE.md, issue 16, session 9).
+   */
+  busyWhile<T>(work: () => Promise<T>): Promise<T> {
+    return this.textPreload.busyWhile(work);
   }
 
   /** Images per vision run for the loaded dtype. */
