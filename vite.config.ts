@@ -120,7 +120,7 @@ function cspMeta(): Plugin {
   };
 }
 
-/** The runtime's largest wasm is 26.8 MB; it is precached (docs/OFFLINE.md), so the limit must allow it. */
+/** The runtime's largest wasm is 26.8 MB; it is precached (docs/OFFLINE.md): the limit allows it. */
 const MAX_PRECACHE_FILE = 40 * 1024 * 1024;
 
 /**

@@ -50,6 +50,12 @@ function importRuntime(
       configureOrt(ort, wasmPaths, threads);
       return { ort, webgpu };
     },
+    (cause: unknown) => {
+      // A failed fetch of the chunk (a network blip on a first visit) is not kept: the next load
+      // imports again.
+      runtime = undefined;
+      throw new MumicError('ModelLoadFailed', `the runtime could not be loaded: ${String(cause)}`);
+    },
   );
   return runtime;
 }
@@ -142,7 +148,9 @@ export async function createWebEncoder(
     const gpu = makeEncoder(ort, 'webgpu', source, model, options, probe.shaderF16);
     encoder = new FallbackEncoder(gpu, wasm);
   } else if (probe) {
-    const reason = probe.ok ? 'this worker started on the WASM-only runtime' : probe.reason;
+    const reason = probe.ok
+      ? 'WebGPU was not available when the page started; reload the page to use it'
+      : probe.reason;
     encoder = new FallbackEncoder(await wasm(), null, reason);
   } else {
     encoder = new FallbackEncoder(await wasm(), null);

@@ -85,6 +85,15 @@ describe('stepWindow', () => {
     expect(height(w)).toBe(fullHeight(w.rows));
   });
 
+  it('completes a last row drawn in part once the list has grown', () => {
+    const { target, view } = at(0, 40);
+    // 17 tiles drawn when the list had 17: row 3 holds two of its five.
+    const w = stepWindow(target, view, { start: 0, end: 17 }, 1);
+    expect(w.end % 5).toBe(0);
+    expect(w.end).toBeGreaterThan(17);
+    expect(height(w)).toBe(fullHeight(w.rows));
+  });
+
   it('ends at the last tile and draws nothing of an empty list', () => {
     const { target, view } = at(200, 12);
     expect(stepWindow(target, view, undefined, 1)).toMatchObject({ start: 0, end: 12 });

@@ -109,7 +109,7 @@ export class PhotoState {
     return view;
   }
 
-  /** Runs queued photos through the worker, one classify call at a time. */
+  /** Runs queued photos through the worker, one classify call at a time; resolves at its end. */
   pump(): Promise<void> {
     const { app } = this;
     if (app.modelPhase === 'failed') {
@@ -307,10 +307,12 @@ export class PhotoState {
       // The running chunk stops at its next photo or batch; pump drops the rest of the queue.
       this.batch = { ...this.batch, cancelling: true };
       this.app.changed();
+      // Ended (its notice posted) before the caller goes on: Clear all's notice comes last. This
+      // batch's promise, not a later one's; a failure in it is its own to report.
+      const batch = this.running.catch(() => undefined);
       // A dead worker cannot be asked; the supervisor has already stopped its calls.
       await this.app.bridge.cancel().catch(() => undefined);
-      // Ended (its notice posted) before the caller goes on: Clear all's notice comes last.
-      await this.running;
+      await batch;
     } else {
       for (const v of this.queue.splice(0)) this.dropCancelled(v.key);
       this.app.changed();

@@ -68,10 +68,10 @@ export function gridWindow(
 
 /**
  * The window to draw now, on the way from `drawn` (the last one drawn, or undefined after the
- * columns changed) to `target` (the rows in `view` plus overscan): every row in view at once, but
- * at most `grow` rows beyond them per side per step, so a fast scroll or a jump builds only the
- * rows it shows in one frame and the overscan in the next ones. The window stays one run of whole
- * rows (the grid places tiles by their order after the top padding).
+ * columns or the list changed) to `target` (the rows in `view` plus overscan): every row in view
+ * at once, but at most `grow` rows beyond them per side per step, so a fast scroll or a jump
+ * builds only the rows it shows in one frame and the overscan in the next ones. The window stays
+ * one run of whole rows (the grid places tiles by their order after the top padding).
  */
 export function stepWindow(
   target: GridWindow,
@@ -87,7 +87,10 @@ export function stepWindow(
   // Nothing drawn is still wanted (a jump, a new list): the rows in view only.
   if (!kept || kept.start >= kept.end) return { ...view, slots: target.slots };
   const start = Math.max(target.start, Math.min(kept.start, view.start) - grow * perRow);
-  const end = Math.min(target.end, Math.max(kept.end, view.end) + grow * perRow);
+  // Rounded up to a row's end first: a last row drawn partly (the list has grown since) is
+  // completed, so the window stays whole rows.
+  const keptEnd = Math.ceil(Math.max(kept.end, view.end) / perRow) * perRow;
+  const end = Math.min(target.end, keptEnd + grow * perRow);
   return {
     ...target,
     start,
