@@ -40,8 +40,6 @@ export class VirtualGrid<T extends { key: number }> {
   private viewHeight = typeof innerHeight === 'number' ? innerHeight : 900;
   private items: readonly T[] = [];
   private drawnWindow: GridWindow | undefined;
-  /** The photo first drawn: another one there means a new list, drawn like a jump. */
-  private drawnFirstKey: number | undefined;
   private drawn = new Map<number, T>();
   private focusedKey: number | undefined;
   private measureQueued = false;
@@ -73,7 +71,6 @@ export class VirtualGrid<T extends { key: number }> {
     this.items = items;
     const w = this.window();
     this.drawnWindow = w;
-    this.drawnFirstKey = items[w.start]?.key;
     const target = this.target();
     // Not all of the overscan yet: the next frame adds more.
     if (w.start !== target.start || w.end !== target.end) this.queueMeasure();
@@ -140,8 +137,22 @@ export class VirtualGrid<T extends { key: number }> {
   private window(): GridWindow {
     const target = this.target();
     const was = this.drawnWindow;
-    const same = was?.perRow === target.perRow && this.items[was.start]?.key === this.drawnFirstKey;
-    return stepWindow(target, this.target(0), same ? was : undefined, GROW_ROWS);
+    return stepWindow(target, this.target(0), this.stillDrawn(was, target), GROW_ROWS);
+  }
+
+  /**
+   * The drawn window, unless the list under it is mostly new (a search, another filter): that is
+   * drawn like a jump. A reorder (sorted by score while a batch runs) keeps most of its photos,
+   * and so its overscan, whose thumbnails would otherwise be released and fetched again.
+   */
+  private stillDrawn(was: GridWindow | undefined, target: GridWindow): GridWindow | undefined {
+    if (!was || was.perRow !== target.perRow) return undefined;
+    let kept = 0;
+    for (let i = was.start; i < was.end; i++) {
+      const item = this.items[i];
+      if (item && this.drawn.has(item.key)) kept++;
+    }
+    return kept * 2 >= was.end - was.start ? was : undefined;
   }
 
   private attach = (el: Element | undefined): void => {
