@@ -29,6 +29,8 @@ export class LabelState {
   template: TemplateName = 'default';
   labelWork: LabelProgress | undefined;
   labelsReady = false;
+  /** Changes shown but not yet scored (stored first, then applied): the set is not ready. */
+  private changing = 0;
   labelSource = '';
   private byId = new Map<string, Label>(this.labels.map((l) => [l.id, l]));
   private request = 0;
@@ -36,6 +38,11 @@ export class LabelState {
   private readonly unsaved: { change: LabelChange; before: LabelSettings }[] = [];
 
   constructor(private readonly app: App) {}
+
+  /** Every label shown is scored (tests read `data-labels-ready` from this). */
+  get ready(): boolean {
+    return this.labelsReady && !this.labelWork && this.changing === 0;
+  }
 
   get templates(): TemplateSet {
     return TEMPLATE_ENSEMBLES[this.template] ?? TEMPLATE_ENSEMBLES['default'] ?? [];
@@ -134,6 +141,16 @@ export class LabelState {
    * it). Throws (TooManyLabels) before anything changes when the change cannot be made.
    */
   private async change(change: LabelChange): Promise<void> {
+    this.changing++;
+    try {
+      await this.changeAndApply(change);
+    } finally {
+      this.changing--;
+      this.app.changed();
+    }
+  }
+
+  private async changeAndApply(change: LabelChange): Promise<void> {
     const before = this.settings();
     const labelsBefore = this.labels;
     this.take(applyLabelChange(before, change, before));

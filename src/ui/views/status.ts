@@ -37,7 +37,7 @@ export function statusLine(app: App): TemplateResult {
     data-text-dtype=${s?.dtypes.text ?? nothing}
     data-images-encoded=${String(app.counters.imagesEncoded)}
     data-texts-encoded=${String(app.counters.textsEncoded)}
-    data-labels-ready=${app.labelSet.labelsReady && !app.labelSet.labelWork ? 'true' : 'false'}
+    data-labels-ready=${app.labelSet.ready ? 'true' : 'false'}
     data-error-name=${app.modelError?.name ?? nothing}
     data-family=${s?.family ?? nothing}
     data-calibration=${calibrationKind(s) ?? nothing}
