@@ -2,7 +2,8 @@
 // on them: the main thread (onnxruntime's session.run, one intra-op thread here, and the loop),
 // libvips' workers (JPEG/PNG decoding), and every other thread (prepare threads' JavaScript:
 // resize, file reads; V8's GC helpers; libuv's pool). Elsewhere: an empty reading.
-import { readFileSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { taskCpu } from './proc-task.ts';
 
 export type ThreadCpu = Map<string, number>;
 
@@ -16,18 +17,11 @@ export function threadCpu(): ThreadCpu {
     return out;
   }
   for (const tid of tasks) {
-    try {
-      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      // utime and stime, in clock ticks (100 per second on Linux).
-      const ms = (Number(fields[11]) + Number(fields[12])) * 10;
-      const group =
-        tid === String(process.pid) ? 'main' : name.startsWith('libvips') ? 'libvips' : 'other';
-      out.set(`${group}:${tid}`, ms);
-    } catch {
-      // The thread ended meanwhile.
-    }
+    const task = taskCpu('self', tid);
+    if (!task) continue; // the thread ended meanwhile
+    const group =
+      tid === String(process.pid) ? 'main' : task.name.startsWith('libvips') ? 'libvips' : 'other';
+    out.set(`${group}:${tid}`, task.ms);
   }
   return out;
 }

@@ -2,11 +2,10 @@
 // two snapshots: all the CPU, the model's WASM threads included, and independent of the trace
 // (whose own collection runs on the browser process's threads). Linux only; elsewhere, empty.
 import { readdirSync, readFileSync } from 'node:fs';
+import { taskCpu } from '../proc-task.ts';
 
 /** CPU seconds by "process type: thread name" (a snapshot). */
 export type ProcSnapshot = Map<string, number>;
-
-const TICK_S = 0.01; // USER_HZ: 100 on Linux
 
 function read(path: string): string | undefined {
   try {
@@ -52,13 +51,10 @@ export function procSnapshot(root = process.pid): ProcSnapshot {
       continue;
     }
     for (const tid of tids) {
-      const stat = read(`/proc/${pid}/task/${tid}/stat`);
-      if (!stat) continue;
-      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime
-      const key = `${type}: ${comm.replace(/\d+$/, '')}`;
-      out.set(key, (out.get(key) ?? 0) + ticks * TICK_S);
+      const task = taskCpu(pid, tid);
+      if (!task) continue;
+      const key = `${type}: ${task.name.replace(/\d+$/, '')}`;
+      out.set(key, (out.get(key) ?? 0) + task.ms / 1000);
     }
   }
   return out;
