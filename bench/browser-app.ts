@@ -11,8 +11,11 @@
 //    every photo are in the page (the worker's text run and scoring, the page's render), then a
 //    second label.
 //
+//  - with --typing-ms N: the labels typed key by key (N ms a key, as a person types), the first
+//    right after the batch (--idle-ms 0): typing asks for the text tower (App.wantText).
+//
 //   npx vite build && npx tsx bench/browser-app.ts [--photos 12mp|2mp|fixture] [--images 16]
-//     [--prepare N] [--idle-ms 12000] [--settle-ms 8000] [--port 4325] [--dist dist]
+//     [--prepare N] [--idle-ms 12000] [--settle-ms 8000] [--typing-ms 0] [--port 4325] [--dist dist]
 //     [--bare-threads N] [--keep-trace FILE] [--trace-categories a,b]
 //     [--quiet yes|no]
 //
@@ -49,6 +52,7 @@ const { values } = parseArgs({
     prepare: { type: 'string' },
     'idle-ms': { type: 'string', default: '12000' },
     'settle-ms': { type: 'string', default: '8000' },
+    'typing-ms': { type: 'string', default: '0' },
     port: { type: 'string', default: '4325' },
     // The built app to serve (`npx vite build --outDir DIR`): another build in the same sitting.
     dist: { type: 'string', default: 'dist' },
@@ -204,8 +208,11 @@ try {
   await page.waitForTimeout(Number(values['idle-ms']));
   for (const typed of ['a red bicycle', 'rooftop terrace']) {
     const before = await texts(page);
+    const typing = Number(values['typing-ms']);
+    const startedTyping = Date.now();
+    if (typing > 0) await page.locator('#new-label').pressSequentially(typed, { delay: typing });
+    else await page.locator('#new-label').fill(typed);
     const t = Date.now();
-    await page.locator('#new-label').fill(typed);
     await page.locator('#new-label').press('Enter');
     await page
       .locator(`#status[data-texts-encoded="${before + 1}"][data-labels-ready="true"]`)
@@ -215,7 +222,8 @@ try {
     const took = Date.now() - t;
     const scored = await scoredPhotos(page, typed);
     console.log(
-      `typed label "${typed}": ${ms(took)} from Add to scored over ${scored} of ${count} photos`,
+      `typed label "${typed}": ${ms(took)} from Add to scored over ${scored} of ${count} photos` +
+        (typing > 0 ? ` (typed in ${ms(t - startedTyping)})` : ''),
     );
   }
   console.log(

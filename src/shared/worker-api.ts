@@ -5,7 +5,6 @@ import type { HeadMetrics, HeadTraining } from '../core/adapt/head.ts';
 import type { ErrorInfo } from '../core/errors.ts';
 import type { LabelChange, LabelSettings } from '../core/labels/label-settings.ts';
 import type { Backend, Dtype, LoadProgress, Tower } from '../core/types.ts';
-
 import type {
   LocalModelFile,
   LocalModelInstallRequest,
@@ -283,6 +282,8 @@ export interface WorkerApi {
   /** Decodes, preprocesses and embeds in the worker; a bad file fails alone. */
   embedImages(files: Blob[]): Promise<ImageOutcome[]>;
   embedTexts(texts: string[]): Promise<TextEmbeddings>;
+  /** The person is typing a label or a search: the text tower is loaded now, batch or not. */
+  textWanted(): Promise<void>;
 
   /**
    * Makes `labels` (with the template set) the label set: vectors come from memory, the store,

@@ -54,6 +54,9 @@ export class App {
   /** Set by main.ts: stored photos read by the page while the model loads. */
   preview: LibraryPreview | undefined;
   private tidyScheduled = false;
+  /** The model start() loads, and whether its text tower was asked for early (wantText). */
+  private modelLoad: Promise<unknown> | undefined;
+  private textAsked = false;
   /** Worker failures with no finished chunk of photos between them (a second one stops). */
   private workerFailures = 0;
 
@@ -194,7 +197,19 @@ export class App {
       void this.library.pump();
       this.tidyWhenIdle();
     })();
+    this.modelLoad = model;
+    this.textAsked = false;
     return { model, done };
+  }
+
+  /**
+   * The person started typing a label or a search: the worker loads the text tower now, even
+   * during a batch (otherwise it waits for the worker to be idle: worker/text-preload.ts).
+   */
+  wantText(): void {
+    if (this.textAsked || !this.modelLoad) return;
+    this.textAsked = true;
+    this.modelLoad.then(() => this.bridge.textWanted()).catch(() => undefined);
   }
 
   /** The preview's tiles that the worker did not take over are dropped (none are its own). */

@@ -55,7 +55,7 @@ export async function hashBlob(
   location: string,
   onBytes?: (bytes: number) => void,
 ): Promise<string> {
-  const hash = new Sha256();
+  const hash = await Sha256.create();
   try {
     const reader = (blob.stream() as ReadableStream<Uint8Array>).getReader();
     for (;;) {

@@ -207,10 +207,13 @@ export function modelCacheFetch(options: ModelCacheOptions = {}): typeof fetch {
     cache: Cache,
     key: string,
   ): Response {
-    const hash = expected ? new Sha256() : undefined;
+    let hash: Sha256 | undefined;
     let size = 0;
     const checked = (res.body as ReadableStream<Uint8Array>).pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
+        async start() {
+          if (expected) hash = await Sha256.create();
+        },
         transform(chunk, controller) {
           hash?.update(chunk);
           size += chunk.byteLength;
@@ -346,17 +349,18 @@ function verifyStored(
   folder: string,
 ): Response {
   if (!hit.body) return hit;
-  const hash = new Sha256();
+  const hashing = Sha256.create();
+  hashing.catch(() => undefined); // awaited by the stream; never unhandled if it is cancelled
   let size = 0;
   const body = (hit.body as ReadableStream<Uint8Array>).pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        hash.update(chunk);
+      async transform(chunk, controller) {
+        (await hashing).update(chunk);
         size += chunk.byteLength;
         controller.enqueue(chunk);
       },
-      flush(controller) {
-        const why = fileMismatch(expected, { size, sha256: hash.hex() });
+      async flush(controller) {
+        const why = fileMismatch(expected, { size, sha256: (await hashing).hex() });
         if (why) {
           controller.error(
             new MumicError(

@@ -97,7 +97,7 @@ export function createWorkerApi({ store, models: modelOptions, localModels }: Wo
   };
 
   return {
-    ...pick(models, 'loadModel', 'status', 'embedImages', 'embedTexts'),
+    ...pick(models, 'loadModel', 'status', 'embedImages', 'embedTexts', 'textWanted'),
     ...pick(labels, 'setLabels'),
     ...pick(library, 'restore', 'scorePhotos', 'removePhotos'),
     ...pick(classify, 'classify', 'cancel'),

@@ -1,7 +1,8 @@
 // Loads the text tower while the worker is idle, so that the first label a person types is scored
 // as fast as the next ones (its session is otherwise created, and warmed up, only then: seconds
 // with a B/32-sized model). It waits for image work to pause (a batch's end, not a gap between
-// its runs), so it does not slow a batch.
+// its runs), so it does not slow a batch, unless the person starts typing a label or a search
+// (`now`): then the tower is what they wait for, and a batch pausing for its creation is not.
 
 /** Quiet time before the load starts, and between checks while image work runs. */
 const IDLE_MS = 1000;
@@ -39,6 +40,13 @@ export class IdlePreload {
       load().catch(() => undefined);
     };
     this.timer = setTimeout(check, IDLE_MS);
+  }
+
+  /** Starts the load at once, busy or not (replacing the scheduled one); resolves when loaded. */
+  async now(load: () => Promise<unknown>): Promise<void> {
+    this.cancel();
+    // As above: the label or search that needs the tower reports a failure.
+    await load().catch(() => undefined);
   }
 
   /** Forgets the scheduled load (another model is being loaded). */

@@ -83,17 +83,23 @@ describe('prepare pool sizes', () => {
 });
 
 describe('IdlePreload', () => {
+  /** A preload with a load scheduled while an image run (ended by `finish`) is going. */
+  function busyWithLoadScheduled() {
+    vi.useFakeTimers();
+    const preload = new IdlePreload();
+    const load = vi.fn(() => Promise.resolve());
+    let end = (): void => undefined;
+    const run = preload.busyWhile(() => new Promise<void>((r) => (end = r)));
+    preload.schedule(load);
+    return { preload, load, finish: () => end(), run };
+  }
+
   afterEach(() => {
     vi.useRealTimers();
   });
 
   test('loads once nothing has run for a second, not while an image run is going', async () => {
-    vi.useFakeTimers();
-    const preload = new IdlePreload();
-    const load = vi.fn(() => Promise.resolve());
-    let finish = (): void => undefined;
-    const run = preload.busyWhile(() => new Promise<void>((r) => (finish = r)));
-    preload.schedule(load);
+    const { load, finish, run } = busyWithLoadScheduled();
     await vi.advanceTimersByTimeAsync(5000);
     expect(load).not.toHaveBeenCalled();
     finish();
@@ -101,6 +107,16 @@ describe('IdlePreload', () => {
     await vi.advanceTimersByTimeAsync(900);
     expect(load).not.toHaveBeenCalled();
     await vi.advanceTimersByTimeAsync(300);
+    expect(load).toHaveBeenCalledTimes(1);
+  });
+
+  test('now() loads at once, during an image run, and replaces the scheduled load', async () => {
+    const { preload, load, finish, run } = busyWithLoadScheduled();
+    await preload.now(load);
+    expect(load).toHaveBeenCalledTimes(1);
+    finish();
+    await run;
+    await vi.advanceTimersByTimeAsync(5000);
     expect(load).toHaveBeenCalledTimes(1);
   });
 

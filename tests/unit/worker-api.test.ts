@@ -60,7 +60,7 @@ const preparer = fakePreparer({
 interface Setup {
   api: WorkerBridge;
   store: MumicStore;
-  counted: { encoded: number; textsBy: string[] };
+  counted: { encoded: number; textsBy: string[]; sessions: string[] };
 }
 
 const open: MessagePort[] = [];
@@ -73,7 +73,7 @@ function connect(
   delayMs = 0,
   firstTowerHeld?: Promise<void>,
 ): Setup {
-  const counted = { encoded: 0, textsBy: [] as string[] };
+  const counted = { encoded: 0, textsBy: [] as string[], sessions: [] as string[] };
   const worker = createWorkerApi({
     store,
     models: {
@@ -81,6 +81,10 @@ function connect(
       preparer,
       encoder: (_source, info, request) => {
         const encoder = fakeEncoder(info.projectionDim);
+        encoder.session = (tower) => {
+          counted.sessions.push(tower);
+          return Promise.resolve(undefined as never);
+        };
         const embedTexts = encoder.embedTexts.bind(encoder);
         // Another model's text tower gives other vectors (negated), so a mix-up shows.
         encoder.embedTexts = async (tokens) => {
@@ -237,6 +241,20 @@ describe('WorkerApi over a MessageChannel', () => {
     });
     expect(summary.cancelled.length).toBeGreaterThan(0);
     expect(summary.progress.done + summary.cancelled.length).toBe(40);
+  });
+
+  it('textWanted loads the text tower at once, while a batch runs; before a model, nothing', async () => {
+    const setup = connect(undefined, 20);
+    await setup.api.textWanted();
+    await ready(setup);
+    const inputs = Array.from({ length: 10 }, (_, i) => file(`picture ${i}`, `p${i}.png`, i + 1));
+    let done = false;
+    const batch = classify(setup.api, inputs).then(() => (done = true));
+    expect(setup.counted.sessions).not.toContain('text');
+    await setup.api.textWanted();
+    expect(setup.counted.sessions).toContain('text');
+    expect(done).toBe(false);
+    await batch;
   });
 
   it('deleteModelData drops what was kept for a model id, and clearAll everything', async () => {

@@ -75,6 +75,8 @@ export class LabelsPanel {
             placeholder="e.g. rooftop terrace"
             aria-describedby="new-label-help"
             maxlength="300"
+            @focus=${() => app.wantText()}
+            @input=${() => app.wantText()}
           />
           <button type="submit" ?disabled=${app.modelPhase !== 'ready'}>Add</button>
         </div>

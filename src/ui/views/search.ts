@@ -30,7 +30,9 @@ export function searchBar(app: App, host: ViewHost): TemplateResult {
         autocomplete="off"
         ?disabled=${!ready}
         .value=${live(search.text)}
+        @focus=${() => app.wantText()}
         @input=${(e: Event) => {
+          app.wantText();
           const value = (e.target as HTMLInputElement).value;
           // Clearing the box (its ✕ or deleting the words) returns to the normal view.
           if (!value.trim()) search.clear();

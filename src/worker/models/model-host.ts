@@ -86,7 +86,7 @@ export interface ModelHostOptions {
   preparer?: Preparer | undefined;
 }
 
-type ModelMethods = 'loadModel' | 'status' | 'embedImages' | 'embedTexts';
+type ModelMethods = 'loadModel' | 'status' | 'embedImages' | 'embedTexts' | 'textWanted';
 
 export class ModelHost implements Pick<WorkerApi, ModelMethods> {
   private loaded: Loaded | undefined;
@@ -157,6 +157,11 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
       Array.from(tokens.inputIds.subarray(i * tokens.length, (i + 1) * tokens.length), Number),
     );
     return { inputIds, embeddings };
+  }
+
+  async textWanted(): Promise<void> {
+    const loaded = this.loaded;
+    if (loaded) await this.textPreload.now(() => loaded.encoder.load('text'));
   }
 
   /**
