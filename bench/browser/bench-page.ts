@@ -42,6 +42,12 @@ async function pipeline(model: string, images: string[], prepare: number | null)
     images.map(async (name) => (await fetch(`/images/${name}`)).blob()),
   );
   await bridge.embedImages(blobs.slice(0, 8)); // warm the decode and preprocess code paths
+  // A prepare worker's copy of the vision tower loads at the first batch (or when idle): the
+  // timed run starts with it loaded, as a person's second batch would.
+  for (let i = 0; i < 5 && prepare !== 0; i++) {
+    if ((await bridge.status())?.counters.imagesEncodedBeside) break;
+    await bridge.embedImages(blobs.slice(0, 8));
+  }
   const t = performance.now();
   const out = await bridge.embedImages(blobs);
   const seconds = (performance.now() - t) / 1000;

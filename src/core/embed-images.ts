@@ -6,6 +6,11 @@ import type { DecodedImage } from './types.ts';
 export interface ImageEmbedder {
   /** pixels: [batch, 3, H, W]; returns [batch, dim]. */
   embedImages(pixels: Float32Array, batch: number): Promise<Float32Array>;
+  /**
+   * A batch's embeddings made where it was prepared (a worker with a copy of the model), when
+   * they are this model's and dtype's: they stand in for the run. Undefined: run the pixels.
+   */
+  adopt?(batch: PreparedBatch): Float32Array | undefined;
 }
 
 export type EmbedOutcome =
@@ -41,6 +46,8 @@ export interface PreparedBatch {
   pixels: Float32Array;
   indices: number[];
   failures: EmbedOutcome[];
+  /** [indices × dim], when the preparing side also ran the model (ImageEmbedder.adopt). */
+  embeddings?: Float32Array | undefined;
 }
 
 /**
@@ -83,7 +90,9 @@ export async function* embedImages<I>(
     const outcomes: EmbedOutcome[] = [...batch.failures];
     if (batch.indices.length > 0) {
       try {
-        const out = await options.embedder.embedImages(batch.pixels, batch.indices.length);
+        const out =
+          options.embedder.adopt?.(batch) ??
+          (await options.embedder.embedImages(batch.pixels, batch.indices.length));
         batch.indices.forEach((index, row) => {
           outcomes.push({
             index,

@@ -13,14 +13,8 @@ import type {
   LocalModelsState,
 } from './local-model-types.ts';
 
-export type { ErrorInfo, HeadMetrics, LoadProgress, PhotoFeedback };
-export type {
-  LocalModelFile,
-  LocalModelInstallRequest,
-  LocalModelProgress,
-  LocalModelSummary,
-  LocalModelsState,
-};
+export type { ErrorInfo, HeadMetrics, LoadProgress, PhotoFeedback, LocalModelFile };
+export type { LocalModelInstallRequest, LocalModelProgress, LocalModelSummary, LocalModelsState };
 
 export type BackendChoice = 'webgpu' | 'wasm';
 
@@ -36,15 +30,19 @@ export interface ModelLoadRequest {
   /**
    * Nested workers that decode and preprocess, overlapping inference: a number, false for none
    * (the CLIP worker prepares), undefined for the cores onnxruntime leaves free, true for that
-   * but at least one (src/worker/prepare-thread.ts, docs/PERFORMANCE.md).
+   * but at least one (src/worker/prepare-thread.ts, docs/PERFORMANCE.md). With one model thread
+   * on WASM they embed too, on a copy of the vision tower, unless `embedders` is false.
    */
   prepareWorker?: boolean | number | undefined;
+  embedders?: boolean | undefined;
 }
 
 /** How much model work the worker has done since it started (test hooks and the status line). */
 export interface Counters {
   /** Images run through the vision tower (a cached photo does not count). */
   imagesEncoded: number;
+  /** Of those, run on a prepare worker's copy of the vision tower. */
+  imagesEncodedBeside: number;
   /** Prompt texts run through the text tower. */
   textsEncoded: number;
 }

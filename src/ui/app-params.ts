@@ -7,6 +7,8 @@ export interface AppParams {
   backend: BackendChoice | undefined;
   /** Nested prepare workers: a count, none (false), by core count (undefined; true: ≥ 1). */
   prepareWorker: boolean | number | undefined;
+  /** `embed=0`: prepare workers never embed (ModelLoadRequest.embedders), to measure both ways. */
+  embedders: boolean | undefined;
   /**
    * Test hook: a fault for the first worker, `close@N`, `throw@N` or `hang@N` (N photos in), or
    * `webgpu@N` (its Nth WebGPU image run fails).
@@ -17,7 +19,7 @@ export interface AppParams {
 }
 
 /**
- * ?model=<id>&dtype=<fp32|fp16|q8|q4|q4f16>&backend=<webgpu|wasm>&prepare=<worker|inline|N>;
+ * ?model=<id>&dtype=<fp32|fp16|q8|q4|q4f16>&backend=<webgpu|wasm>&prepare=<worker|inline|N>&embed=0;
  * unknown values are ignored.
  */
 export function readAppParams(search: string): AppParams {
@@ -39,6 +41,7 @@ export function readAppParams(search: string): AppParams {
           : /^\d{1,2}$/.test(prepare ?? '')
             ? Number(prepare)
             : undefined,
+    embedders: params.get('embed') === '0' ? false : undefined,
     workerFault: /^(close|throw|hang|webgpu)@\d{1,5}$/.test(fault) ? fault : undefined,
     workerDeadlineMs: /^\d{3,6}$/.test(deadline) ? Number(deadline) : undefined,
   };

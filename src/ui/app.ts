@@ -44,7 +44,7 @@ export class App {
   modelStatus: ModelStatus | undefined;
   modelProgress: LoadProgress | undefined;
   modelError: ErrorInfo | undefined;
-  counters: Counters = { imagesEncoded: 0, textsEncoded: 0 };
+  counters: Counters = { imagesEncoded: 0, imagesEncodedBeside: 0, textsEncoded: 0 };
   /** The model start() loads, or last tried (the no-model screen names it). */
   modelRequest: ModelLoadRequest | undefined;
   /** Set by main.ts: the no-model screen's "choose a model folder". */

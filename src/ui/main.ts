@@ -96,6 +96,7 @@ function startWith(modelId: string): Started {
     dtype: params.dtype,
     backend: params.backend,
     prepareWorker: params.prepareWorker,
+    embedders: params.embedders,
   });
   // Failures are shown in the page; tests read them from these promises.
   ready.catch(() => void picker.state());

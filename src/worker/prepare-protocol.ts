@@ -8,7 +8,7 @@ import { upright, uprightSize } from '../core/exif-transpose.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
 import { resizeOutputSize } from '../core/preprocess.ts';
 import { resize } from '../core/resize.ts';
-import type { DecodedImage } from '../core/types.ts';
+import type { DecodedImage, Dtype } from '../core/types.ts';
 import { decodeImageBlob } from './decode-browser.ts';
 import { makeThumbnail, sha256Hex, thumbnailOfBitmap } from './image-tools.ts';
 
@@ -26,6 +26,20 @@ export interface PrepareRequest {
   /** Content hashes not to decode: added and removed since the last request to this worker. */
   knownAdded?: string[] | undefined;
   knownRemoved?: string[] | undefined;
+  /** Also run the worker's copy of the vision tower (its `embedder` is ready): `embeddings`. */
+  embed?: boolean | undefined;
+}
+
+/**
+ * The vision tower a nested worker loads to embed what it prepares (prepare-embedder.ts): the
+ * CLIP worker's model, dtype and WASM files, on one thread of its own.
+ */
+export interface EmbedderRequest {
+  type: 'embedder';
+  /** Echoed in the reply: only the latest request's copy is used. */
+  generation: number;
+  /** Undefined: release the copy held (another model, or WebGPU, is in use). */
+  model?: { baseUrl: string; wasmPaths: string; dtype: Dtype } | undefined;
 }
 
 /** A prepared batch, and the thumbnails by position in the request (undefined where none). */
@@ -35,6 +49,8 @@ export interface PreparedBlobs extends PreparedBatch {
   hashes?: (ContentHash | undefined)[];
   /** With `hash`: positions whose hash was known, left undecoded (neither index nor failure). */
   known?: number[];
+  /** With `embeddings`: the dtype of the vision tower that made them. */
+  embeddedWith?: Dtype | undefined;
 }
 
 export type PrepareReply =
@@ -42,6 +58,9 @@ export type PrepareReply =
   /** Its decoder could not start: the worker is ended, its batches prepared by the CLIP worker. */
   | { type: 'unusable'; message: string }
   | { type: 'prepared'; id: number; batch: PreparedBlobs }
+  /** Its copy of the vision tower is loaded (it embeds when asked), or could not be. */
+  | { type: 'embedder'; generation: number; dtype: Dtype }
+  | { type: 'embedder-failed'; generation: number; message: string }
   /** The batch as a whole failed (never a single file's error: those are in `failures`). */
   | { type: 'failed'; id: number; message: string };
 

@@ -5,6 +5,7 @@ import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
 import { warmJpegWasm } from './jpeg-wasm.ts';
 import {
   prepareTimed,
+  type EmbedderRequest,
   type PreparedBlobs,
   type PrepareReply,
   type PrepareRequest,
@@ -31,7 +32,12 @@ interface Nested {
   /** The known hashes it holds (it is sent their changes only), and the set they came from. */
   held: Set<string>;
   heldFrom?: ReadonlySet<string> | undefined;
+  /** Its copy of the vision tower: the generation asked for, and whether it is loaded. */
+  embedder: { generation: number; state: 'loading' | 'ready' | 'failed' } | undefined;
 }
+
+/** The vision tower nested workers may copy to embed what they prepare (prepare-embedder.ts). */
+export type EmbedderModel = EmbedderRequest['model'];
 
 /**
  * The workers to use when not told. With WASM: the cores beyond onnxruntime-web's min(cores, 4)
@@ -77,6 +83,11 @@ export class PreparePool {
   private workers: Nested[] = [];
   private booted = false;
   private nextId = 0;
+  /** The model nested workers load a copy of at the next batch (none: they only prepare). */
+  private embedderModel: EmbedderModel;
+  private embedderGeneration = 0;
+  /** Batches being prepared in this thread for the model here, beside the workers' own. */
+  private here = 0;
 
   /**
    * Sets the pool's size (ModelLoadRequest.prepareWorker): a number, false for none, undefined
@@ -104,6 +115,34 @@ export class PreparePool {
     // this thread's too: it prepares each call's first batch.
     this.boot();
     if (typeof Worker !== 'undefined') void warmJpegWasm();
+  }
+
+  /**
+   * The vision tower the nested workers copy, to prepare and embed whole photos each on its own
+   * core (undefined: they only prepare). Loaded once the worker is idle (`loadCopies`) or at the
+   * next batch, not now: a start-up that shows a library is not slowed by a second copy.
+   */
+  embedWith(model: EmbedderModel): void {
+    this.embedderModel = model;
+    this.embedderGeneration++;
+    for (const nested of this.workers) {
+      if (nested.state === 'dead' || !nested.embedder) continue;
+      nested.embedder = undefined;
+      nested.worker.postMessage({ type: 'embedder', generation: this.embedderGeneration });
+    }
+  }
+
+  /** Asks every ready worker without it for a copy of the current vision tower (see embedWith). */
+  loadCopies(): void {
+    const model = this.embedderModel;
+    if (!model) return;
+    const generation = this.embedderGeneration;
+    for (const nested of this.workers) {
+      if (nested.state !== 'ready' || nested.embedder?.generation === generation) continue;
+      nested.embedder = { generation, state: 'loading' };
+      const request: EmbedderRequest = { type: 'embedder', generation, model };
+      nested.worker.postMessage(request);
+    }
   }
 
   /**
@@ -136,12 +175,19 @@ export class PreparePool {
       hash: known !== undefined,
     };
     this.boot();
+    this.loadCopies();
     const ready = this.workers.filter((n) => n.state === 'ready');
     // A call's first batch is prepared here while the pool takes the next ones: the model waits
     // for it anyway and this thread is idle, so the first photo is no later than without a pool.
     const first = start === 0 && ready.every((n) => n.owed.size === 0);
-    if (ready.length === 0 || first) return prepareHere(request, known);
+    if (ready.length === 0 || first) return this.prepareHere(request, known);
     const nested = ready.reduce((a, b) => (b.owed.size < a.owed.size ? b : a));
+    const embeds =
+      nested.embedder?.generation === this.embedderGeneration && nested.embedder.state === 'ready';
+    // Workers that embed take whole photos, and so does this thread (its model would otherwise
+    // wait for theirs): a batch stays here while each worker has one and none is here already.
+    if (embeds && nested.owed.size > 0 && this.here === 0) return this.prepareHere(request, known);
+    if (embeds) request.embed = true;
     return new Promise((resolve) => {
       nested.owed.set(request.id, { request, known, resolve });
       // Started by the first owed batch; only replies restart it (a hung worker gets no more time).
@@ -155,6 +201,19 @@ export class PreparePool {
         resolve(prepareHere(request, known));
       }
     });
+  }
+
+  /** Prepares in this thread, counted while it runs (see `prepare`). */
+  private async prepareHere(
+    request: PrepareRequest,
+    known?: ReadonlySet<string>,
+  ): Promise<PreparedBlobs> {
+    this.here++;
+    try {
+      return await prepareHere(request, known);
+    } finally {
+      this.here--;
+    }
   }
 
   private boot(): void {
@@ -175,6 +234,7 @@ export class PreparePool {
           // A worker that never says it is ready (its decoder hangs) is ended like a hung one.
           watchdog: setTimeout(() => this.die(nested), WATCHDOG_MS),
           held: new Set(),
+          embedder: undefined,
         };
         worker.onmessage = (event: MessageEvent<PrepareReply>) => this.receive(nested, event.data);
         // A script that cannot load (CSP, offline without it, a 404) or a crash: prepare here.
@@ -199,6 +259,14 @@ export class PreparePool {
       else {
         console.warn(`prepare worker: ${reply.message}; preparing here`);
         this.die(nested);
+      }
+      return;
+    }
+    if (reply.type === 'embedder' || reply.type === 'embedder-failed') {
+      if (nested.embedder?.generation !== reply.generation) return;
+      nested.embedder.state = reply.type === 'embedder' ? 'ready' : 'failed';
+      if (reply.type === 'embedder-failed') {
+        console.warn(`prepare worker: no copy of the vision tower (${reply.message})`);
       }
       return;
     }

@@ -1,7 +1,14 @@
 // The nested prepare worker: decodes and preprocesses batches for the CLIP worker while it runs
-// inference (src/worker/prepare-thread.ts). Pixels are transferred, not copied.
+// inference (src/worker/prepare-thread.ts), and, once asked to load a copy of the vision tower
+// (prepare-embedder.ts), embeds them too. Pixels and embeddings are transferred, not copied.
 import { warmJpegWasm } from './jpeg-wasm.ts';
-import { prepareTimed, type PrepareReply, type PrepareRequest } from './prepare-protocol.ts';
+import { loadEmbedder, type PrepareEmbedder } from './prepare-embedder.ts';
+import {
+  prepareTimed,
+  type EmbedderRequest,
+  type PrepareReply,
+  type PrepareRequest,
+} from './prepare-protocol.ts';
 
 const reply = (message: PrepareReply, transfer: Transferable[] = []): void =>
   self.postMessage(message, { transfer });
@@ -12,17 +19,55 @@ const reply = (message: PrepareReply, transfer: Transferable[] = []): void =>
  * sent again with every call).
  */
 const known = new Set<string>();
+let embedder: PrepareEmbedder | undefined;
 
-self.onmessage = async ({ data: request }: MessageEvent<PrepareRequest>) => {
+async function prepare(request: PrepareRequest): Promise<void> {
   for (const hash of request.knownRemoved ?? []) known.delete(hash);
   for (const hash of request.knownAdded ?? []) known.add(hash);
   try {
     const batch = await prepareTimed(request, 'mumic:prepare', known);
-    reply({ type: 'prepared', id: request.id, batch }, [batch.pixels.buffer as ArrayBuffer]);
+    const transfer: Transferable[] = [batch.pixels.buffer as ArrayBuffer];
+    const rows = batch.indices.length;
+    if (request.embed && embedder && rows > 0) {
+      try {
+        batch.embeddings = await embedder.embed(batch.pixels, rows);
+        batch.embeddedWith = embedder.dtype;
+        transfer.push(batch.embeddings.buffer as ArrayBuffer);
+      } catch (error) {
+        // The pixels still go: the CLIP worker runs them on its own model.
+        console.warn(`prepare worker: its vision tower failed (${String(error)})`);
+      }
+    }
+    reply({ type: 'prepared', id: request.id, batch }, transfer);
   } catch (error) {
     reply({ type: 'failed', id: request.id, message: String(error) });
   }
+}
+
+self.onmessage = ({ data }: MessageEvent<PrepareRequest | EmbedderRequest>) => {
+  if (data.type === 'prepare') {
+    void prepare(data);
+    return;
+  }
+  swaps = swaps.then(() => swapEmbedder(data));
 };
+
+/** Loads and releases in the order asked, so that no copy is left behind. */
+let swaps = Promise.resolve();
+
+/** Releases the copy of the vision tower held, then loads the one asked for (if any). */
+async function swapEmbedder({ model, generation }: EmbedderRequest): Promise<void> {
+  const old = embedder;
+  embedder = undefined;
+  await old?.release().catch(() => undefined);
+  if (!model) return;
+  try {
+    embedder = await loadEmbedder(model);
+    reply({ type: 'embedder', generation, dtype: embedder.dtype });
+  } catch (error) {
+    reply({ type: 'embedder-failed', generation, message: String(error) });
+  }
+}
 
 // Ready once its decoder is compiled: it is started beside the model's load, before any photo.
 // A decoder that cannot start would decode otherwise than the CLIP worker's (not PIL's pixels):

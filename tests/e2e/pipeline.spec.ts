@@ -85,3 +85,46 @@ for (const { backend, dtype, min, prepare } of cases) {
     console.log(`${backend} ${dtype} cosines:\n  ${lines.join('\n  ')}`);
   });
 }
+
+// Issue 16: with one model thread on WASM, the nested prepare worker embeds the photos it
+// prepares on its own copy of the vision tower; its vectors must be the CLIP worker's, exactly.
+test('a prepare worker’s copy of the vision tower gives the same vectors, bit for bit (wasm q8)', async ({
+  page,
+}) => {
+  await openApp(page, 'wasm', 'q8', 'worker');
+  const cores = await page.evaluate(() => navigator.hardwareConcurrency);
+  test.skip(cores !== 2, 'the copy is used where the model has one thread: 2 cores');
+  const files = images.map((name) =>
+    readFileSync(join(FIXTURE_DIR, 'images', name)).toString('base64'),
+  );
+  const runs = await page.evaluate(async (files) => {
+    type Bridge = {
+      embedImages(b: Blob[]): Promise<({ embedding: Float32Array } | { error: unknown })[]>;
+      status(): Promise<{ counters: { imagesEncodedBeside: number } }>;
+    };
+    const { bridge } = (globalThis as unknown as { mumic: { bridge: Bridge } }).mumic;
+    const blobs = files.map(
+      (b64) => new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))]),
+    );
+    const vectors = async () =>
+      (await bridge.embedImages(blobs)).map((o) =>
+        'embedding' in o ? Array.from(o.embedding) : [],
+      );
+    const out: number[][][] = [];
+    const beside: number[] = [];
+    // Until the copy has loaded (at the first batch) and embedded some of a run.
+    for (let i = 0; i < 20 && (beside.at(-1) ?? 0) === 0; i++) {
+      const before = (await bridge.status()).counters.imagesEncodedBeside;
+      out.push(await vectors());
+      beside.push((await bridge.status()).counters.imagesEncodedBeside - before);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    return { out, beside };
+  }, files);
+  expect(runs.beside.at(-1), 'photos embedded beside in the last run').toBeGreaterThan(0);
+  for (const run of runs.out.slice(1)) expect(run).toEqual(runs.out[0]);
+  images.forEach((name, i) => {
+    const c = cosine(runs.out.at(-1)?.[i] ?? [], reference.images[name]?.image_embeds ?? []);
+    expect(c, name).toBeGreaterThanOrEqual(0.999);
+  });
+});

@@ -4,7 +4,11 @@ import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import { embedImages, type PreparedBatch } from '../../src/core/embed-images.ts';
 import { parseImageProcessorConfig } from '../../src/core/preprocess-config.ts';
 import { readAppParams } from '../../src/ui/app-params.ts';
-import type { PrepareReply, PrepareRequest } from '../../src/worker/prepare-protocol.ts';
+import type {
+  EmbedderRequest,
+  PrepareReply,
+  PrepareRequest,
+} from '../../src/worker/prepare-protocol.ts';
 import {
   PreparePool,
   defaultPrepareWorkers,
@@ -47,6 +51,42 @@ describe('embedImages prefetch', () => {
     expect(started).toEqual([0, 1, 2, 3, 4, 5]);
     // The batch being run, plus three ahead of it.
     expect(inFlightAtFirstRun).toBe(4);
+  });
+});
+
+describe('embedImages adopt', () => {
+  test("a batch's embeddings made where it was prepared stand in for the run, if adopted", async () => {
+    const runs: number[] = [];
+    const outcomes = embedImages([0, 1, 2], {
+      processor,
+      dim: 2,
+      batchSize: 1,
+      prepare: (items, start): Promise<PreparedBatch> =>
+        Promise.resolve({
+          pixels: new Float32Array(12),
+          indices: [start],
+          failures: [],
+          // Batch 1 comes embedded by the wrong model: the embedder refuses it (runs it).
+          ...(start > 0 ? { embeddings: Float32Array.of(start, start) } : {}),
+        }),
+      embedder: {
+        embedImages: () => {
+          runs.push(runs.length);
+          return Promise.resolve(Float32Array.of(-1, -1));
+        },
+        adopt: (batch) => (batch.indices[0] === 2 ? batch.embeddings : undefined),
+      },
+    });
+    const got: number[][] = [];
+    for await (const batch of outcomes) {
+      for (const o of batch) got.push('embedding' in o ? [...o.embedding] : []);
+    }
+    expect(got).toEqual([
+      [-1, -1],
+      [-1, -1],
+      [2, 2],
+    ]);
+    expect(runs).toHaveLength(2);
   });
 });
 
@@ -139,6 +179,9 @@ class FakeWorker {
   onerror: unknown;
   onmessageerror: unknown;
   posted: PrepareRequest[] = [];
+  embedders: EmbedderRequest[] = [];
+  /** Its answer to a copy of the vision tower: loaded, or failed. */
+  static copies: 'load' | 'fail' = 'load';
   terminated = false;
 
   constructor() {
@@ -151,7 +194,18 @@ class FakeWorker {
     }
   }
 
-  postMessage(request: PrepareRequest): void {
+  postMessage(request: PrepareRequest | EmbedderRequest): void {
+    if (request.type === 'embedder') {
+      this.embedders.push(request);
+      const { generation, model } = request;
+      if (!model) return;
+      const data: PrepareReply =
+        FakeWorker.copies === 'load'
+          ? { type: 'embedder', generation, dtype: model.dtype }
+          : { type: 'embedder-failed', generation, message: 'out of memory' };
+      setTimeout(() => this.onmessage?.({ data }));
+      return;
+    }
     this.posted.push(request);
     const batch = { pixels: new Float32Array(0), indices: [], failures: [], thumbnails: [] };
     setTimeout(() => this.onmessage?.({ data: { type: 'prepared', id: request.id, batch } }));
@@ -165,6 +219,7 @@ class FakeWorker {
 function stubWorkers(): void {
   FakeWorker.made = [];
   FakeWorker.start = 'ready';
+  FakeWorker.copies = 'load';
   vi.stubGlobal('Worker', FakeWorker);
   // The warm-up of this thread's decoder: nothing to fetch here.
   vi.stubGlobal('fetch', () => Promise.reject(new Error('offline')));
@@ -214,6 +269,41 @@ describe('PreparePool with its nested workers faked', () => {
       [[], []],
       [undefined, undefined],
     ]);
+  });
+
+  test('workers with a copy of the vision tower embed; this thread takes a batch beside', async () => {
+    vi.useFakeTimers();
+    const { pool: p, worker } = await pool();
+    p.embedWith({ baseUrl: 'm/', wasmPaths: 'o/', dtype: 'q8' });
+    expect(worker.embedders).toEqual([]); // not before a batch (or an idle moment)
+    await later(p); // asks for the copy; this batch is only prepared
+    expect(worker.embedders.map((r) => r.model?.dtype)).toEqual(['q8']);
+    const batches = [16, 24, 32].map((start) => p.prepare([], start, processor));
+    await vi.advanceTimersByTimeAsync(1);
+    await Promise.all(batches);
+    // 16: the worker owes none; 24: it owes one and none is here, so here; 32: to the worker.
+    expect(worker.posted.map((r) => [r.start, r.embed])).toEqual([
+      [8, undefined],
+      [16, true],
+      [32, true],
+    ]);
+    p.embedWith(undefined); // another model, or WebGPU: the copy is released
+    expect(worker.embedders.at(-1)?.model).toBeUndefined();
+    await later(p);
+    expect(worker.posted.at(-1)?.embed).toBeUndefined();
+  });
+
+  test('a copy that fails to load leaves the worker preparing only', async () => {
+    vi.useFakeTimers();
+    FakeWorker.copies = 'fail';
+    const { pool: p, worker } = await pool();
+    p.embedWith({ baseUrl: 'm/', wasmPaths: 'o/', dtype: 'q8' });
+    p.loadCopies(); // an idle moment
+    await vi.advanceTimersByTimeAsync(1);
+    await later(p);
+    await later(p);
+    expect(worker.embedders).toHaveLength(1); // not asked again for the same model
+    expect(worker.posted.map((r) => r.embed)).toEqual([undefined, undefined]);
   });
 
   test('a worker whose decoder cannot start is ended; its batches are prepared here', async () => {

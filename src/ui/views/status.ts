@@ -36,6 +36,7 @@ export function statusLine(app: App): TemplateResult {
     data-dtype=${s?.dtypes.vision ?? nothing}
     data-text-dtype=${s?.dtypes.text ?? nothing}
     data-images-encoded=${String(app.counters.imagesEncoded)}
+    data-images-encoded-beside=${String(app.counters.imagesEncodedBeside)}
     data-texts-encoded=${String(app.counters.textsEncoded)}
     data-labels-ready=${app.labelSet.ready ? 'true' : 'false'}
     data-error-name=${app.modelError?.name ?? nothing}

@@ -110,8 +110,12 @@ export class ReadOnce {
         pixels.set(prepared.pixels.subarray(from, from + size), row * size);
       });
     }
-    const batch = { pixels, indices: kept, failures: prepared.failures };
-    return redo.length === 0 ? batch : this.merge(batch, jobs, start, redo);
+    const batch: PreparedBatch = { pixels, indices: kept, failures: prepared.failures };
+    if (redo.length > 0) return this.merge(batch, jobs, start, redo);
+    // A nested worker's embeddings stand only for the very rows it ran (ImageEmbedder.adopt).
+    if (kept.length < prepared.indices.length) return batch;
+    const { embeddings, embeddedWith } = prepared;
+    return { ...batch, embeddings, embeddedWith } as PreparedBlobs;
   }
 
   /** Files whose hash was known but whose vector is no longer anywhere: prepared again. */

@@ -21,7 +21,7 @@ import type {
 import { describeFamily } from './model-family-status.ts';
 import { FetchModelSource } from '../model-source-fetch.ts';
 import type { PreparedBlobs } from '../prepare-protocol.ts';
-import { PreparePool, wasmThreadsBeside } from '../prepare-thread.ts';
+import { PreparePool, wasmThreadsBeside, type EmbedderModel } from '../prepare-thread.ts';
 import { IdlePreload } from '../text-preload.ts';
 
 export interface Loaded {
@@ -65,6 +65,10 @@ export interface Preparer {
   configure(want: boolean | number | undefined, backend?: string): void;
   /** Batches to have in preparation ahead of the one the model runs. */
   readonly depth: number;
+  /** The vision tower nested workers copy to embed what they prepare (undefined: none). */
+  embedWith?(model: EmbedderModel): void;
+  /** Has the nested workers load that copy now (they do at the next batch otherwise). */
+  loadCopies?(): void;
   prepare(
     blobs: readonly Blob[],
     start: number,
@@ -90,7 +94,7 @@ type ModelMethods = 'loadModel' | 'status' | 'embedImages' | 'embedTexts' | 'tex
 
 export class ModelHost implements Pick<WorkerApi, ModelMethods> {
   private loaded: Loaded | undefined;
-  readonly counters: Counters = { imagesEncoded: 0, textsEncoded: 0 };
+  readonly counters: Counters = { imagesEncoded: 0, imagesEncodedBeside: 0, textsEncoded: 0 };
   /** Decodes and preprocesses the next batches on nested workers while this thread runs one. */
   readonly prepareThread: Preparer;
   /** The text tower, loaded while no classify call runs, so that the first typed label is quick. */
@@ -124,7 +128,17 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
     );
     const encoder = await this.openEncoder(source, info, request, onProgress);
     this.loaded = { request, info, encoder, tokenizer, source };
-    this.textPreload.schedule(() => encoder.load('text'));
+    // One model thread here (a core per prepare worker): each worker embeds its photos too.
+    const oneThread = wasmThreadsBeside(request.prepareWorker, request.backend) === 1;
+    this.prepareThread.embedWith?.(
+      encoder.backend === 'wasm' && oneThread && request.embedders !== false
+        ? { baseUrl: request.baseUrl, wasmPaths: request.wasmPaths, dtype: encoder.dtypes.vision }
+        : undefined,
+    );
+    this.textPreload.schedule(async () => {
+      await encoder.load('text');
+      this.prepareThread.loadCopies?.();
+    });
     return this.describe(this.loaded);
   }
 
@@ -193,6 +207,17 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
         const tagged = await this.textPreload.busyWhile(run);
         used?.(tagged.dtypes.vision);
         return tagged.value;
+      },
+      // A nested worker's copy of the tower made them: taken while this one runs the same dtype
+      // on WASM (after a switch to another backend they are not: the pixels are run here).
+      adopt: (batch) => {
+        const { embeddings, embeddedWith } = batch as PreparedBlobs;
+        const dtype = encoder.dtypes.vision;
+        if (!embeddings || embeddedWith !== dtype || encoder.backend !== 'wasm') return undefined;
+        this.counters.imagesEncoded += batch.indices.length;
+        this.counters.imagesEncodedBeside += batch.indices.length;
+        used?.(dtype);
+        return embeddings;
       },
     };
   }
