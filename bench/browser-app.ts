@@ -15,7 +15,8 @@
 //    right after the batch (--idle-ms 0): typing asks for the text tower (App.wantText).
 //
 //   npx vite build && npx tsx bench/browser-app.ts [--photos 12mp|2mp|fixture] [--images 16]
-//     [--prepare N] [--idle-ms 12000] [--settle-ms 8000] [--typing-ms 0] [--port 4325] [--dist dist]
+//     [--prepare N] [--idle-ms 12000] [--settle-ms 8000] [--typing-ms 0] [--first-batch 0]
+//     [--embed 0] [--port 4325] [--dist dist]
 //     [--bare-threads N] [--keep-trace FILE] [--trace-categories a,b]
 //     [--quiet yes|no]
 //
@@ -53,6 +54,9 @@ const { values } = parseArgs({
     'idle-ms': { type: 'string', default: '12000' },
     'settle-ms': { type: 'string', default: '8000' },
     'typing-ms': { type: 'string', default: '0' },
+    'first-batch': { type: 'string', default: '0' },
+    // 0: the prepare worker never embeds (the app's ?embed=0), to compare in one build.
+    embed: { type: 'string' },
     port: { type: 'string', default: '4325' },
     // The built app to serve (`npx vite build --outDir DIR`): another build in the same sitting.
     dist: { type: 'string', default: 'dist' },
@@ -84,14 +88,20 @@ const sources =
           .sort()
           .map((n) => join(FIXTURE_IMAGES, n));
 const folder = mkdtempSync(join(tmpdir(), 'mumic-app-bench-'));
-const photos = Array.from({ length: count }, (_, i) => {
-  const src = sources[i % sources.length] as string;
-  const ext = extname(src);
-  const path = join(folder, `${basename(src, ext)}-${String(i).padStart(3, '0')}${ext}`);
-  copyFileSync(src, path);
-  appendFileSync(path, `\n#${i}`);
-  return path;
-});
+const copies = (n: number, from: number) =>
+  Array.from({ length: n }, (_, k) => {
+    const i = from + k;
+    const src = sources[i % sources.length] as string;
+    const ext = extname(src);
+    const path = join(folder, `${basename(src, ext)}-${String(i).padStart(3, '0')}${ext}`);
+    copyFileSync(src, path);
+    appendFileSync(path, `\n#${i}`);
+    return path;
+  });
+const photos = copies(count, 0);
+// --first-batch N: N other photos tagged (and cleared) before the timed batch, which then runs as
+// a person's next batch does (the prepare worker's copy of the vision tower loaded).
+const firstBatch = copies(Number(values['first-batch']), count);
 
 /** The bench model as one of the built app's models (the preview serves dist/ only). */
 const modelPlugin = (): Plugin => {
@@ -144,7 +154,9 @@ try {
 
   // 2. The app tags the photos.
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  const prepare = values.prepare === undefined ? '' : `&prepare=${values.prepare}`;
+  const prepare =
+    (values.prepare === undefined ? '' : `&prepare=${values.prepare}`) +
+    (values.embed === '0' ? '&embed=0' : '');
   await page.goto(`http://127.0.0.1:${port}/?model=${modelId}&backend=wasm&dtype=q8${prepare}`);
   await page.evaluate(
     () => (globalThis as unknown as { mumic: { done: Promise<void> } }).mumic.done,
@@ -155,15 +167,29 @@ try {
     const waited = await untilQuiet();
     console.log(`Chromium quiet ${ms(waited)} after the labels were ready`);
   }
+  if (firstBatch.length > 0) {
+    await page.setInputFiles('#file-input', firstBatch);
+    await page
+      .locator('li.photo[data-state="done"]')
+      .nth(firstBatch.length - 1)
+      .waitFor({ timeout: 900_000 });
+    await page.locator('[data-progress="batch"][data-running="false"]').waitFor();
+    console.log(`first batch of ${firstBatch.length} tagged`);
+  }
   // The text tower loads once the worker has been idle 1 s after the model: let it finish first,
   // so that the batch is timed alone (a person adding photos at once would wait for it).
   await page.waitForTimeout(Number(values['settle-ms']));
-  // Times at which the k-th tile is shown done (polled each frame; renders are ≤ 10/s).
+  // Times at which the k-th photo is shown done (polled each frame; renders are ≤ 10/s): the
+  // tiles, or past a first batch the count of images encoded (the grid may not draw them all).
+  const base = firstBatch.length > 0 ? await encodedNow(page) : undefined;
   await page.evaluate(`(() => {
     const w = globalThis;
     w.doneAt = [];
+    const status = document.querySelector('#status');
     const tick = () => {
-      const n = document.querySelectorAll('li.photo[data-state="done"]').length;
+      const n = ${base === undefined}
+        ? document.querySelectorAll('li.photo[data-state="done"]').length
+        : Number(status.dataset.imagesEncoded) - ${base ?? 0};
       while (w.doneAt.length < n) w.doneAt.push(performance.now());
       if (n < ${count}) requestAnimationFrame(tick);
     };
@@ -176,10 +202,15 @@ try {
   const batch = await traced(page, undefined, async () => {
     procBefore = procSnapshot();
     await page.setInputFiles('#file-input', photos);
-    await page
-      .locator('li.photo[data-state="done"]')
-      .nth(count - 1)
-      .waitFor({ timeout: 900_000 });
+    if (base === undefined) {
+      await page
+        .locator('li.photo[data-state="done"]')
+        .nth(count - 1)
+        .waitFor({ timeout: 900_000 });
+    } else {
+      const all = `#status[data-images-encoded="${base + count}"]`;
+      await page.locator(all).waitFor({ state: 'attached', timeout: 900_000 });
+    }
     procAfter = procSnapshot();
   });
   const { addedAt, doneAt } = (await page.evaluate('({ addedAt, doneAt })')) as {
@@ -253,6 +284,12 @@ async function traced<T>(
 
 async function texts(page: Page): Promise<number> {
   return Number(await page.locator('#status').getAttribute('data-texts-encoded'));
+}
+
+/** Images the worker has encoded so far, as the status line says. */
+async function encodedNow(page: Page): Promise<number> {
+  const value = await page.locator('#status').getAttribute('data-images-encoded');
+  return Number(value);
 }
 
 /** Photos for which the page holds a score of the label (the app's own state). */

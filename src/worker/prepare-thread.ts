@@ -17,6 +17,12 @@ import {
  */
 const WATCHDOG_MS = 120_000;
 
+/**
+ * A copy of the vision tower unused this long is released (the next batch loads it again): its
+ * memory is only taken while photos are being tagged, not while a library is browsed.
+ */
+export const COPY_IDLE_MS = 60_000;
+
 interface Waiting {
   request: PrepareRequest;
   known: ReadonlySet<string> | undefined;
@@ -86,6 +92,7 @@ export class PreparePool {
   /** The model nested workers load a copy of at the next batch (none: they only prepare). */
   private embedderModel: EmbedderModel;
   private embedderGeneration = 0;
+  private copiesIdle: ReturnType<typeof setTimeout> | undefined;
   /** Batches being prepared in this thread for the model here, beside the workers' own. */
   private here = 0;
 
@@ -119,11 +126,16 @@ export class PreparePool {
 
   /**
    * The vision tower the nested workers copy, to prepare and embed whole photos each on its own
-   * core (undefined: they only prepare). Loaded once the worker is idle (`loadCopies`) or at the
-   * next batch, not now: a start-up that shows a library is not slowed by a second copy.
+   * core (undefined: they only prepare). Loaded at the next batch, not now, and released after
+   * COPY_IDLE_MS without one: a library being browsed does not hold a second copy.
    */
   embedWith(model: EmbedderModel): void {
     this.embedderModel = model;
+    this.releaseCopies();
+  }
+
+  private releaseCopies(): void {
+    clearTimeout(this.copiesIdle);
     this.embedderGeneration++;
     for (const nested of this.workers) {
       if (nested.state === 'dead' || !nested.embedder) continue;
@@ -133,9 +145,11 @@ export class PreparePool {
   }
 
   /** Asks every ready worker without it for a copy of the current vision tower (see embedWith). */
-  loadCopies(): void {
+  private loadCopies(): void {
     const model = this.embedderModel;
     if (!model) return;
+    clearTimeout(this.copiesIdle);
+    this.copiesIdle = setTimeout(() => this.releaseCopies(), COPY_IDLE_MS);
     const generation = this.embedderGeneration;
     for (const nested of this.workers) {
       if (nested.state !== 'ready' || nested.embedder?.generation === generation) continue;

@@ -10,6 +10,7 @@ import type {
   PrepareRequest,
 } from '../../src/worker/prepare-protocol.ts';
 import {
+  COPY_IDLE_MS,
   PreparePool,
   defaultPrepareWorkers,
   wasmThreadsBeside,
@@ -298,12 +299,25 @@ describe('PreparePool with its nested workers faked', () => {
     FakeWorker.copies = 'fail';
     const { pool: p, worker } = await pool();
     p.embedWith({ baseUrl: 'm/', wasmPaths: 'o/', dtype: 'q8' });
-    p.loadCopies(); // an idle moment
-    await vi.advanceTimersByTimeAsync(1);
     await later(p);
     await later(p);
     expect(worker.embedders).toHaveLength(1); // not asked again for the same model
     expect(worker.posted.map((r) => r.embed)).toEqual([undefined, undefined]);
+  });
+
+  test('a copy unused for a minute is released; the next batch loads it again', async () => {
+    vi.useFakeTimers();
+    const { pool: p, worker } = await pool();
+    p.embedWith({ baseUrl: 'm/', wasmPaths: 'o/', dtype: 'q8' });
+    await later(p);
+    await vi.advanceTimersByTimeAsync(COPY_IDLE_MS - 1000);
+    await later(p); // a batch: the minute starts again
+    await vi.advanceTimersByTimeAsync(COPY_IDLE_MS - 1000);
+    expect(worker.embedders.map((r) => r.model !== undefined)).toEqual([true]);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(worker.embedders.map((r) => r.model !== undefined)).toEqual([true, false]);
+    await later(p);
+    expect(worker.embedders.map((r) => r.model !== undefined)).toEqual([true, false, true]);
   });
 
   test('a worker whose decoder cannot start is ended; its batches are prepared here', async () => {

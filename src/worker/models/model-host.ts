@@ -67,8 +67,6 @@ export interface Preparer {
   readonly depth: number;
   /** The vision tower nested workers copy to embed what they prepare (undefined: none). */
   embedWith?(model: EmbedderModel): void;
-  /** Has the nested workers load that copy now (they do at the next batch otherwise). */
-  loadCopies?(): void;
   prepare(
     blobs: readonly Blob[],
     start: number,
@@ -135,10 +133,7 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
         ? { baseUrl: request.baseUrl, wasmPaths: request.wasmPaths, dtype: encoder.dtypes.vision }
         : undefined,
     );
-    this.textPreload.schedule(async () => {
-      await encoder.load('text');
-      this.prepareThread.loadCopies?.();
-    });
+    this.textPreload.schedule(() => encoder.load('text'));
     return this.describe(this.loaded);
   }
 
