@@ -227,6 +227,8 @@ try {
   console.log(
     `app ÷ bare: ${(bareMs / perPhoto).toFixed(2)}x over the batch, ${(bareMs / marginal).toFixed(2)}x marginal (load ${loadavg()[0]?.toFixed(2)})`,
   );
+  const beside = await page.locator('#status').getAttribute('data-images-encoded-beside');
+  console.log(`images embedded on the prepare worker's copy of the vision tower: ${beside}`);
   for (const line of describeCpu(batch.cpu, count)) console.log(line);
   for (const line of describeProcCpu(procBefore, procAfter, count)) console.log(line);
   if (values['keep-trace'] !== undefined) {

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { folderLabelMatrix } from '../src/cli/label-vectors.ts';
 import { embedFiles, loadModel } from '../src/cli/load-model.ts';
-import { endPreparePool } from '../src/cli/prepare-thread.ts';
+import { endPreparePool, preparePool } from '../src/cli/prepare-thread.ts';
 import { DEFAULT_LABELS } from '../src/core/labels/index.ts';
 import { DEFAULT_TEMPLATES } from '../src/core/prompts.ts';
 import { cosineMatrix, scoreCosines } from '../src/core/score.ts';
@@ -78,6 +78,11 @@ const tjsPerPhoto = (performance.now() - tjsStart) / photos.length;
 // --- mumic, as `mumic classify` runs (model load not timed, as for transformers.js)
 const model = await loadModel(BENCH_MODEL, 'q8');
 await model.encoder.session('vision');
+// The prepare threads' start-up is left out too, as in bench/node-pipeline.ts (a timer holds the
+// process open while they boot).
+const keep = setTimeout(() => undefined, 30_000);
+await preparePool().whenReady;
+clearTimeout(keep);
 const ids = DEFAULT_LABELS.map((l) => l.id);
 const start = performance.now();
 const { matrix, encoded } = await folderLabelMatrix(

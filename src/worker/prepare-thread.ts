@@ -23,6 +23,12 @@ const WATCHDOG_MS = 120_000;
  */
 export const COPY_IDLE_MS = 60_000;
 
+/**
+ * Files up to this size are embedded beside (a JPEG of about 4 MP; a 2 MP photo's preparation is
+ * a third of a one-thread run, a 12 MP one's twice it: docs/PERFORMANCE.md, session 10).
+ */
+export const EMBED_BESIDE_MAX_BYTES = 2_000_000;
+
 interface Waiting {
   request: PrepareRequest;
   known: ReadonlySet<string> | undefined;
@@ -189,7 +195,11 @@ export class PreparePool {
       hash: known !== undefined,
     };
     this.boot();
-    this.loadCopies();
+    // Only small photos are embedded beside: a large one's preparation outweighs its run, so
+    // the model already keeps pace with one worker preparing (and a copy's start-up, its
+    // WebAssembly compiled again in that worker, would be paid for nothing).
+    const small = blobs.every((b) => b.size <= EMBED_BESIDE_MAX_BYTES);
+    if (small) this.loadCopies();
     const ready = this.workers.filter((n) => n.state === 'ready');
     // A call's first batch is prepared here while the pool takes the next ones: the model waits
     // for it anyway and this thread is idle, so the first photo is no later than without a pool.
@@ -197,7 +207,9 @@ export class PreparePool {
     if (ready.length === 0 || first) return this.prepareHere(request, known);
     const nested = ready.reduce((a, b) => (b.owed.size < a.owed.size ? b : a));
     const embeds =
-      nested.embedder?.generation === this.embedderGeneration && nested.embedder.state === 'ready';
+      small &&
+      nested.embedder?.generation === this.embedderGeneration &&
+      nested.embedder.state === 'ready';
     // Workers that embed take whole photos, and so does this thread (its model would otherwise
     // wait for theirs): a batch stays here while each worker has one and none is here already.
     if (embeds && nested.owed.size > 0 && this.here === 0) return this.prepareHere(request, known);

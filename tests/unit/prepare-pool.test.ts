@@ -11,6 +11,7 @@ import type {
 } from '../../src/worker/prepare-protocol.ts';
 import {
   COPY_IDLE_MS,
+  EMBED_BESIDE_MAX_BYTES,
   PreparePool,
   defaultPrepareWorkers,
   wasmThreadsBeside,
@@ -292,6 +293,18 @@ describe('PreparePool with its nested workers faked', () => {
     expect(worker.embedders.at(-1)?.model).toBeUndefined();
     await later(p);
     expect(worker.posted.at(-1)?.embed).toBeUndefined();
+  });
+
+  test('large photos are only prepared there, and do not load the copy', async () => {
+    vi.useFakeTimers();
+    const { pool: p, worker } = await pool();
+    p.embedWith({ baseUrl: 'm/', wasmPaths: 'o/', dtype: 'q8' });
+    const large = [new Blob([new Uint8Array(EMBED_BESIDE_MAX_BYTES + 1)])];
+    const batches = [8, 16].map((start) => p.prepare(large, start, processor));
+    await vi.advanceTimersByTimeAsync(1);
+    await Promise.all(batches);
+    expect(worker.embedders).toEqual([]);
+    expect(worker.posted.map((r) => r.embed)).toEqual([undefined, undefined]);
   });
 
   test('a copy that fails to load leaves the worker preparing only', async () => {
