@@ -55,8 +55,9 @@ export async function hashBlob(
   location: string,
   onBytes?: (bytes: number) => void,
 ): Promise<string> {
-  const hash = await Sha256.create();
+  let hash: Sha256;
   try {
+    hash = await Sha256.create();
     const reader = (blob.stream() as ReadableStream<Uint8Array>).getReader();
     for (;;) {
       const { done, value } = await reader.read();

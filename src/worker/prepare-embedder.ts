@@ -11,6 +11,8 @@ import type { EmbedderRequest } from './prepare-protocol.ts';
 
 export interface PrepareEmbedder {
   dtype: Dtype;
+  /** The pool's generation it was loaded for (PreparedBlobs.embeddedBy). */
+  generation: number;
   /** pixels: [batch, 3, H, W]; returns [batch, dim]. */
   embed(pixels: Float32Array, batch: number): Promise<Float32Array>;
   release(): Promise<void>;
@@ -19,6 +21,7 @@ export interface PrepareEmbedder {
 /** Loads the vision tower on WASM, one thread, in the dtype the CLIP worker runs. */
 export async function loadEmbedder(
   request: NonNullable<EmbedderRequest['model']>,
+  generation: number,
 ): Promise<PrepareEmbedder> {
   const source = new FetchModelSource(request.baseUrl);
   const info = await loadModelFolder(source);
@@ -35,6 +38,7 @@ export async function loadEmbedder(
   }
   return {
     dtype,
+    generation,
     embed: (pixels, batch) => encoder.embedImages(pixels, batch),
     release: () => encoder.release(),
   };

@@ -49,8 +49,9 @@ export interface PreparedBlobs extends PreparedBatch {
   hashes?: (ContentHash | undefined)[];
   /** With `hash`: positions whose hash was known, left undecoded (neither index nor failure). */
   known?: number[];
-  /** With `embeddings`: the dtype of the vision tower that made them. */
+  /** With `embeddings`: the dtype of the copy of the vision tower that made them, and its generation. */
   embeddedWith?: Dtype | undefined;
+  embeddedBy?: number | undefined;
 }
 
 export type PrepareReply =

@@ -304,6 +304,10 @@ export class PreparePool {
     nested.watchdog =
       nested.owed.size > 0 ? setTimeout(() => this.die(nested), WATCHDOG_MS) : undefined;
     if (reply.type === 'failed') console.warn(`prepare worker: ${reply.message}; preparing here`);
+    // Made by a copy of another model (embedWith changed it meanwhile): the pixels are run here.
+    if (reply.type === 'prepared' && reply.batch.embeddedBy !== this.embedderGeneration) {
+      reply.batch.embeddings = undefined;
+    }
     waiting.resolve(
       reply.type === 'prepared' ? reply.batch : prepareHere(waiting.request, waiting.known),
     );

@@ -20,6 +20,8 @@ const reply = (message: PrepareReply, transfer: Transferable[] = []): void =>
  */
 const known = new Set<string>();
 let embedder: PrepareEmbedder | undefined;
+/** Runs on the copy under way: a release waits for them (a released copy must not run again). */
+const embedding = new Set<Promise<unknown>>();
 
 async function prepare(request: PrepareRequest): Promise<void> {
   for (const hash of request.knownRemoved ?? []) known.delete(hash);
@@ -28,10 +30,14 @@ async function prepare(request: PrepareRequest): Promise<void> {
     const batch = await prepareTimed(request, 'mumic:prepare', known);
     const transfer: Transferable[] = [batch.pixels.buffer as ArrayBuffer];
     const rows = batch.indices.length;
-    if (request.embed && embedder && rows > 0) {
+    const copy = embedder;
+    if (request.embed && copy && rows > 0) {
       try {
-        batch.embeddings = await embedder.embed(batch.pixels, rows);
-        batch.embeddedWith = embedder.dtype;
+        const run = copy.embed(batch.pixels, rows);
+        embedding.add(run);
+        batch.embeddings = await run.finally(() => embedding.delete(run));
+        batch.embeddedWith = copy.dtype;
+        batch.embeddedBy = copy.generation;
         transfer.push(batch.embeddings.buffer as ArrayBuffer);
       } catch (error) {
         // The pixels still go: the CLIP worker runs them on its own model.
@@ -59,10 +65,11 @@ let swaps = Promise.resolve();
 async function swapEmbedder({ model, generation }: EmbedderRequest): Promise<void> {
   const old = embedder;
   embedder = undefined;
+  await Promise.allSettled([...embedding]);
   await old?.release().catch(() => undefined);
   if (!model) return;
   try {
-    embedder = await loadEmbedder(model);
+    embedder = await loadEmbedder(model, generation);
     reply({ type: 'embedder', generation, dtype: embedder.dtype });
   } catch (error) {
     reply({ type: 'embedder-failed', generation, message: String(error) });

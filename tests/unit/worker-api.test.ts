@@ -18,6 +18,7 @@ import type { MumicStore } from '../../src/store/types.ts';
 import { bridgeTo, type WorkerBridge } from '../../src/ui/bridge.ts';
 import { forComlink } from '../../src/worker/expose-api.ts';
 import { createWorkerApi } from '../../src/worker/service.ts';
+import type { Preparer } from '../../src/worker/models/model-host.ts';
 import { fakePreparer } from '../fake-preparer.ts';
 import { FIXTURE_DIR } from '../fixture.ts';
 
@@ -72,13 +73,14 @@ function connect(
   store: MumicStore = new IdbStore(new IDBFactory()),
   delayMs = 0,
   firstTowerHeld?: Promise<void>,
+  prepare: Preparer = preparer,
 ): Setup {
   const counted = { encoded: 0, textsBy: [] as string[], sessions: [] as string[] };
   const worker = createWorkerApi({
     store,
     models: {
       source: () => new NodeModelSource(MODEL),
-      preparer,
+      preparer: prepare,
       encoder: (_source, info, request) => {
         const encoder = fakeEncoder(info.projectionDim);
         encoder.session = (tower) => {
@@ -255,6 +257,42 @@ describe('WorkerApi over a MessageChannel', () => {
     expect(setup.counted.sessions).toContain('text');
     expect(done).toBe(false);
     await batch;
+  });
+
+  it("a prepare worker's vectors are taken only in the model's dtype and size, and counted", async () => {
+    const dim = 32; // clip-tiny's projection_dim
+    const copy: Preparer = {
+      ...preparer,
+      async prepare(blobs, start, processor, thumbnails, known) {
+        const batch = await preparer.prepare(blobs, start, processor, thumbnails, known);
+        const name = await blobs[0]?.text();
+        const n = batch.indices.length;
+        // "picture 0": made by the copy (fp32, as the fake encoder); "picture 1": another dtype;
+        // "picture 2": vectors of the wrong size.
+        if (name === 'picture 0')
+          return { ...batch, embeddings: new Float32Array(n * dim).fill(7), embeddedWith: 'fp32' };
+        if (name === 'picture 1')
+          return { ...batch, embeddings: new Float32Array(n * dim).fill(7), embeddedWith: 'q8' };
+        if (name === 'picture 2')
+          return { ...batch, embeddings: new Float32Array(3).fill(7), embeddedWith: 'fp32' };
+        return batch;
+      },
+    };
+    const setup = connect(undefined, 0, undefined, copy);
+    await setup.api.loadModel({ id: 'clip-tiny', baseUrl: 'unused/', wasmPaths: 'unused/' });
+    const status = await setup.api.status();
+    expect(status?.counters.imagesEncodedBeside).toBe(0);
+    // One file a call: the fake preparer's batches are what the copy answers.
+    const vectors: (Float32Array | undefined)[] = [];
+    for (const i of [0, 1, 2]) {
+      const [o] = await setup.api.embedImages([file(`picture ${i}`, `p${i}.png`, i + 1).file]);
+      vectors.push(o && 'embedding' in o ? o.embedding : undefined);
+    }
+    // Taken: every component alike (a vector of 7s, however scaled); run: not.
+    const taken = vectors.map((v) => v?.length === dim && new Set(v).size === 1);
+    expect(taken).toEqual([true, false, false]);
+    expect((await setup.api.status())?.counters.imagesEncodedBeside).toBe(1);
+    expect(setup.counted.encoded).toBe(2);
   });
 
   it('deleteModelData drops what was kept for a model id, and clearAll everything', async () => {

@@ -113,6 +113,7 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
     onProgress?: (progress: LoadProgress) => void,
   ): Promise<ModelStatus> {
     this.textPreload.cancel();
+    this.prepareThread.embedWith?.(undefined); // the old model's copies go first
     await this.loaded?.encoder.release();
     this.loaded = undefined;
     this.onLoad();
@@ -208,7 +209,9 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
       adopt: (batch) => {
         const { embeddings, embeddedWith } = batch as PreparedBlobs;
         const dtype = encoder.dtypes.vision;
-        if (!embeddings || embeddedWith !== dtype || encoder.backend !== 'wasm') return undefined;
+        const size = batch.indices.length * this.require().info.projectionDim;
+        if (embeddedWith !== dtype || encoder.backend !== 'wasm') return undefined;
+        if (embeddings?.length !== size) return undefined;
         this.counters.imagesEncoded += batch.indices.length;
         this.counters.imagesEncodedBeside += batch.indices.length;
         used?.(dtype);
