@@ -10,6 +10,7 @@ import { MumicError } from '../core/errors.ts';
 import { optionalNumber, parseDtype, requireModel } from './args.ts';
 import { resolveModelDir } from './model-dir.ts';
 import { NodeModelSource } from './model-source-node.ts';
+import { smallFile } from './prepare-embedder.ts';
 import { preparePool, setPrepareWorkers } from './prepare-thread.ts';
 import { readImageFile } from './read-image.ts';
 
@@ -83,6 +84,9 @@ export function fastDecodeSide(processor: ImageProcessorConfig): number {
  * prepared on the process's prepare threads; until one has booted (about half a second after
  * loadModel started them), in this thread, so that inference never waits for a worker.
  */
+/** Runs of fewer photos than this do not load copies of the vision tower on the prepare threads. */
+export const EMBED_BESIDE_MIN_FILES = 16;
+
 export function embedFiles(
   model: LoadedModel,
   files: readonly string[],
@@ -92,17 +96,36 @@ export function embedFiles(
   const pool = preparePool();
   const reduceTo = fastDecode ? fastDecodeSide(processor) : undefined;
   const decode = (path: string) => readImageFile(path, { reduceTo, keepOrientation: true });
+  const dim = model.info.projectionDim;
+  // Small photos are embedded on the prepare threads' copies of the vision tower (the same dtype,
+  // one onnxruntime thread each); MUMIC_EMBED_BESIDE=0 runs every photo here (to compare).
+  // Only for runs of many photos, mostly small: a copy takes a second or so of CPU to load.
+  const embed =
+    process.env['MUMIC_EMBED_BESIDE'] === '0' ||
+    files.length < EMBED_BESIDE_MIN_FILES ||
+    files.slice(0, EMBED_BESIDE_MIN_FILES).filter(smallFile).length * 2 < EMBED_BESIDE_MIN_FILES
+      ? undefined
+      : { dir: resolve(model.dir), dtype: model.encoder.dtypes.vision };
+  // Batches go to the copies once they are loaded (until then the model here runs them).
+  let warmed = false;
+  if (embed) void pool.warmCopies(embed, processor).then(() => (warmed = true));
   return embedImages(files, {
     decode,
     processor,
-    embedder: model.encoder,
-    dim: model.info.projectionDim,
+    embedder: {
+      embedImages: (pixels, n) => model.encoder.embedImages(pixels, n),
+      adopt: ({ embeddings, indices }) =>
+        embeddings?.length === indices.length * dim ? embeddings : undefined,
+    },
+    dim,
     batchSize: runBatchSize(model.encoder.dtypes.vision, batchSize),
-    // Enough batches in flight to keep every prepare thread busy while the model runs.
-    prefetch: pool.size + 1,
+    // Enough batches in flight to keep every prepare thread busy while the model runs; twice as
+    // many with copies (results are taken in order: a thread whose batch is done early would
+    // otherwise wait for the one before it).
+    prefetch: embed ? 2 * pool.size + 1 : pool.size + 1,
     prepare: (items, start) =>
       pool.ready
-        ? pool.prepare(items, start, processor, reduceTo)
+        ? pool.prepare(items, start, processor, reduceTo, warmed ? embed : undefined)
         : prepareBatch(items, start, { decode, processor }),
   });
 }

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { PreparedBatch } from '../core/embed-images.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
+import type { EmbedBeside } from './prepare-embedder.ts';
 import type { PrepareReply, PrepareRequest } from './prepare-worker.ts';
 
 /** An idle thread ends after this long, so a long-lived process does not keep it for nothing. */
@@ -55,9 +56,14 @@ export class PrepareThread {
     start: number,
     processor: ImageProcessorConfig,
     reduceTo?: number,
+    embed?: EmbedBeside,
+    warm?: boolean,
   ): Promise<PreparedBatch> {
     const id = this.next++;
-    const request: PrepareRequest = { id, files: [...files], start, processor, reduceTo };
+    const request: PrepareRequest = {
+      ...{ id, files: [...files], start, processor, reduceTo, embed },
+      ...(warm ? { warm } : {}),
+    };
     clearTimeout(this.idle);
     this.worker.ref();
     return new Promise((resolve, reject) => {
@@ -86,6 +92,9 @@ export class PrepareThread {
     this.idle.unref();
   }
 }
+
+/** Prepare threads that hold a copy of the vision tower (prepare-embedder.ts); the rest prepare. */
+const MAX_COPIES = 4;
 
 /** More threads than this gain nothing but memory (each holds a full-size decoded photo). */
 const MAX_DEFAULT_WORKERS = 16;
@@ -128,6 +137,23 @@ export class PreparePool {
     if (++this.booted === this.size) this.allUp();
   }
 
+  /**
+   * Has the threads that hold a copy of the vision tower load it once they are up (a run of
+   * many photos starts); resolves when they have (undefined if one could not: it prepares only).
+   */
+  warmCopies(embed: EmbedBeside, processor: ImageProcessorConfig): Promise<unknown> {
+    this.copies ??= this.whenReady.then(() =>
+      Promise.all(
+        this.threads
+          .slice(0, MAX_COPIES)
+          .map((t) => t.prepare([], 0, processor, undefined, embed, true).catch(() => undefined)),
+      ),
+    );
+    return this.copies;
+  }
+
+  private copies: Promise<unknown> | undefined;
+
   /** Some thread has booted and can take a batch. */
   get ready(): boolean {
     return this.threads.some((t) => t.ready && !t.ended);
@@ -143,10 +169,13 @@ export class PreparePool {
     start: number,
     processor: ImageProcessorConfig,
     reduceTo?: number,
+    embed?: EmbedBeside,
   ): Promise<PreparedBatch> {
     const live = this.threads.filter((t) => t.ready && !t.ended);
     const least = live.reduce((a, b) => (b.owed < a.owed ? b : a));
-    return least.prepare(files, start, processor, reduceTo);
+    // A copy of the model per thread costs its memory: the first few threads hold one.
+    const copies = this.threads.indexOf(least) < MAX_COPIES;
+    return least.prepare(files, start, processor, reduceTo, copies ? embed : undefined);
   }
 
   async terminate(): Promise<void> {

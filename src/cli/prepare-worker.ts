@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { prepareBatch, type PreparedBatch } from '../core/embed-images.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
 import { resizeKernels } from '../core/resize-wasm.ts';
+import { embedBeside, warmCopy, type EmbedBeside } from './prepare-embedder.ts';
 import { readImageFile } from './read-image.ts';
 
 export interface PrepareRequest {
@@ -14,16 +15,31 @@ export interface PrepareRequest {
   processor: ImageProcessorConfig;
   /** The fast decode's shorter side (`--fast-decode`), or undefined for the exact path. */
   reduceTo?: number | undefined;
+  /** Embed small files too, on this thread's copy of the vision tower (prepare-embedder.ts). */
+  embed?: EmbedBeside | undefined;
+  /** With `embed` and no files: only load that copy. */
+  warm?: boolean | undefined;
 }
 
 export type PrepareReply = { type: 'ready' } | { type: 'batch'; id: number; batch: PreparedBatch };
 
 parentPort?.on('message', (request: PrepareRequest) => {
+  if (request.warm && request.embed) {
+    const batch: PreparedBatch = { pixels: new Float32Array(0), indices: [], failures: [] };
+    void warmCopy(request.embed).then(() =>
+      parentPort?.postMessage({ type: 'batch', id: request.id, batch } satisfies PrepareReply),
+    );
+    return;
+  }
   void prepareBatch(request.files, request.start, {
     decode: (path: string) =>
       readImageFile(path, { reduceTo: request.reduceTo, keepOrientation: true }),
     processor: request.processor,
-  }).then((batch) => {
+  }).then(async (batch) => {
+    const rows = batch.indices.length;
+    if (request.embed) {
+      batch.embeddings = await embedBeside(request.embed, request.files, batch.pixels, rows);
+    }
     // Transferred, not copied; copied first only when it is a view of a larger buffer.
     const whole =
       batch.pixels.byteOffset === 0 && batch.pixels.byteLength === batch.pixels.buffer.byteLength;

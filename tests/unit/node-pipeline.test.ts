@@ -89,6 +89,23 @@ describe('the mumic CLI', () => {
     expect(lines[1]).toMatchObject({ file: '/no/such.png', error: { name: 'FileUnreadable' } });
   });
 
+  it('a run of many small photos embedded on the prepare threads’ copies gives the same vectors', async () => {
+    const names = readdirSync(join(FIXTURE_DIR, 'images')).sort();
+    // 21 paths (three times the fixture photos): more than EMBED_BESIDE_MIN_FILES, all small.
+    const files = [...names, ...names, ...names].map((n) => fixtureImage(n));
+    const embed = async (env: Record<string, string>) => {
+      const args = ['embed', '--model', FIXTURE_DIR, '--dtype', 'q8', ...files];
+      const { stdout } = await run(cli, args, { env: { ...process.env, ...env } });
+      return stdout
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { embedding: number[] }).embedding);
+    };
+    const [beside, alone] = await Promise.all([embed({}), embed({ MUMIC_EMBED_BESIDE: '0' })]);
+    expect(beside).toHaveLength(files.length);
+    expect(beside).toEqual(alone);
+  });
+
   it('embed-text prints the token ids and the embedding', async () => {
     const { stdout } = await run(cli, [
       'embed-text',
