@@ -31,6 +31,8 @@ export function smallFile(path: string): boolean {
 }
 
 let copy: { key: string; encoder: Promise<ClipEncoder | undefined> } | undefined;
+/** Runs on a copy under way. */
+const running = new Set<Promise<unknown>>();
 
 /** This thread's copy for `embed` (loaded at its first use; undefined if it could not load). */
 function copyOf(embed: EmbedBeside): Promise<ClipEncoder | undefined> {
@@ -38,12 +40,15 @@ function copyOf(embed: EmbedBeside): Promise<ClipEncoder | undefined> {
   if (copy?.key !== key) {
     const old = copy?.encoder;
     const encoder = (async () => {
+      // Another model's copy goes first, once its runs under way have ended.
+      await Promise.allSettled([...running]);
       await (await old)?.release();
       const source = new NodeModelSource(embed.dir);
       const info = await loadModelFolder(source);
       const made = createNodeEncoder(source, info, { dtype: embed.dtype, threads: 1 });
+      if (made.dtypes.vision !== embed.dtype) return undefined; // checked before any session
       await made.session('vision');
-      return made.dtypes.vision === embed.dtype ? made : undefined;
+      return made;
     })().catch((error: unknown) => {
       console.warn(`prepare thread: no copy of the vision tower (${String(error)})`);
       return undefined;
@@ -67,6 +72,9 @@ export async function embedBeside(
 ): Promise<Float32Array | undefined> {
   if (rows === 0 || !files.every(smallFile)) return undefined;
   const encoder = await copyOf(embed);
+  if (!encoder) return undefined;
   // A run that fails leaves the pixels to the main thread's model, which names the failure.
-  return encoder?.embedImages(pixels, rows).catch(() => undefined);
+  const run = encoder.embedImages(pixels, rows).catch(() => undefined);
+  running.add(run);
+  return run.finally(() => running.delete(run));
 }

@@ -8,13 +8,17 @@ import type { PrepareReply, PrepareRequest } from './prepare-worker.ts';
 /** An idle thread ends after this long, so a long-lived process does not keep it for nothing. */
 const IDLE_MS = 30_000;
 
+interface Waiter {
+  resolve: (batch: PreparedBatch) => void;
+  reject: (error: Error) => void;
+}
+
 /** Runs batch preparation (decode + preprocess) on one worker thread. */
 export class PrepareThread {
   private readonly worker: Worker;
-  private readonly pending = new Map<
-    number,
-    { resolve: (batch: PreparedBatch) => void; reject: (error: Error) => void }
-  >();
+  private readonly pending = new Map<number, Waiter>();
+  /** Warm-ups of its copy of the vision tower (prepare-embedder.ts), not counted as owed. */
+  private readonly warming = new Map<number, Waiter>();
   private next = 0;
   private idle: NodeJS.Timeout | undefined;
   /**
@@ -39,8 +43,9 @@ export class PrepareThread {
         onReady?.();
         return;
       }
-      this.pending.get(m.id)?.resolve(m.batch);
+      (this.pending.get(m.id) ?? this.warming.get(m.id))?.resolve(m.batch);
       this.pending.delete(m.id);
+      this.warming.delete(m.id);
       this.settle();
     });
     // A dead worker must fail the batches it owed, not leave them hanging.
@@ -65,9 +70,10 @@ export class PrepareThread {
       ...(warm ? { warm } : {}),
     };
     clearTimeout(this.idle);
-    this.worker.ref();
+    // A copy's warm-up does not hold the process open: a short run may end before it does.
+    if (!warm) this.worker.ref();
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
+      (warm ? this.warming : this.pending).set(id, { resolve, reject });
       this.worker.postMessage(request);
     });
   }
@@ -81,8 +87,9 @@ export class PrepareThread {
   private end(error: Error): void {
     this.ended = true;
     clearTimeout(this.idle);
-    for (const p of this.pending.values()) p.reject(error);
+    for (const p of [...this.pending.values(), ...this.warming.values()]) p.reject(error);
     this.pending.clear();
+    this.warming.clear();
   }
 
   private settle(): void {
@@ -142,17 +149,20 @@ export class PreparePool {
    * many photos starts); resolves when they have (undefined if one could not: it prepares only).
    */
   warmCopies(embed: EmbedBeside, processor: ImageProcessorConfig): Promise<unknown> {
-    this.copies ??= this.whenReady.then(() =>
-      Promise.all(
-        this.threads
-          .slice(0, MAX_COPIES)
-          .map((t) => t.prepare([], 0, processor, undefined, embed, true).catch(() => undefined)),
-      ),
-    );
-    return this.copies;
+    const key = `${embed.dir}\n${embed.dtype}`;
+    if (this.copies?.key !== key) {
+      const warm = (t: PrepareThread) =>
+        t.prepare([], 0, processor, undefined, embed, true).catch(() => undefined);
+      const done = this.whenReady.then(() =>
+        Promise.all(this.threads.slice(0, MAX_COPIES).map(warm)),
+      );
+      this.copies = { key, done };
+    }
+    return this.copies.done;
   }
 
-  private copies: Promise<unknown> | undefined;
+  /** The model the copies were last warmed for. */
+  private copies: { key: string; done: Promise<unknown> } | undefined;
 
   /** Some thread has booted and can take a batch. */
   get ready(): boolean {
