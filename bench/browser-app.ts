@@ -99,7 +99,7 @@ const copies = (n: number, from: number) =>
     return path;
   });
 const photos = copies(count, 0);
-// --first-batch N: N other photos tagged (and cleared) before the timed batch, which then runs as
+// --first-batch N: N other photos tagged before the timed batch, which then runs as
 // a person's next batch does (the prepare worker's copy of the vision tower loaded).
 const firstBatch = copies(Number(values['first-batch']), count);
 

@@ -2,8 +2,8 @@
 // versus a bare session.run loop on the same model, dtype, session options and run size.
 import * as ort from 'onnxruntime-node';
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { embedFiles, loadModel } from '../src/cli/load-model.ts';
+import { join } from 'node:path';
+import { copiesFor, embedFiles, loadModel } from '../src/cli/load-model.ts';
 import { endPreparePool, preparePool } from '../src/cli/prepare-thread.ts';
 import { NodeModelSource } from '../src/cli/model-source-node.ts';
 import { onnxPath, runBatchSize } from '../src/core/model-files.ts';
@@ -89,13 +89,8 @@ export async function benchNode(
   // (The idle threads do not hold the process open: a timer does, for at most 30 s.)
   let keep: NodeJS.Timeout | undefined;
   // The prepare threads' copies of the vision tower too (src/cli/prepare-embedder.ts).
-  const copies =
-    process.env['MUMIC_EMBED_BESIDE'] === '0'
-      ? preparePool().whenReady
-      : preparePool().warmCopies(
-          { dir: resolve(modelDir), dtype: model.encoder.dtypes.vision },
-          processor,
-        );
+  const embed = copiesFor(model);
+  const copies = embed ? preparePool().warmCopies(embed, processor) : preparePool().whenReady;
   await Promise.race([copies, new Promise((r) => (keep = setTimeout(r, 30_000)))]);
   clearTimeout(keep);
   // The model's own time in the pipeline: what is left of the wall time is the model waiting.

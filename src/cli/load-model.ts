@@ -10,7 +10,7 @@ import { MumicError } from '../core/errors.ts';
 import { optionalNumber, parseDtype, requireModel } from './args.ts';
 import { resolveModelDir } from './model-dir.ts';
 import { NodeModelSource } from './model-source-node.ts';
-import { smallFile } from './prepare-embedder.ts';
+import { smallFile, type EmbedBeside } from './prepare-embedder.ts';
 import { preparePool, setPrepareWorkers } from './prepare-thread.ts';
 import { readImageFile } from './read-image.ts';
 
@@ -73,6 +73,18 @@ export function openModel(
 
 let fastDecode = false;
 
+/** Runs of fewer photos than this do not load copies of the vision tower on the prepare threads. */
+export const EMBED_BESIDE_MIN_FILES = 16;
+
+/**
+ * What the prepare threads copy to embed small photos beside (prepare-embedder.ts): this model's
+ * folder and vision dtype, one onnxruntime thread each; none with MUMIC_EMBED_BESIDE=0 (to compare).
+ */
+export function copiesFor(model: LoadedModel): EmbedBeside | undefined {
+  if (process.env['MUMIC_EMBED_BESIDE'] === '0') return undefined;
+  return { dir: resolve(model.dir), dtype: model.encoder.dtypes.vision };
+}
+
 /** The shorter side the fast decode brings a photo to: twice what the exact resize makes. */
 export function fastDecodeSide(processor: ImageProcessorConfig): number {
   const { resizeTo, shortestEdge } = processor;
@@ -84,9 +96,6 @@ export function fastDecodeSide(processor: ImageProcessorConfig): number {
  * prepared on the process's prepare threads; until one has booted (about half a second after
  * loadModel started them), in this thread, so that inference never waits for a worker.
  */
-/** Runs of fewer photos than this do not load copies of the vision tower on the prepare threads. */
-export const EMBED_BESIDE_MIN_FILES = 16;
-
 export function embedFiles(
   model: LoadedModel,
   files: readonly string[],
@@ -96,16 +105,12 @@ export function embedFiles(
   const pool = preparePool();
   const reduceTo = fastDecode ? fastDecodeSide(processor) : undefined;
   const decode = (path: string) => readImageFile(path, { reduceTo, keepOrientation: true });
-  const dim = model.info.projectionDim;
-  // Small photos are embedded on the prepare threads' copies of the vision tower (the same dtype,
-  // one onnxruntime thread each); MUMIC_EMBED_BESIDE=0 runs every photo here (to compare).
-  // Only for runs of many photos, mostly small: a copy takes a second or so of CPU to load.
+  // Small photos are embedded on the prepare threads' copies of the vision tower, only in runs of
+  // many photos, mostly small: a copy takes a second or so of CPU to load.
+  const many = files.length >= EMBED_BESIDE_MIN_FILES;
+  const head = files.slice(0, EMBED_BESIDE_MIN_FILES);
   const embed =
-    process.env['MUMIC_EMBED_BESIDE'] === '0' ||
-    files.length < EMBED_BESIDE_MIN_FILES ||
-    files.slice(0, EMBED_BESIDE_MIN_FILES).filter(smallFile).length * 2 < EMBED_BESIDE_MIN_FILES
-      ? undefined
-      : { dir: resolve(model.dir), dtype: model.encoder.dtypes.vision };
+    many && head.filter(smallFile).length * 2 >= head.length ? copiesFor(model) : undefined;
   // Batches go to the copies once they are loaded (until then the model here runs them).
   let warmed = false;
   if (embed) void pool.warmCopies(embed, processor).then(() => (warmed = true));
@@ -114,10 +119,10 @@ export function embedFiles(
     processor,
     embedder: {
       embedImages: (pixels, n) => model.encoder.embedImages(pixels, n),
-      adopt: ({ embeddings, indices }) =>
-        embeddings?.length === indices.length * dim ? embeddings : undefined,
+      // Made by a copy of this very model and dtype (copiesFor), in the rows' number (checked).
+      adopt: ({ embeddings }) => embeddings,
     },
-    dim,
+    dim: model.info.projectionDim,
     batchSize: runBatchSize(model.encoder.dtypes.vision, batchSize),
     // Enough batches in flight to keep every prepare thread busy while the model runs; twice as
     // many with copies (results are taken in order: a thread whose batch is done early would

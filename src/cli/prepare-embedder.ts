@@ -3,6 +3,7 @@
 // onnxruntime thread each, so that each core runs whole photos instead of onnxruntime's intra-op
 // threads waiting for a core a decode took (docs/PERFORMANCE.md, session 10).
 import { statSync } from 'node:fs';
+import { EMBED_BESIDE_MAX_BYTES } from '../core/embed-images.ts';
 import { loadModelFolder } from '../core/model-folder.ts';
 import type { Dtype } from '../core/types.ts';
 import type { ClipEncoder } from '../runtime/clip-encoder.ts';
@@ -15,11 +16,8 @@ export interface EmbedBeside {
   dtype: Dtype;
 }
 
-/**
- * Files up to this size are embedded beside (a JPEG of about 4 MP): a larger photo's preparation
- * outweighs its run, and the main thread's model keeps pace with the prepare threads.
- */
-export const EMBED_BESIDE_MAX_BYTES = 2_000_000;
+/** Names a copy: the model folder and dtype. */
+export const copyKey = (embed: EmbedBeside): string => `${embed.dir}\n${embed.dtype}`;
 
 /** The file is small enough to be embedded beside (false when it cannot be read). */
 export function smallFile(path: string): boolean {
@@ -36,7 +34,7 @@ const running = new Set<Promise<unknown>>();
 
 /** This thread's copy for `embed` (loaded at its first use; undefined if it could not load). */
 function copyOf(embed: EmbedBeside): Promise<ClipEncoder | undefined> {
-  const key = `${embed.dir}\n${embed.dtype}`;
+  const key = copyKey(embed);
   if (copy?.key !== key) {
     const old = copy?.encoder;
     const encoder = (async () => {

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { PreparedBatch } from '../core/embed-images.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
-import type { EmbedBeside } from './prepare-embedder.ts';
+import { copyKey, type EmbedBeside } from './prepare-embedder.ts';
 import type { PrepareReply, PrepareRequest } from './prepare-worker.ts';
 
 /** An idle thread ends after this long, so a long-lived process does not keep it for nothing. */
@@ -66,8 +66,13 @@ export class PrepareThread {
   ): Promise<PreparedBatch> {
     const id = this.next++;
     const request: PrepareRequest = {
-      ...{ id, files: [...files], start, processor, reduceTo, embed },
-      ...(warm ? { warm } : {}),
+      id,
+      files: [...files],
+      start,
+      processor,
+      reduceTo,
+      embed,
+      warm,
     };
     clearTimeout(this.idle);
     // A copy's warm-up does not hold the process open: a short run may end before it does.
@@ -149,7 +154,7 @@ export class PreparePool {
    * many photos starts); resolves when they have (undefined if one could not: it prepares only).
    */
   warmCopies(embed: EmbedBeside, processor: ImageProcessorConfig): Promise<unknown> {
-    const key = `${embed.dir}\n${embed.dtype}`;
+    const key = copyKey(embed);
     if (this.copies?.key !== key) {
       const warm = (t: PrepareThread) =>
         t.prepare([], 0, processor, undefined, embed, true).catch(() => undefined);

@@ -7,11 +7,19 @@ export interface ImageEmbedder {
   /** pixels: [batch, 3, H, W]; returns [batch, dim]. */
   embedImages(pixels: Float32Array, batch: number): Promise<Float32Array>;
   /**
-   * A batch's embeddings made where it was prepared (a worker with a copy of the model), when
-   * they are this model's and dtype's: they stand in for the run. Undefined: run the pixels.
+   * A batch's embeddings made where it was prepared (a worker with a copy of the model), one row
+   * of `dim` per index (checked before): returned when they are this model's and dtype's, they
+   * stand in for the run. Undefined: the pixels are run.
    */
   adopt?(batch: PreparedBatch): Float32Array | undefined;
 }
+
+/**
+ * Files up to this size are prepared and embedded beside (on a preparing worker's copy of the
+ * model; a JPEG of about 4 MP): a 2 MP photo's preparation is a third of a one-thread run, a
+ * 12 MP one's twice it, and there the copy cost more than it gave (docs/PERFORMANCE.md, session 10).
+ */
+export const EMBED_BESIDE_MAX_BYTES = 2_000_000;
 
 export type EmbedOutcome =
   { index: number; embedding: Float32Array } | { index: number; error: ErrorInfo };
@@ -90,9 +98,11 @@ export async function* embedImages<I>(
     const outcomes: EmbedOutcome[] = [...batch.failures];
     if (batch.indices.length > 0) {
       try {
+        const rows = batch.indices.length;
+        const made = batch.embeddings?.length === rows * options.dim;
         const out =
-          options.embedder.adopt?.(batch) ??
-          (await options.embedder.embedImages(batch.pixels, batch.indices.length));
+          (made ? options.embedder.adopt?.(batch) : undefined) ??
+          (await options.embedder.embedImages(batch.pixels, rows));
         batch.indices.forEach((index, row) => {
           outcomes.push({
             index,

@@ -1,6 +1,7 @@
 // The CLIP worker's pool of nested prepare workers: the next batches are decoded and preprocessed
 // there, off the thread that drives onnxruntime-web, so that preparation overlaps inference and
 // uses the cores onnxruntime leaves free (docs/PERFORMANCE.md).
+import { EMBED_BESIDE_MAX_BYTES } from '../core/embed-images.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
 import { warmJpegWasm } from './jpeg-wasm.ts';
 import {
@@ -22,12 +23,6 @@ const WATCHDOG_MS = 120_000;
  * memory is only taken while photos are being tagged, not while a library is browsed.
  */
 export const COPY_IDLE_MS = 60_000;
-
-/**
- * Files up to this size are embedded beside (a JPEG of about 4 MP; a 2 MP photo's preparation is
- * a third of a one-thread run, a 12 MP one's twice it: docs/PERFORMANCE.md, session 10).
- */
-export const EMBED_BESIDE_MAX_BYTES = 2_000_000;
 
 interface Waiting {
   request: PrepareRequest;

@@ -1,7 +1,11 @@
 // Issue 16: preparation ahead of the model (one batch per preparing thread), the pool sizes and
 // its nested workers, and the text tower loaded only while no image runs.
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
-import { embedImages, type PreparedBatch } from '../../src/core/embed-images.ts';
+import {
+  EMBED_BESIDE_MAX_BYTES,
+  embedImages,
+  type PreparedBatch,
+} from '../../src/core/embed-images.ts';
 import { parseImageProcessorConfig } from '../../src/core/preprocess-config.ts';
 import { readAppParams } from '../../src/ui/app-params.ts';
 import type {
@@ -11,7 +15,6 @@ import type {
 } from '../../src/worker/prepare-protocol.ts';
 import {
   COPY_IDLE_MS,
-  EMBED_BESIDE_MAX_BYTES,
   PreparePool,
   defaultPrepareWorkers,
   wasmThreadsBeside,
@@ -59,7 +62,8 @@ describe('embedImages prefetch', () => {
 describe('embedImages adopt', () => {
   test("a batch's embeddings made where it was prepared stand in for the run, if adopted", async () => {
     const runs: number[] = [];
-    const outcomes = embedImages([0, 1, 2], {
+    const offered: number[] = [];
+    const outcomes = embedImages([0, 1, 2, 3], {
       processor,
       dim: 2,
       batchSize: 1,
@@ -68,15 +72,18 @@ describe('embedImages adopt', () => {
           pixels: new Float32Array(12),
           indices: [start],
           failures: [],
-          // Batch 1 comes embedded by the wrong model: the embedder refuses it (runs it).
-          ...(start > 0 ? { embeddings: Float32Array.of(start, start) } : {}),
+          // 0: none; 1: refused by the embedder (another model); 2: taken; 3: a row too many.
+          ...(start > 0 ? { embeddings: new Float32Array(start === 3 ? 3 : 2).fill(start) } : {}),
         }),
       embedder: {
         embedImages: () => {
           runs.push(runs.length);
           return Promise.resolve(Float32Array.of(-1, -1));
         },
-        adopt: (batch) => (batch.indices[0] === 2 ? batch.embeddings : undefined),
+        adopt: (batch) => {
+          offered.push(batch.indices[0] ?? -1);
+          return batch.indices[0] === 1 ? undefined : batch.embeddings;
+        },
       },
     });
     const got: number[][] = [];
@@ -87,8 +94,11 @@ describe('embedImages adopt', () => {
       [-1, -1],
       [-1, -1],
       [2, 2],
+      [-1, -1],
     ]);
-    expect(runs).toHaveLength(2);
+    expect(runs).toHaveLength(3);
+    // Embeddings of the wrong size are never offered to adopt.
+    expect(offered).toEqual([1, 2]);
   });
 });
 

@@ -209,9 +209,7 @@ export class ModelHost implements Pick<WorkerApi, ModelMethods> {
       adopt: (batch) => {
         const { embeddings, embeddedWith } = batch as PreparedBlobs;
         const dtype = encoder.dtypes.vision;
-        const size = batch.indices.length * this.require().info.projectionDim;
         if (embeddedWith !== dtype || encoder.backend !== 'wasm') return undefined;
-        if (embeddings?.length !== size) return undefined;
         this.counters.imagesEncoded += batch.indices.length;
         this.counters.imagesEncodedBeside += batch.indices.length;
         used?.(dtype);
