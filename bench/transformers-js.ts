@@ -83,6 +83,8 @@ await model.encoder.session('vision');
 const keep = setTimeout(() => undefined, 30_000);
 await preparePool().whenReady;
 clearTimeout(keep);
+// One photo first, as transformers.js had its warm-up call: the session's first run allocates.
+for await (const outcomes of embedFiles(model, photos.slice(0, 1))) void outcomes;
 const ids = DEFAULT_LABELS.map((l) => l.id);
 const start = performance.now();
 const { matrix, encoded } = await folderLabelMatrix(

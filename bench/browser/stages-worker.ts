@@ -1,14 +1,16 @@
 // Per-stage wall time of preparing one photo in a worker, each stage alone and in sequence (so
 // each one's time is about its CPU on one thread; the decoder's runs on Chromium's pool): the
 // way the app prepared photos before issue 16's browser work, the bitmap path it took next, and
-// the WASM libjpeg-turbo decode it takes now for JPEGs (checked byte for byte against the bitmap).
+// the WASM libjpeg-turbo decode it took next for JPEGs (checked byte for byte against the bitmap),
+// and the browser's YCbCr planes converted as libjpeg does (session 11; checked against WASM).
 import { parseImageProcessorConfig } from '../../src/core/preprocess-config.ts';
 import { exifTranspose } from '../../src/core/exif-transpose.ts';
 import { readJpegInfo } from '../../src/core/jpeg-info.ts';
 import { preprocess } from '../../src/core/preprocess.ts';
 import type { DecodedImage } from '../../src/core/types.ts';
-import { decodeImageBlob } from '../../src/worker/decode-browser.ts';
+import { decodeImageBlob, decodeImageWith } from '../../src/worker/decode-browser.ts';
 import { makeThumbnail, sha256Hex, thumbnailOfBitmap } from '../../src/worker/image-tools.ts';
+import { decodeJpegPlanes } from '../../src/worker/jpeg-planes.ts';
 import { decodeJpegWasm } from '../../src/worker/jpeg-wasm.ts';
 import { resizedWhole } from '../../src/worker/prepare-protocol.ts';
 
@@ -66,11 +68,36 @@ function differingFrom(rgba: ArrayLike<number>, image: DecodedImage): number {
   return n;
 }
 
+/** Bytes differing between two buffers (a length mismatch counts as all). */
+function differingBytes(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) return Math.max(a.length, b.length);
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) n++;
+  return n;
+}
+
 /** Bytes differing in R, G, B between two RGBA buffers. */
 function differing(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let n = 0;
   for (let i = 0; i < a.length; i++) if (i % 4 !== 3 && a[i] !== b[i]) n++;
   return n;
+}
+
+/** The planes path's parts: the browser's decode (pool thread), the planes' copy. */
+async function planeStages(times: Times, bytes: Uint8Array): Promise<void> {
+  if (typeof ImageDecoder === 'undefined') return;
+  const decoder = new ImageDecoder({
+    data: bytes,
+    type: 'image/jpeg',
+    colorSpaceConversion: 'none',
+  });
+  const { image } = await timed(times, 'planes: ImageDecoder decode (pool thread)', () =>
+    decoder.decode(),
+  );
+  const out = new Uint8Array(image.allocationSize());
+  await timed(times, 'planes: VideoFrame copyTo (YCbCr planes)', () => image.copyTo(out));
+  image.close();
+  decoder.close();
 }
 
 self.onmessage = async ({ data: blobs }: MessageEvent<Blob[]>) => {
@@ -137,11 +164,27 @@ self.onmessage = async ({ data: blobs }: MessageEvent<Blob[]>) => {
     await timed(times, 'app before: decodeImageBlob, bitmap path', () =>
       decodeImageBlob(blob, { wasmJpeg: false }),
     );
-    const wasmWhole = await timed(times, 'app now: decodeImageBlob (read, WASM decode)', () =>
-      decodeImageBlob(blob),
+    const wasmWhole = await timed(
+      times,
+      'app, session 10: decodeImageBlob (read, WASM decode)',
+      () => decodeImageBlob(blob, { jpegPlanes: false }),
     );
     await timed(times, 'now: resize whole from the WASM RGB', () =>
       resizedWhole(wasmWhole, processor),
+    );
+    await planeStages(times, bytes);
+    const info = readJpegInfo(bytes);
+    const planes = info
+      ? await timed(times, 'planes: decodeJpegPlanes (decode, copy, convert)', () =>
+          decodeJpegPlanes(bytes, info, (image) => differingBytes(image.data, raw.data)),
+        )
+      : undefined;
+    notes.push(planes ? `planes against WASM: ${planes.value} bytes differ` : 'planes: not taken');
+    await timed(times, 'app now: decodeImageBlob (read, planes, own copy)', () =>
+      decodeImageBlob(blob),
+    );
+    await timed(times, 'app now: decode (planes, borrowed) + resize whole', () =>
+      decodeImageWith(blob, {}, (image) => resizedWhole(image, processor)),
     );
   }
   self.postMessage({ times, notes });

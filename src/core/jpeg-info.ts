@@ -13,6 +13,11 @@ export interface JpegInfo {
   process: number;
   precision: number;
   components: number;
+  /**
+   * Each component's sampling factors as in the frame header (horizontal << 4 | vertical); empty
+   * where the header ends before them.
+   */
+  sampling: number[];
   /** EXIF orientation (1-8) from the first APP1 "Exif" segment; 1 when absent or out of range. */
   orientation: number;
 }
@@ -59,6 +64,7 @@ export function walkJpeg(r: Bytes): { frame: JpegFrame; info: JpegInfo | undefin
           height: r.u16be(body + 1),
           width: r.u16be(body + 3),
           components: r.u8(body + 5),
+          sampling: samplingFactors(r, body + 6, r.u8(body + 5)),
         };
       } else if (m === 0xe1 && orientation === undefined && r.startsWith(EXIF, body)) {
         try {
@@ -72,6 +78,14 @@ export function walkJpeg(r: Bytes): { frame: JpegFrame; info: JpegInfo | undefin
     }
   } catch (error) {
     return stop(error as Error); // ran off the end: the frame, if seen, without the rest
+  }
+}
+
+function samplingFactors(r: Bytes, at: number, components: number): number[] {
+  try {
+    return Array.from({ length: components }, (_, i) => r.u8(at + 3 * i + 1));
+  } catch {
+    return []; // the header ends inside its component list: the decoders report it
   }
 }
 
@@ -116,4 +130,16 @@ export function wasmDecodable(info: JpegInfo): boolean {
     (info.process === 0 || info.process === 1 || info.process === 2) &&
     (info.components === 1 || info.components === 3)
   );
+}
+
+/**
+ * The planes the browser's decoder gives for this JPEG before upsampling and colour conversion
+ * (ycc-rgb.ts): 'I420' for 4:2:0 (luma 2x2, both chroma 1x1), 'I444' for 4:4:4 (all 1x1); undefined
+ * for every other layout (4:2:2, 4:4:0, gray, unusual factors), which the WASM decoder keeps.
+ */
+export function planeFormat(info: JpegInfo): 'I420' | 'I444' | undefined {
+  if (!wasmDecodable(info) || info.components !== 3) return undefined;
+  const [y, cb, cr] = info.sampling;
+  if (cb !== 0x11 || cr !== 0x11) return undefined;
+  return y === 0x22 ? 'I420' : y === 0x11 ? 'I444' : undefined;
 }

@@ -49,6 +49,7 @@ export const op = {
   load: (offset = 0) => [0x28, 2, ...uleb(offset)],
   add: [0x6a],
   sub: [0x6b],
+  shrU: [0x76],
   mul: [0x6c],
   geU: [0x4f],
   ltU: [0x49],
@@ -60,6 +61,8 @@ const simd = (code: number, ...imm: number[]): number[] => [0xfd, ...uleb(code),
 /** SIMD opcodes (final numbering of the SIMD proposal), alignment hints of 1 byte. */
 export const v = {
   load: (offset = 0) => simd(0x00, 0, ...uleb(offset)),
+  /** v128.load8x8_u: 8 bytes widened to 8 unsigned 16-bit lanes. */
+  load8x8U: (offset = 0) => simd(0x02, 0, ...uleb(offset)),
   load32Splat: (offset = 0) => simd(0x09, 0, ...uleb(offset)),
   store: (offset = 0) => simd(0x0b, 0, ...uleb(offset)),
   const: (bytes: readonly number[]) => simd(0x0c, ...bytes),
@@ -73,6 +76,9 @@ export const v = {
   extHighU8: simd(0x8a),
   extLowU16: simd(0xa9),
   extHighU16: simd(0xaa),
+  add16: simd(0x8e),
+  mul16: simd(0x95),
+  shrU16: simd(0x8d),
   shrS: simd(0xac),
   add: simd(0xae),
   mul: simd(0xb5),

@@ -1,7 +1,9 @@
 /**
- * Image decoding in a web worker. An 8-bit Huffman-coded JPEG (nearly every photo) is decoded
- * from its bytes by libjpeg-turbo in WebAssembly (jpeg-wasm.ts), to RGB or gray, with its EXIF
- * orientation applied to the pixels as PIL does. Everything else, and any JPEG that decoder
+ * Image decoding in a web worker. A 4:2:0 or 4:4:4 JPEG (nearly every photo) is decoded by the
+ * browser's own libjpeg-turbo to YCbCr planes, converted to RGB here as libjpeg does
+ * (jpeg-planes.ts); any other 8-bit Huffman-coded JPEG, or one that path refuses, by libjpeg-turbo
+ * in WebAssembly (jpeg-wasm.ts), to RGB or gray; either way with its EXIF orientation applied to
+ * the pixels as PIL does (or kept, see `keepOrientation`). Everything else, and any JPEG that decoder
  * refuses, goes through createImageBitmap with EXIF orientation applied and without
  * colour management (PIL, hence the reference, ignores ICC profiles), then its RGBA bytes read
  * with one copy through a VideoFrame (WebCodecs) where there is one, else through an
@@ -19,6 +21,7 @@ import {
 import { exifTranspose } from '../core/exif-transpose.ts';
 import { readJpegInfo, wasmDecodable, type JpegInfo } from '../core/jpeg-info.ts';
 import type { DecodedImage } from '../core/types.ts';
+import { decodeJpegPlanes } from './jpeg-planes.ts';
 import { decodeJpegWasm } from './jpeg-wasm.ts';
 
 /** Enough for the header of nearly every file (JPEG EXIF/ICC segments come first). */
@@ -33,6 +36,8 @@ export interface BrowserDecodeOptions {
   onBitmap?: (bitmap: ImageBitmap) => void;
   /** False: JPEGs too go through createImageBitmap (benchmarks, tests of that path). */
   wasmJpeg?: boolean;
+  /** False: JPEGs skip the browser's planes and go to libjpeg in WebAssembly (benchmarks). */
+  jpegPlanes?: boolean;
   /**
    * True: a JPEG decoded in WASM keeps its pixels as stored and gives its EXIF orientation
    * (`DecodedImage.orientation`), for preprocess / resize to turn only their small result.
@@ -42,10 +47,38 @@ export interface BrowserDecodeOptions {
   bytes?: Uint8Array | undefined;
 }
 
-export async function decodeImageBlob(
+/** Decodes a file to pixels of its own (see `decodeImageWith` to skip a full-size copy). */
+export function decodeImageBlob(
   blob: Blob,
   options: BrowserDecodeOptions = {},
 ): Promise<DecodedImage> {
+  return decode(blob, options, (image, borrowed) => (borrowed ? ownPixels(image) : image));
+}
+
+/**
+ * Decodes a file and hands its pixels to `use` at once, synchronously. When `borrowed`, they are
+ * a view of a decoder's memory, valid only during that call (a JPEG from the browser's planes:
+ * no 36 MB array made for a 12 MP photo): `use` keeps what it derives (a resize), or a copy.
+ */
+export function decodeImageWith<T>(
+  blob: Blob,
+  options: BrowserDecodeOptions,
+  use: (image: DecodedImage, borrowed: boolean) => T,
+): Promise<T> {
+  return decode(blob, options, use);
+}
+
+/** The image with a copy of its pixels. */
+export const ownPixels = (image: DecodedImage): DecodedImage => ({
+  ...image,
+  data: image.data.slice(),
+});
+
+async function decode<T>(
+  blob: Blob,
+  options: BrowserDecodeOptions,
+  use: (image: DecodedImage, borrowed: boolean) => T,
+): Promise<T> {
   const limits = { ...DEFAULT_IMAGE_LIMITS, formats: BROWSER_IMAGE_FORMATS, ...options.limits };
   let all = options.bytes;
   const whole = async () => (all ??= await bytesOf(blob)); // read at most once
@@ -58,11 +91,12 @@ export async function decodeImageBlob(
   }
   // The header check above has bounded the size before any of this allocates.
   if (sniff.format === 'jpeg' && options.wasmJpeg !== false) {
-    const decoded = await jpegViaWasm(await whole(), sniff.jpeg, options.keepOrientation === true);
-    if (decoded) return decoded;
+    const decoded = await jpegOwnDecode(await whole(), sniff.jpeg, options, use);
+    if (decoded) return decoded.value;
   }
 
   let bitmap: ImageBitmap;
+  let image: DecodedImage;
   try {
     bitmap = await createImageBitmap(blob, {
       imageOrientation: 'from-image',
@@ -79,35 +113,49 @@ export async function decodeImageBlob(
     }
     options.onBitmap?.(bitmap);
     const data = (await viaVideoFrame(bitmap)) ?? viaCanvas(bitmap);
-    return { width, height, channels: 4, data };
+    image = { width, height, channels: 4, data };
   } catch (e) {
     throw toMumicError(e, 'The decoded image could not be read');
   } finally {
     bitmap.close();
   }
+  return use(image, false); // outside the try: an error of `use` is its own, not a decode failure
 }
 
-/** The JPEG decoded by WASM libjpeg-turbo (turned upright unless kept); undefined where it cannot. */
-async function jpegViaWasm(
+/**
+ * The JPEG decoded to PIL's pixels, from the browser's planes or by WASM libjpeg-turbo (turned
+ * upright unless kept), given to `use`; undefined where neither decoder can.
+ */
+async function jpegOwnDecode<T>(
   bytes: Uint8Array,
   known: JpegInfo | undefined,
-  keepOrientation: boolean,
-): Promise<DecodedImage | undefined> {
+  options: BrowserDecodeOptions,
+  use: (image: DecodedImage, borrowed: boolean) => T,
+): Promise<{ value: T } | undefined> {
   // The header check's walk, when it reached the frame; else walked here over the whole file.
   const info = known ?? readJpegInfo(bytes);
   if (!info || !wasmDecodable(info)) return undefined;
+  const oriented = (image: DecodedImage): DecodedImage => {
+    if (options.keepOrientation !== true) return exifTranspose(image, info.orientation);
+    // As DecodedImage says: absent when upright (1, or a value outside 1-8, as PIL ignores).
+    const turned = info.orientation >= 2 && info.orientation <= 8;
+    return turned ? { ...image, orientation: info.orientation } : image;
+  };
+  if (options.jpegPlanes !== false) {
+    const done = await decodeJpegPlanes(bytes, info, (view) => {
+      const image = oriented(view);
+      return use(image, image.data.buffer === view.data.buffer); // turned: a copy already
+    });
+    if (done) return done;
+  }
+  let image: DecodedImage;
   try {
-    const image = await decodeJpegWasm(bytes);
-    if (image.width !== info.width || image.height !== info.height) return undefined;
-    if (keepOrientation) {
-      // As DecodedImage says: absent when upright (1, or a value outside 1-8, as PIL ignores).
-      const turned = info.orientation >= 2 && info.orientation <= 8;
-      return turned ? { ...image, orientation: info.orientation } : image;
-    }
-    return exifTranspose(image, info.orientation);
+    image = await decodeJpegWasm(bytes);
   } catch {
     return undefined; // corrupt or truncated data: the browser decodes, or names the error
   }
+  if (image.width !== info.width || image.height !== info.height) return undefined;
+  return { value: use(oriented(image), false) };
 }
 
 async function bytesOf(blob: Blob): Promise<Uint8Array> {

@@ -9,7 +9,7 @@ import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
 import { resizeOutputSize } from '../core/preprocess.ts';
 import { resize } from '../core/resize.ts';
 import type { DecodedImage, Dtype } from '../core/types.ts';
-import { decodeImageBlob } from './decode-browser.ts';
+import { decodeImageBlob, decodeImageWith, ownPixels } from './decode-browser.ts';
 import { makeThumbnail, sha256Hex, thumbnailOfBitmap } from './image-tools.ts';
 
 export interface PrepareRequest {
@@ -97,26 +97,30 @@ export async function prepareBlobs(
         // A photo stored sideways stays so: preprocess and resizedWhole turn their small result.
         if (!thumbnails) return decodeImageBlob(blob, { keepOrientation: true, bytes });
         let fromBitmap: Promise<Blob | undefined> | undefined;
-        const image = await decodeImageBlob(blob, {
+        const options = {
           keepOrientation: true,
           bytes,
           // Kept only where the small image below cannot serve (its thumbnail is cheaper).
-          onBitmap: (bitmap) => {
+          onBitmap: (bitmap: ImageBitmap) => {
             if (!shrinksBoth(bitmap, processor)) fromBitmap = thumbnailOfBitmap(bitmap);
           },
+        };
+        // Borrowed pixels (a JPEG from the browser's planes) are resized before the call ends.
+        return decodeImageWith(blob, options, (image, borrowed) => {
+          if (fromBitmap) {
+            made[i] = fromBitmap;
+            return image;
+          }
+          if (!shrinksBoth(uprightSize(image), processor)) {
+            let turned = upright(image);
+            if (borrowed && turned.data === image.data) turned = ownPixels(turned);
+            made[i] = makeThumbnail(turned); // decoded without a bitmap (a JPEG)
+            return turned;
+          }
+          const small = resizedWhole(image, processor);
+          made[i] = makeThumbnail(small);
+          return small;
         });
-        if (fromBitmap) {
-          made[i] = fromBitmap;
-          return image;
-        }
-        if (!shrinksBoth(uprightSize(image), processor)) {
-          const turned = upright(image);
-          made[i] = makeThumbnail(turned); // decoded without a bitmap (a JPEG, in WASM)
-          return turned;
-        }
-        const small = resizedWhole(image, processor);
-        made[i] = makeThumbnail(small);
-        return small;
       },
     },
   );

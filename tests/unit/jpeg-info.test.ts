@@ -1,9 +1,16 @@
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { describe, expect, test } from 'vitest';
+import { Bytes } from '../../src/core/image-bytes.ts';
 import { exifTranspose } from '../../src/core/exif-transpose.ts';
 import { checkImageBytes } from '../../src/core/image-header.ts';
-import { readJpegInfo, wasmDecodable, type JpegInfo } from '../../src/core/jpeg-info.ts';
+import {
+  planeFormat,
+  readJpegInfo,
+  walkJpeg,
+  wasmDecodable,
+  type JpegInfo,
+} from '../../src/core/jpeg-info.ts';
 import type { DecodedImage } from '../../src/core/types.ts';
 import { fixtureImage } from '../fixture.ts';
 
@@ -59,11 +66,37 @@ describe('readJpegInfo', () => {
   });
 
   test('12-bit, lossless and arithmetic frames are left to the browser', () => {
-    const frame = { width: 8, height: 8, components: 3, orientation: 1 };
+    const frame = {
+      width: 8,
+      height: 8,
+      components: 3,
+      orientation: 1,
+      sampling: [0x22, 0x11, 0x11],
+    };
     expect(wasmDecodable({ ...frame, process: 1, precision: 12 })).toBe(false);
     expect(wasmDecodable({ ...frame, process: 3, precision: 8 })).toBe(false);
     expect(wasmDecodable({ ...frame, process: 9, precision: 8 })).toBe(false);
   });
+});
+
+test("sampling factors choose the browser planes' format: 4:2:0 and 4:4:4 only", async () => {
+  const base = sharp(noise(32, 16, 3), { raw: { width: 32, height: 16, channels: 3 } });
+  const of = async (img: sharp.Sharp) => readJpegInfo(await img.toBuffer()) as JpegInfo;
+  const s420 = await of(base.clone().jpeg({ chromaSubsampling: '4:2:0' }));
+  expect(s420.sampling).toEqual([0x22, 0x11, 0x11]);
+  expect(planeFormat(s420)).toBe('I420');
+  const s444 = await of(base.clone().jpeg({ chromaSubsampling: '4:4:4' }));
+  expect(planeFormat(s444)).toBe('I444');
+  expect(planeFormat(await of(base.clone().jpeg({ progressive: true })))).toBe('I420');
+  expect(planeFormat(await of(base.clone().toColourspace('b-w').jpeg()))).toBeUndefined();
+  expect(planeFormat({ ...s420, sampling: [0x21, 0x11, 0x11] })).toBeUndefined(); // 4:2:2
+  expect(planeFormat({ ...s420, sampling: [0x22, 0x11, 0x22] })).toBeUndefined();
+  expect(planeFormat({ ...s420, precision: 12 })).toBeUndefined();
+  // A frame header cut inside its component list: no factors, no planes.
+  const jpg = await base.clone().jpeg().toBuffer();
+  const sof = jpg.indexOf(Buffer.from([0xff, 0xc0]));
+  const cut = walkJpeg(new Bytes(jpg.subarray(0, sof + 12))).frame;
+  expect(cut).toMatchObject({ width: 32, height: 16, components: 3, sampling: [] });
 });
 
 describe('exifTranspose', () => {

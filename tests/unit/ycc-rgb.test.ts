@@ -1,0 +1,119 @@
+import { describe, expect, test } from 'vitest';
+import {
+  YccKernels,
+  chromaSize,
+  farChromaRow,
+  yccToRgbJs,
+  type YccFormat,
+  type YccPlanes,
+} from '../../src/core/ycc-rgb.ts';
+import { noise } from '../noise.ts';
+
+/** Planes of seeded noise with padded strides and a gap before each, as a decoder may lay them. */
+function planes(format: YccFormat, width: number, height: number, seed: number): YccPlanes {
+  const [cw, ch] = chromaSize({ format, width, height });
+  const [ys, cs] = [width + 5, cw + 3];
+  const y = 3;
+  const cb = y + ys * height + 1;
+  const cr = cb + cs * ch + 2;
+  const data = Uint8Array.from(noise(cr + cs * ch, 1, 1, seed).data);
+  const layout = [
+    { offset: y, stride: ys },
+    { offset: cb, stride: cs },
+    { offset: cr, stride: cs },
+  ] as const;
+  return { format, width, height, data, layout };
+}
+
+function viaKernels(p: YccPlanes): Uint8Array {
+  const k = YccKernels.take();
+  if (!k) throw new Error('no WebAssembly SIMD');
+  try {
+    k.planes(p.data.length).set(p.data);
+    return k.toRgbView(p).slice();
+  } finally {
+    YccKernels.give(k, 1 << 30);
+  }
+}
+
+describe('YCbCr planes to RGB (libjpeg-turbo upsampling and colour conversion)', () => {
+  test('the reference: known values of jdcolor.c and the 4:2:0 filter', () => {
+    // Grey stays grey; pure chroma offsets give jdcolor.c's table values (FIX(1.402) * 127 ...).
+    const flat = (y: number, cb: number, cr: number): YccPlanes => ({
+      format: 'I444',
+      width: 1,
+      height: 1,
+      data: Uint8Array.of(y, cb, cr),
+      layout: [
+        { offset: 0, stride: 1 },
+        { offset: 1, stride: 1 },
+        { offset: 2, stride: 1 },
+      ],
+    });
+    expect([...yccToRgbJs(flat(128, 128, 128))]).toEqual([128, 128, 128]);
+    expect([...yccToRgbJs(flat(100, 128, 255))]).toEqual([255, 9, 100]);
+    expect([...yccToRgbJs(flat(100, 0, 128))]).toEqual([100, 144, 0]);
+    expect([...yccToRgbJs(flat(16, 90, 200))]).toEqual([117, 0, 0]);
+    // 4:2:0, 4 x 2 pixels from 2 x 1 chroma: rows repeat the edge row, columns 3/4 + 1/4.
+    const p: YccPlanes = {
+      format: 'I420',
+      width: 4,
+      height: 2,
+      data: Uint8Array.of(...Array<number>(8).fill(128), 100, 200, 128, 128),
+      layout: [
+        { offset: 0, stride: 4 },
+        { offset: 8, stride: 2 },
+        { offset: 10, stride: 2 },
+      ],
+    };
+    const blue = [...yccToRgbJs(p)].filter((_, i) => i % 3 === 2);
+    // Cb upsampled from the vertical sums 3 * near + far: 400 and 800 (both rows repeat the edge).
+    const cb = [
+      (400 * 4 + 8) >> 4,
+      (400 * 3 + 800 + 7) >> 4,
+      (800 * 3 + 400 + 8) >> 4,
+      (800 * 4 + 7) >> 4,
+    ];
+    const expected = cb.map((c) =>
+      Math.min(255, Math.max(0, 128 + ((116130 * (c - 128) + 32768) >> 16))),
+    );
+    expect(blue).toEqual([...expected, ...expected]);
+    expect([
+      farChromaRow(0, 5),
+      farChromaRow(1, 5),
+      farChromaRow(9, 5),
+      farChromaRow(8, 5),
+    ]).toEqual([0, 1, 4, 3]);
+  });
+
+  test('the WebAssembly SIMD kernels give the reference bytes: both formats, odd and tiny sizes', () => {
+    let seed = 7;
+    const sizes = [
+      [16, 16],
+      [17, 9],
+      [1, 1],
+      [2, 3],
+      [3, 2],
+      [31, 33],
+      [100, 7],
+      [257, 129],
+      [640, 427],
+    ] as const;
+    for (const format of ['I420', 'I444'] as const) {
+      for (const [w, h] of sizes) {
+        const p = planes(format, w, h, seed++);
+        const fast = viaKernels(p);
+        const ref = yccToRgbJs(p);
+        expect(fast.length).toBe(w * h * 3);
+        expect(Buffer.from(fast).equals(Buffer.from(ref)), `${format} ${w}x${h}`).toBe(true);
+      }
+    }
+  });
+
+  test('an instance is reused for the next image and gives the same bytes', () => {
+    const p = planes('I420', 333, 77, 99);
+    const first = viaKernels(p);
+    viaKernels(planes('I444', 1000, 40, 5)); // grows the memory in between
+    expect(Buffer.from(viaKernels(p)).equals(Buffer.from(first))).toBe(true);
+  });
+});
