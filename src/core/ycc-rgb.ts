@@ -53,14 +53,19 @@ export function farChromaRow(oy: number, chromaHeight: number): number {
 
 const clamp8 = (x: number): number => (x < 0 ? 0 : x > 255 ? 255 : x);
 
-/** One chroma row upsampled 2x horizontally from the vertical sums `3 * near + far`. */
+/**
+ * libjpeg filters only chroma rows of 3 samples or more (jdsample.c: `downsampled_width > 2`);
+ * narrower ones (an image of 4 pixels or fewer across) are copied 2 x 2 (`h2v2_upsample`).
+ */
+const FANCY_MIN = 3;
+
+/** One chroma row upsampled 2x: from the vertical sums `3 * near + far`, or copied (narrow). */
 function upsampleRowJs(src: Uint8Array, near: number, far: number, n: number, out: Uint8Array) {
-  const sum = (i: number): number => (src[near + i] as number) * 3 + (src[far + i] as number);
-  if (n === 1) {
-    out[0] = (sum(0) * 4 + 8) >> 4;
-    out[1] = (sum(0) * 4 + 7) >> 4;
+  if (n < FANCY_MIN) {
+    for (let i = 0; i < n; i++) out[2 * i] = out[2 * i + 1] = src[near + i] as number;
     return;
   }
+  const sum = (i: number): number => (src[near + i] as number) * 3 + (src[far + i] as number);
   for (let i = 0; i < n; i++) {
     const c = sum(i) * 3;
     out[2 * i] = i === 0 ? (sum(0) * 4 + 8) >> 4 : (c + sum(i - 1) + 8) >> 4;
@@ -253,6 +258,8 @@ function kernelModule(): WebAssembly.Module | null {
 }
 
 const PAD = 64;
+/** An upsampled chroma row's room: 2n bytes, the kernel's last 16-byte store past them, a pad. */
+const chromaRowBytes = (n: number): number => ((n * 2 + 16 + 15) & ~15) + PAD;
 
 /**
  * One instance of the kernels with its own memory: the caller writes the planes into
@@ -277,7 +284,11 @@ export class YccKernels {
     const idle = YccKernels.idle.pop();
     if (idle) return idle;
     const module = kernelModule();
-    return module ? new YccKernels(module) : null;
+    try {
+      return module ? new YccKernels(module) : null;
+    } catch {
+      return null; // no memory for another instance: the caller decodes otherwise
+    }
   }
 
   /** Back for the next image, unless its memory grew past `keepBytes` (WASM memory only grows). */
@@ -285,6 +296,11 @@ export class YccKernels {
     if (k.memory.buffer.byteLength <= keepBytes && YccKernels.idle.length < 1) {
       YccKernels.idle.push(k);
     }
+  }
+
+  /** Lets the idle instance go (its memory with it), e.g. when no photo came for a while. */
+  static dropIdle(): void {
+    YccKernels.idle = [];
   }
 
   /** A view of `size` bytes of this instance's memory for the planes (valid until `toRgbView`). */
@@ -295,7 +311,8 @@ export class YccKernels {
 
   /**
    * RGB of the planes written into `planes()` (layout relative to that view), left in this
-   * instance's memory: a view, valid until the instance converts again. No fresh full-size array,
+   * instance's memory: a view, valid until the instance is used again (its memory may then grow,
+   * which detaches the view). No fresh full-size array,
    * whose first writes fault in every page (20-30 ms of CPU at 12 MP).
    */
   toRgbView(p: Omit<YccPlanes, 'data'>): Uint8Array {
@@ -309,8 +326,7 @@ export class YccKernels {
     const [cw, ch] = chromaSize(p);
     const planesEnd =
       PAD + Math.max(...p.layout.map((l, i) => l.offset + l.stride * (i === 0 ? p.height : ch)));
-    const chromaRows = 2 * (((cw * 2 + 16 + 15) & ~15) + PAD);
-    const out = ((planesEnd + PAD + 15) & ~15) + chromaRows;
+    const out = ((planesEnd + PAD + 15) & ~15) + 2 * chromaRowBytes(cw);
     this.ensure(out + rows * p.width * 3 + PAD);
     return out;
   }
@@ -321,7 +337,7 @@ export class YccKernels {
     const at = (l: PlaneLayout): PlaneLayout => ({ offset: PAD + l.offset, stride: l.stride });
     const [Y, Cb, Cr] = [at(p.layout[0]), at(p.layout[1]), at(p.layout[2])];
     const [cw, ch] = chromaSize(p);
-    const rowBytes = ((cw * 2 + 16 + 15) & ~15) + PAD;
+    const rowBytes = chromaRowBytes(cw);
     const [cbRow, crRow] = [out - 2 * rowBytes, out - rowBytes];
     const mem = new Uint8Array(this.memory.buffer);
     for (let r = 0; r < rows; r++) {
@@ -346,13 +362,16 @@ export class YccKernels {
   }
 
   private chromaRow(mem: Uint8Array, near: number, far: number, n: number, out: number): void {
+    if (n < FANCY_MIN) {
+      for (let i = 0; i < n; i++) mem[out + 2 * i] = mem[out + 2 * i + 1] = mem[near + i] as number;
+      return;
+    }
     this.upsample(near, far, n, out);
     // libjpeg's first and last columns: the nearer sample alone on the outer side.
     const first = (mem[near] as number) * 3 + (mem[far] as number);
     const last = (mem[near + n - 1] as number) * 3 + (mem[far + n - 1] as number);
     mem[out] = (first * 4 + 8) >> 4;
-    if (n === 1) mem[out + 1] = (first * 4 + 7) >> 4;
-    else mem[out + 2 * n - 1] = (last * 4 + 7) >> 4;
+    mem[out + 2 * n - 1] = (last * 4 + 7) >> 4;
   }
 
   private ensure(bytes: number): void {

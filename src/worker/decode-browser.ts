@@ -58,7 +58,8 @@ export function decodeImageBlob(
 /**
  * Decodes a file and hands its pixels to `use` at once, synchronously. When `borrowed`, they are
  * a view of a decoder's memory, valid only during that call (a JPEG from the browser's planes:
- * no 36 MB array made for a 12 MP photo): `use` keeps what it derives (a resize), or a copy.
+ * no 36 MB array made for a 12 MP photo): `use` keeps what it derives (a resize), or a copy,
+ * and must not await before it has read them (an async `use` would see them reused).
  */
 export function decodeImageWith<T>(
   blob: Blob,

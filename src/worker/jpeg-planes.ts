@@ -8,14 +8,61 @@
  * (another layout or frame format, a partial or failed decode, no WebCodecs, no WebAssembly
  * SIMD) gives undefined, and the caller decodes the file as before.
  */
-import { planeFormat, type JpegInfo } from '../core/jpeg-info.ts';
+import { toHex } from '../core/cache-keys.ts';
+import { planeFormat, readJpegInfo, type JpegInfo } from '../core/jpeg-info.ts';
 import type { DecodedImage } from '../core/types.ts';
 import { YccKernels, type YccFormat } from '../core/ycc-rgb.ts';
 
-/** Below this, libjpeg may upsample otherwise (its fancy filter needs 3+ chroma columns). */
+/** Small images gain nothing here (the WASM decoder is as quick on them). */
 const MIN_SIDE = 16;
-/** A converter whose memory grew past this (a panorama's planes) is not kept for the next photo. */
-const KEEP_BYTES = 64 * 1024 * 1024;
+/**
+ * A converter whose memory grew past this is not kept for the next photo: about 4.5 bytes a pixel
+ * (planes and RGB), so photos up to 24 MP reuse one; a panorama's is let go.
+ */
+const KEEP_BYTES = 112 * 1024 * 1024;
+/** The kept converter is let go after this long without a JPEG (a library being browsed). */
+const IDLE_MS = 30_000;
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+
+/**
+ * A 24 x 20 JPEG of noise (4:2:0, quality 75), and the SHA-256 of the RGB libjpeg-turbo gives for
+ * it with PIL's settings (islow IDCT, fancy upsampling; tests/unit/jpeg-planes-check.test.ts checks
+ * it against sharp). A browser whose decoder runs otherwise (the fast IDCT, as Chromium once did
+ * on Android) gives other bytes, and then this path stays off in that worker.
+ */
+export const CHECK_JPEG = [
+  '/9j/2wBDAAgGBgcGBQgHBwcJCQgKDBQNDAsLDBkSEw8UHRofHh0aHBwgJC4nICIsIxwcKDcpLDAxNDQ0Hyc5PTgy',
+  'PC4zNDL/2wBDAQkJCQwLDBgNDRgyIRwhMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIyMjIy',
+  'MjIyMjIyMjL/wAARCAAUABgDASIAAhEBAxEB/8QAFwABAQEBAAAAAAAAAAAAAAAAAAMEBf/EACQQAAICAgICAQUB',
+  'AAAAAAAAAAECAxEEEgAhBRMxBhQiMkEj/8QAGQEAAgMBAAAAAAAAAAAAAAAAAQQAAgMF/8QAJhEAAQIGAAUFAAAA',
+  'AAAAAAAAAQIRAAMSITFRBCJBYbFxgZGywf/aAAwDAQACEQMRAD8Ak+bNliPIkxnOokknhhR1ljjGsjglmCkltQQ1',
+  'qAw6vZeaMSPJjbLzI4/XM8iuHZAwbZdlYGyxYIWBW16J6bkx5AeFmngxokppmMkhkUvQKggFQAyhbYEgkWa+LNRk',
+  'PL4+F8eSeGWEzJIYYWKRSuCv+hBUqwQjsL2QRtXBMXMDkDlPXtnWHt1q30IJSlFKmvf1y2xoDL4AIjDDBj53kGx8',
+  'jHTRYjavcm4AWitOzHZi5B2JIUHu245eIxN4Yyo0cyq5gRctWjQp6wSWA/ZwaIBJNgEU125rLWVEm+rHXz+RJiyh',
+  'VJlKWzB7aF7pJD2zqL4scJ+m8rOWBEyFiyHRkLAIfSzHUXQJ+C37USL5b7RUiyp/Y5kM+XiOTX5xp1RFf0RgGquz',
+  '/e+OOIiYtyHxT4i5JE1Chkkv3xHIaYJk+U9cMKmWYgnQMyhNiNWaypJAJIN330e+OOOdLghVVVfHiG+IAE5Xt9RH',
+  '/9k=',
+].join('');
+export const CHECK_RGB_SHA256 = 'fc4ba58ad88c2cf9d5b8a45eb212362c531cd83da3db37fd295f4591a014f7ce';
+let trusted: Promise<boolean> | undefined;
+
+/** Whether this browser's planes give libjpeg-turbo's bytes: checked once per worker. */
+function planesTrusted(): Promise<boolean> {
+  trusted ??= (async () => {
+    const bytes = Uint8Array.from(atob(CHECK_JPEG), (c) => c.charCodeAt(0));
+    const info = readJpegInfo(bytes);
+    const kernels = info && YccKernels.take();
+    if (!info || !kernels) return false;
+    try {
+      const image = await rgbOfPlanes(bytes, info, 'I420', kernels);
+      if (!image) return false;
+      return toHex(await crypto.subtle.digest('SHA-256', image.data.slice())) === CHECK_RGB_SHA256;
+    } finally {
+      YccKernels.give(kernels, KEEP_BYTES);
+    }
+  })().catch(() => false);
+  return trusted;
+}
 
 /**
  * Decodes from the browser's planes and hands the RGB to `use` at once: a view of the converter's
@@ -29,7 +76,7 @@ export async function decodeJpegPlanes<T>(
 ): Promise<{ value: T } | undefined> {
   const format = planeFormat(info);
   if (!format || info.width < MIN_SIDE || info.height < MIN_SIDE) return undefined;
-  if (typeof ImageDecoder === 'undefined') return undefined;
+  if (typeof ImageDecoder === 'undefined' || !(await planesTrusted())) return undefined;
   const kernels = YccKernels.take();
   if (!kernels) return undefined;
   try {
@@ -37,6 +84,8 @@ export async function decodeJpegPlanes<T>(
     return image && { value: use(image) };
   } finally {
     YccKernels.give(kernels, KEEP_BYTES);
+    clearTimeout(idleTimer);
+    idleTimer = setTimeout(() => YccKernels.dropIdle(), IDLE_MS);
   }
 }
 

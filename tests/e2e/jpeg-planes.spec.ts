@@ -7,6 +7,7 @@ import { expect, test } from '@playwright/test';
 import sharp from 'sharp';
 import { planeFormat, readJpegInfo } from '../../src/core/jpeg-info.ts';
 import { YccKernels, yccToRgbJs, type YccPlanes } from '../../src/core/ycc-rgb.ts';
+import { CHECK_JPEG } from '../../src/worker/jpeg-planes.ts';
 import { fixtureImage } from '../fixture.ts';
 
 async function cases(): Promise<[string, Buffer][]> {
@@ -20,6 +21,11 @@ async function cases(): Promise<[string, Buffer][]> {
     ['333x211 progressive', await odd.clone().jpeg({ progressive: true }).toBuffer()],
     ['333x211 4:4:4', await odd.clone().jpeg({ chromaSubsampling: '4:4:4' }).toBuffer()],
     ['17x16 4:2:0', await sharp(chelsea).resize(17, 16).jpeg().toBuffer()],
+    // Chroma 3 and 2 samples wide: libjpeg filters the first, copies the second.
+    ['5x5 4:2:0', await sharp(chelsea).resize(5, 5).jpeg().toBuffer()],
+    ['4x3 4:2:0', await sharp(chelsea).resize(4, 3).jpeg().toBuffer()],
+    // The worker's own check image: its planes must give the digest the worker expects.
+    ['the check image', Buffer.from(CHECK_JPEG, 'base64')],
     ['gray (not planes)', await odd.clone().toColourspace('b-w').jpeg().toBuffer()],
   ];
 }

@@ -54,30 +54,33 @@ describe('YCbCr planes to RGB (libjpeg-turbo upsampling and colour conversion)',
     expect([...yccToRgbJs(flat(100, 128, 255))]).toEqual([255, 9, 100]);
     expect([...yccToRgbJs(flat(100, 0, 128))]).toEqual([100, 144, 0]);
     expect([...yccToRgbJs(flat(16, 90, 200))]).toEqual([117, 0, 0]);
-    // 4:2:0, 4 x 2 pixels from 2 x 1 chroma: rows repeat the edge row, columns 3/4 + 1/4.
-    const p: YccPlanes = {
-      format: 'I420',
-      width: 4,
-      height: 2,
-      data: Uint8Array.of(...Array<number>(8).fill(128), 100, 200, 128, 128),
-      layout: [
-        { offset: 0, stride: 4 },
-        { offset: 8, stride: 2 },
-        { offset: 10, stride: 2 },
-      ],
+    // 4:2:0 from one chroma row (both output rows repeat it as the edge): Cb only varies.
+    const blueOf = (cb: number[]): number[] => {
+      const w = cb.length * 2;
+      const data = Uint8Array.of(...Array<number>(w * 2).fill(128), ...cb, ...cb.map(() => 128));
+      const layout = [
+        { offset: 0, stride: w },
+        { offset: w * 2, stride: cb.length },
+        { offset: w * 2 + cb.length, stride: cb.length },
+      ] as const;
+      const rgb = yccToRgbJs({ format: 'I420', width: w, height: 2, data, layout });
+      return [...rgb].filter((_, i) => i % 3 === 2);
     };
-    const blue = [...yccToRgbJs(p)].filter((_, i) => i % 3 === 2);
-    // Cb upsampled from the vertical sums 3 * near + far: 400 and 800 (both rows repeat the edge).
-    const cb = [
+    const blue = (c: number) =>
+      Math.min(255, Math.max(0, 128 + ((116130 * (c - 128) + 32768) >> 16)));
+    // Three samples or more: the triangle filter on the sums 3 * near + far = 400, 800, 200.
+    const fancy = [
       (400 * 4 + 8) >> 4,
       (400 * 3 + 800 + 7) >> 4,
       (800 * 3 + 400 + 8) >> 4,
-      (800 * 4 + 7) >> 4,
-    ];
-    const expected = cb.map((c) =>
-      Math.min(255, Math.max(0, 128 + ((116130 * (c - 128) + 32768) >> 16))),
-    );
-    expect(blue).toEqual([...expected, ...expected]);
+      (800 * 3 + 200 + 7) >> 4,
+      (200 * 3 + 800 + 8) >> 4,
+      (200 * 4 + 7) >> 4,
+    ].map(blue);
+    expect(blueOf([100, 200, 50])).toEqual([...fancy, ...fancy]);
+    // Two or fewer (an image at most 4 pixels wide): each sample copied, as h2v2_upsample does.
+    const copied = [100, 100, 200, 200].map(blue);
+    expect(blueOf([100, 200])).toEqual([...copied, ...copied]);
     expect([
       farChromaRow(0, 5),
       farChromaRow(1, 5),
