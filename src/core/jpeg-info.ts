@@ -134,12 +134,13 @@ export function wasmDecodable(info: JpegInfo): boolean {
 
 /**
  * The planes the browser's decoder gives for this JPEG before upsampling and colour conversion
- * (ycc-rgb.ts): 'I420' for 4:2:0 (luma 2x2, both chroma 1x1), 'I444' for 4:4:4 (all 1x1); undefined
- * for every other layout (4:2:2, 4:4:0, gray, unusual factors), which the WASM decoder keeps.
+ * (ycc-rgb.ts): 'I420' for 4:2:0 (luma 2x2, both chroma 1x1), 'I422' for 4:2:2 (luma 2x1), 'I444'
+ * for 4:4:4 (all 1x1); undefined for every other layout (4:4:0, gray, unusual factors), which the
+ * WASM decoder keeps.
  */
-export function planeFormat(info: JpegInfo): 'I420' | 'I444' | undefined {
+export function planeFormat(info: JpegInfo): 'I420' | 'I422' | 'I444' | undefined {
   if (!wasmDecodable(info) || info.components !== 3) return undefined;
   const [y, cb, cr] = info.sampling;
   if (cb !== 0x11 || cr !== 0x11) return undefined;
-  return y === 0x22 ? 'I420' : y === 0x11 ? 'I444' : undefined;
+  return y === 0x22 ? 'I420' : y === 0x21 ? 'I422' : y === 0x11 ? 'I444' : undefined;
 }

@@ -1,17 +1,18 @@
 /**
  * The last two steps of libjpeg-turbo's decoder, as PIL runs them: "fancy" upsampling of 4:2:0
- * chroma (`h2v2_fancy_upsample`, jdsample.c: a triangle filter, 3/4 of the nearer sample and 1/4
- * of the further one on each axis, with libjpeg's rounding biases 8 and 7) and YCbCr to RGB
- * (`ycc_rgb_convert`, jdcolor.c: 16-bit fixed point, clamped). Given the planes a decoder leaves
- * before those steps (the browser's WebCodecs `ImageDecoder` gives them for 4:2:0 and 4:4:4
- * JPEGs), they give libjpeg-turbo's RGB bytes exactly: the IDCT, the costly part, runs natively.
+ * and 4:2:2 chroma (jdsample.c `h2v2_fancy_upsample`, `h2v1_fancy_upsample`: a triangle filter,
+ * 3/4 of the nearer sample and 1/4 of the further one on each subsampled axis, with libjpeg's
+ * rounding biases) and YCbCr to RGB (`ycc_rgb_convert`, jdcolor.c: 16-bit fixed point, clamped).
+ * Given the planes a decoder leaves before those steps (the browser's WebCodecs `ImageDecoder`
+ * gives them for 4:2:0, 4:2:2 and 4:4:4 JPEGs), they give libjpeg-turbo's RGB bytes exactly: the
+ * IDCT, the costly part, runs natively.
  *
  * `yccToRgbJs` is the plain reference; `YccKernels` runs the same integer arithmetic in
- * WebAssembly SIMD (built at run time with wasm-emit.ts), 16 pixels at a time.
+ * WebAssembly SIMD (ycc-rgb-wasm.ts), 16 pixels at a time.
  */
-import { buildModule, I32, op, V128, v, type FunctionDef } from './wasm-emit.ts';
+import { CB_B, CB_G, CR_G, CR_R, HALF, kernelModule } from './ycc-rgb-wasm.ts';
 
-export type YccFormat = 'I420' | 'I444';
+export type YccFormat = 'I420' | 'I422' | 'I444';
 
 export interface PlaneLayout {
   offset: number;
@@ -27,17 +28,10 @@ export interface YccPlanes {
   layout: readonly [PlaneLayout, PlaneLayout, PlaneLayout];
 }
 
-/** jdcolor.c's FIX(): a C cast of a positive double, i.e. floor. */
-const fix = (x: number): number => Math.floor(x * 65536 + 0.5);
-const CR_R = fix(1.402);
-const CB_B = fix(1.772);
-const CB_G = -fix(0.34414);
-const CR_G = -fix(0.71414);
-const HALF = 1 << 15;
-
 /** The chroma planes' size: libjpeg's downsampled width and height (rounded up). */
 export function chromaSize(p: Pick<YccPlanes, 'format' | 'width' | 'height'>): [number, number] {
-  return p.format === 'I420' ? [(p.width + 1) >> 1, (p.height + 1) >> 1] : [p.width, p.height];
+  const cw = p.format === 'I444' ? p.width : (p.width + 1) >> 1;
+  return [cw, p.format === 'I420' ? (p.height + 1) >> 1 : p.height];
 }
 
 /**
@@ -59,13 +53,38 @@ const clamp8 = (x: number): number => (x < 0 ? 0 : x > 255 ? 255 : x);
  */
 const FANCY_MIN = 3;
 
-/** One chroma row upsampled 2x: from the vertical sums `3 * near + far`, or copied (narrow). */
-function upsampleRowJs(src: Uint8Array, near: number, far: number, n: number, out: Uint8Array) {
+/**
+ * The chroma rows output row `oy` reads: 4:2:0 the nearer and the further (vertical filter),
+ * 4:2:2 its own row alone; 4:4:4 none (read in place).
+ */
+function chromaRows(format: YccFormat, oy: number, ch: number): [number, number | undefined] {
+  return format === 'I420' ? [oy >> 1, farChromaRow(oy, ch)] : [oy, undefined];
+}
+
+/**
+ * One chroma row upsampled 2x: 4:2:0 from the vertical sums `3 * near + far` (biases 8 and 7,
+ * >> 4), 4:2:2 from the row alone (biases 1 and 2, >> 2); copied when narrow.
+ */
+function upsampleRowJs(
+  src: Uint8Array,
+  near: number,
+  far: number | undefined,
+  n: number,
+  out: Uint8Array,
+) {
   if (n < FANCY_MIN) {
     for (let i = 0; i < n; i++) out[2 * i] = out[2 * i + 1] = src[near + i] as number;
     return;
   }
-  const sum = (i: number): number => (src[near + i] as number) * 3 + (src[far + i] as number);
+  const v = (i: number): number => src[near + i] as number;
+  if (far === undefined) {
+    for (let i = 0; i < n; i++) {
+      out[2 * i] = i === 0 ? v(0) : (v(i) * 3 + v(i - 1) + 1) >> 2;
+      out[2 * i + 1] = i === n - 1 ? v(i) : (v(i) * 3 + v(i + 1) + 2) >> 2;
+    }
+    return;
+  }
+  const sum = (i: number): number => v(i) * 3 + (src[far + i] as number);
   for (let i = 0; i < n; i++) {
     const c = sum(i) * 3;
     out[2 * i] = i === 0 ? (sum(0) * 4 + 8) >> 4 : (c + sum(i - 1) + 8) >> 4;
@@ -82,13 +101,14 @@ export function yccToRgbJs(p: YccPlanes): Uint8Array {
   const cbRow = new Uint8Array(cw * 2);
   const crRow = new Uint8Array(cw * 2);
   for (let oy = 0; oy < h; oy++) {
-    // 4:2:0: this row's chroma, upsampled; 4:4:4: the planes' own rows, read in place.
+    // 4:2:0 and 4:2:2: this row's chroma, upsampled; 4:4:4: the planes' own rows, in place.
     let [cb, cbAt, cr, crAt] = [data, Cb.offset + oy * Cb.stride, data, Cr.offset + oy * Cr.stride];
-    if (p.format === 'I420') {
-      const near = oy >> 1;
-      const far = farChromaRow(oy, ch);
-      upsampleRowJs(data, Cb.offset + near * Cb.stride, Cb.offset + far * Cb.stride, cw, cbRow);
-      upsampleRowJs(data, Cr.offset + near * Cr.stride, Cr.offset + far * Cr.stride, cw, crRow);
+    if (p.format !== 'I444') {
+      const [near, far] = chromaRows(p.format, oy, ch);
+      const row = (l: PlaneLayout, r: number | undefined) =>
+        r === undefined ? undefined : l.offset + r * l.stride;
+      upsampleRowJs(data, row(Cb, near) as number, row(Cb, far), cw, cbRow);
+      upsampleRowJs(data, row(Cr, near) as number, row(Cr, far), cw, crRow);
       [cb, cbAt, cr, crAt] = [cbRow, 0, crRow, 0];
     }
     for (let x = 0; x < w; x++) {
@@ -104,159 +124,6 @@ export function yccToRgbJs(p: YccPlanes): Uint8Array {
   return rgb;
 }
 
-const i16x8 = (n: number): number[] =>
-  v.const(Array.from({ length: 8 }, () => [n & 0xff, (n >> 8) & 0xff]).flat());
-const i32x4 = (n: number): number[] =>
-  v.const(
-    Array.from({ length: 4 }, () => [n & 0xff, (n >> 8) & 0xff, (n >> 16) & 0xff, n >>> 24]).flat(),
-  );
-
-/**
- * upsample(near, far, n, out): a chroma row 2x wider, 8 samples per step, from the vertical
- * sums `3 * near + far` at i - 1, i and i + 1. Its two edge outputs read past the row and are
- * rewritten by the caller (libjpeg's special first and last columns).
- */
-function upsampleKernel(): FunctionDef {
-  const [near, far, n, out, i, p, q] = [0, 1, 2, 3, 4, 5, 6];
-  const [prev, cur, next] = [7, 8, 9];
-  const sum = (offset: number) => [
-    ...op.get(p),
-    ...v.load8x8U(offset),
-    ...i16x8(3),
-    ...v.mul16,
-    ...op.get(q),
-    ...v.load8x8U(offset),
-    ...v.add16,
-  ];
-  const interleave = Array.from({ length: 16 }, (_, b) => (b % 2 === 0 ? b / 2 : 8 + (b - 1) / 2));
-  return {
-    name: 'upsample',
-    params: 4,
-    locals: [
-      [3, I32],
-      [3, V128],
-    ],
-    body: [
-      [...op.i32(0), ...op.set(i), ...op.loop],
-      [...op.get(near), ...op.get(i), ...op.add, ...op.i32(1), ...op.sub, ...op.set(p)],
-      [...op.get(far), ...op.get(i), ...op.add, ...op.i32(1), ...op.sub, ...op.set(q)],
-      [...sum(0), ...op.set(prev), ...sum(1), ...i16x8(3), ...v.mul16, ...op.set(cur)],
-      [...sum(2), ...op.set(next)],
-      // out + 2i <- interleave((3 cur + prev + 8) >> 4, (3 cur + next + 7) >> 4)
-      [...op.get(out), ...op.get(i), ...op.get(i), ...op.add, ...op.add],
-      [...op.get(cur), ...op.get(prev), ...v.add16, ...i16x8(8), ...v.add16, ...op.i32(4)],
-      [...v.shrU16, ...op.get(cur), ...op.get(next), ...v.add16, ...i16x8(7), ...v.add16],
-      [...op.i32(4), ...v.shrU16, ...v.narrowU8, ...op.tee(prev), ...op.get(prev)],
-      [...v.shuffle(interleave), ...v.store()],
-      [...op.get(i), ...op.i32(8), ...op.add, ...op.tee(i), ...op.get(n), ...op.ltU],
-      [...op.brIf(0), ...op.end],
-    ],
-  };
-}
-
-/** Byte pattern of RGB output vector `c` (0-2) from planes: [source 0/1/2, lane] per byte. */
-const rgbBytes = (c: number) =>
-  Array.from({ length: 16 }, (_, j) => [(16 * c + j) % 3, Math.floor((16 * c + j) / 3)] as const);
-
-/**
- * convert(y, cb, cr, n, out): `n` pixels of one row to RGB, 16 at a time (writes up to 47 bytes
- * past the row). Each quarter of 4 pixels in int32 lanes: the same products and shifts as
- * jdcolor.c's tables, then saturating narrows clamp to 0..255 as its range limit does.
- */
-function convertKernel(): FunctionDef {
-  const [y, cb, cr, n, out, x] = [0, 1, 2, 3, 4, 5];
-  const [vy, vb, vr, R, G, B] = [6, 7, 8, 9, 10, 11];
-  const quarter = (local: number, q: number) => [
-    ...op.get(local),
-    ...(q < 2 ? v.extLowU8 : v.extHighU8),
-    ...(q % 2 === 0 ? v.extLowU16 : v.extHighU16),
-  ];
-  const centred = (local: number, q: number) => [...quarter(local, q), ...i32x4(-128), ...v.add];
-  const shifted = [...i32x4(HALF), ...v.add, ...op.i32(16), ...v.shrS];
-  const red = (q: number) => [
-    ...quarter(vy, q),
-    ...centred(vr, q),
-    ...i32x4(CR_R),
-    ...v.mul,
-    ...shifted,
-    ...v.add,
-  ];
-  const blue = (q: number) => [
-    ...quarter(vy, q),
-    ...centred(vb, q),
-    ...i32x4(CB_B),
-    ...v.mul,
-    ...shifted,
-    ...v.add,
-  ];
-  const green = (q: number) => [
-    ...quarter(vy, q),
-    ...centred(vb, q),
-    ...i32x4(CB_G),
-    ...v.mul,
-    ...centred(vr, q),
-    ...i32x4(CR_G),
-    ...v.mul,
-    ...v.add,
-    ...shifted,
-    ...v.add,
-  ];
-  const bytes8 = (f: (q: number) => number[]) => [
-    ...f(0),
-    ...f(1),
-    ...v.narrowS16,
-    ...f(2),
-    ...f(3),
-    ...v.narrowS16,
-    ...v.narrowU8,
-  ];
-  const store = (c: number) => {
-    const pattern = rgbBytes(c);
-    const rg = pattern.map(([s, lane]) => (s === 0 ? lane : s === 1 ? 16 + lane : 0));
-    const rgb = pattern.map(([s, lane], j) => (s === 2 ? 16 + lane : j));
-    return [
-      ...op.get(out),
-      ...op.get(R),
-      ...op.get(G),
-      ...v.shuffle(rg),
-      ...op.get(B),
-      ...v.shuffle(rgb),
-      ...v.store(16 * c),
-    ];
-  };
-  return {
-    name: 'convert',
-    params: 5,
-    locals: [
-      [1, I32],
-      [6, V128],
-    ],
-    body: [
-      [...op.i32(0), ...op.set(x), ...op.loop],
-      [...op.get(y), ...op.get(x), ...op.add, ...v.load(), ...op.set(vy)],
-      [...op.get(cb), ...op.get(x), ...op.add, ...v.load(), ...op.set(vb)],
-      [...op.get(cr), ...op.get(x), ...op.add, ...v.load(), ...op.set(vr)],
-      [...bytes8(red), ...op.set(R), ...bytes8(green), ...op.set(G), ...bytes8(blue), ...op.set(B)],
-      [...store(0), ...store(1), ...store(2)],
-      [...op.get(out), ...op.i32(48), ...op.add, ...op.set(out)],
-      [...op.get(x), ...op.i32(16), ...op.add, ...op.tee(x), ...op.get(n), ...op.ltU],
-      [...op.brIf(0), ...op.end],
-    ],
-  };
-}
-
-let compiled: WebAssembly.Module | null | undefined;
-
-function kernelModule(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    compiled = new WebAssembly.Module(buildModule([upsampleKernel(), convertKernel()]));
-  } catch {
-    compiled = null; // no SIMD, or a CSP without 'wasm-unsafe-eval'
-  }
-  return compiled;
-}
-
 const PAD = 64;
 /** An upsampled chroma row's room: 2n bytes, the kernel's last 16-byte store past them, a pad. */
 const chromaRowBytes = (n: number): number => ((n * 2 + 16 + 15) & ~15) + PAD;
@@ -269,6 +136,7 @@ const chromaRowBytes = (n: number): number => ((n * 2 + 16 + 15) & ~15) + PAD;
 export class YccKernels {
   private readonly memory: WebAssembly.Memory;
   private readonly upsample: (near: number, far: number, n: number, out: number) => void;
+  private readonly upsampleRow: (near: number, far: number, n: number, out: number) => void;
   private readonly convert: (y: number, cb: number, cr: number, n: number, out: number) => void;
   private static idle: YccKernels[] = [];
 
@@ -276,6 +144,7 @@ export class YccKernels {
     const e = new WebAssembly.Instance(module).exports as Record<string, unknown>;
     this.memory = e.memory as WebAssembly.Memory;
     this.upsample = e.upsample as YccKernels['upsample'];
+    this.upsampleRow = e.upsampleRow as YccKernels['upsample'];
     this.convert = e.convert as YccKernels['convert'];
   }
 
@@ -343,11 +212,12 @@ export class YccKernels {
     for (let r = 0; r < rows; r++) {
       const oy = top + r;
       const to = out + r * w * 3;
-      if (p.format === 'I420') {
-        const near = oy >> 1;
-        const far = farChromaRow(oy, ch);
-        this.chromaRow(mem, Cb.offset + near * Cb.stride, Cb.offset + far * Cb.stride, cw, cbRow);
-        this.chromaRow(mem, Cr.offset + near * Cr.stride, Cr.offset + far * Cr.stride, cw, crRow);
+      if (p.format !== 'I444') {
+        const [near, far] = chromaRows(p.format, oy, ch);
+        const row = (l: PlaneLayout, r: number | undefined) =>
+          r === undefined ? undefined : l.offset + r * l.stride;
+        this.chromaRow(mem, row(Cb, near) as number, row(Cb, far), cw, cbRow);
+        this.chromaRow(mem, row(Cr, near) as number, row(Cr, far), cw, crRow);
         this.convert(Y.offset + oy * Y.stride, cbRow, crRow, w, to);
       } else {
         const [y, cb, cr] = [
@@ -361,9 +231,22 @@ export class YccKernels {
     return mem;
   }
 
-  private chromaRow(mem: Uint8Array, near: number, far: number, n: number, out: number): void {
+  private chromaRow(
+    mem: Uint8Array,
+    near: number,
+    far: number | undefined,
+    n: number,
+    out: number,
+  ): void {
     if (n < FANCY_MIN) {
       for (let i = 0; i < n; i++) mem[out + 2 * i] = mem[out + 2 * i + 1] = mem[near + i] as number;
+      return;
+    }
+    if (far === undefined) {
+      this.upsampleRow(near, near, n, out);
+      // libjpeg's first and last columns (4:2:2): the edge samples themselves.
+      mem[out] = mem[near] as number;
+      mem[out + 2 * n - 1] = mem[near + n - 1] as number;
       return;
     }
     this.upsample(near, far, n, out);

@@ -1,5 +1,5 @@
 /**
- * Image decoding in a web worker. A 4:2:0 or 4:4:4 JPEG (nearly every photo) is decoded by the
+ * Image decoding in a web worker. A 4:2:0, 4:2:2 or 4:4:4 JPEG (nearly every photo) is decoded by the
  * browser's own libjpeg-turbo to YCbCr planes, converted to RGB here as libjpeg does
  * (jpeg-planes.ts); any other 8-bit Huffman-coded JPEG, or one that path refuses, by libjpeg-turbo
  * in WebAssembly (jpeg-wasm.ts), to RGB or gray; either way with its EXIF orientation applied to

@@ -1,7 +1,7 @@
 /**
- * A 4:2:0 or 4:4:4 JPEG (nearly every camera and phone photo) decoded by the browser's own
+ * A 4:2:0, 4:2:2 or 4:4:4 JPEG (nearly every camera and phone photo) decoded by the browser's own
  * libjpeg-turbo through WebCodecs' `ImageDecoder`: native code with its SIMD, on a Chromium pool
- * thread, which hands back the YCbCr planes before upsampling (`I420` / `I444` frames). The last
+ * thread, which hands back the YCbCr planes before upsampling (`I420`, `I422`, `I444` frames). The last
  * two steps of libjpeg's decode then run here exactly as libjpeg-turbo runs them
  * (core/ycc-rgb.ts), so the RGB bytes are PIL's. On a 12 MP photo this costs about a third of the
  * CPU of decoding it with libjpeg-turbo in WebAssembly (docs/PERFORMANCE.md). Anything else

@@ -79,7 +79,7 @@ describe('readJpegInfo', () => {
   });
 });
 
-test("sampling factors choose the browser planes' format: 4:2:0 and 4:4:4 only", async () => {
+test("sampling factors choose the browser planes' format: 4:2:0, 4:2:2 and 4:4:4 only", async () => {
   const base = sharp(noise(32, 16, 3), { raw: { width: 32, height: 16, channels: 3 } });
   const of = async (img: sharp.Sharp) => readJpegInfo(await img.toBuffer()) as JpegInfo;
   const s420 = await of(base.clone().jpeg({ chromaSubsampling: '4:2:0' }));
@@ -89,7 +89,8 @@ test("sampling factors choose the browser planes' format: 4:2:0 and 4:4:4 only",
   expect(planeFormat(s444)).toBe('I444');
   expect(planeFormat(await of(base.clone().jpeg({ progressive: true })))).toBe('I420');
   expect(planeFormat(await of(base.clone().toColourspace('b-w').jpeg()))).toBeUndefined();
-  expect(planeFormat({ ...s420, sampling: [0x21, 0x11, 0x11] })).toBeUndefined(); // 4:2:2
+  expect(planeFormat({ ...s420, sampling: [0x21, 0x11, 0x11] })).toBe('I422');
+  expect(planeFormat({ ...s420, sampling: [0x12, 0x11, 0x11] })).toBeUndefined(); // 4:4:0
   expect(planeFormat({ ...s420, sampling: [0x22, 0x11, 0x22] })).toBeUndefined();
   expect(planeFormat({ ...s420, precision: 12 })).toBeUndefined();
   // A frame header cut inside its component list: no factors, no planes.

@@ -81,6 +81,23 @@ describe('YCbCr planes to RGB (libjpeg-turbo upsampling and colour conversion)',
     // Two or fewer (an image at most 4 pixels wide): each sample copied, as h2v2_upsample does.
     const copied = [100, 100, 200, 200].map(blue);
     expect(blueOf([100, 200])).toEqual([...copied, ...copied]);
+    // 4:2:2, one row: h2v1_fancy_upsample, the edge samples as they are, biases 1 and 2.
+    const data = Uint8Array.of(...Array<number>(6).fill(128), 100, 200, 50, 128, 128, 128);
+    const layout = [
+      { offset: 0, stride: 6 },
+      { offset: 6, stride: 3 },
+      { offset: 9, stride: 3 },
+    ] as const;
+    const rgb = yccToRgbJs({ format: 'I422', width: 6, height: 1, data, layout });
+    const h2v1 = [
+      100,
+      (100 * 3 + 200 + 2) >> 2,
+      (200 * 3 + 100 + 1) >> 2,
+      (200 * 3 + 50 + 2) >> 2,
+      (50 * 3 + 200 + 1) >> 2,
+      50,
+    ].map(blue);
+    expect([...rgb].filter((_, i) => i % 3 === 2)).toEqual(h2v1);
     expect([
       farChromaRow(0, 5),
       farChromaRow(1, 5),
@@ -102,7 +119,7 @@ describe('YCbCr planes to RGB (libjpeg-turbo upsampling and colour conversion)',
       [257, 129],
       [640, 427],
     ] as const;
-    for (const format of ['I420', 'I444'] as const) {
+    for (const format of ['I420', 'I422', 'I444'] as const) {
       for (const [w, h] of sizes) {
         const p = planes(format, w, h, seed++);
         const fast = viaKernels(p);
