@@ -106,11 +106,14 @@ describe('YCbCr planes to RGB (libjpeg-turbo upsampling and colour conversion)',
     ]).toEqual([0, 1, 4, 3]);
   });
 
-  test('the WebAssembly SIMD kernels give the reference bytes: both formats, odd and tiny sizes', () => {
+  test('the WebAssembly SIMD kernels give the reference bytes: all three formats, odd and tiny sizes', () => {
     let seed = 7;
     const sizes = [
       [16, 16],
       [17, 9],
+      [5, 4],
+      [6, 5],
+      [11, 3],
       [1, 1],
       [2, 3],
       [3, 2],
