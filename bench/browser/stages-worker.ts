@@ -12,7 +12,7 @@ import { decodeImageBlob, decodeImageWith } from '../../src/worker/decode-browse
 import { makeThumbnail, sha256Hex, thumbnailOfBitmap } from '../../src/worker/image-tools.ts';
 import { decodeJpegPlanes } from '../../src/worker/jpeg-planes.ts';
 import { decodeJpegWasm } from '../../src/worker/jpeg-wasm.ts';
-import { resizedWhole } from '../../src/worker/prepare-protocol.ts';
+import { resizedWhole, thumbnailSource } from '../../src/worker/prepare-protocol.ts';
 
 const processor = parseImageProcessorConfig({
   do_resize: true,
@@ -22,6 +22,15 @@ const processor = parseImageProcessorConfig({
   crop_size: { height: 224, width: 224 },
   image_mean: [0.48145466, 0.4578275, 0.40821073],
   image_std: [0.26862954, 0.26130258, 0.27577711],
+});
+/** A squashing processor, as SigLIP's (a fixed 224 x 224, no crop). */
+const squash = parseImageProcessorConfig({
+  do_resize: true,
+  size: { height: 224, width: 224 },
+  resample: 2,
+  do_center_crop: false,
+  image_mean: [0.5, 0.5, 0.5],
+  image_std: [0.5, 0.5, 0.5],
 });
 const OPTIONS: ImageBitmapOptions = {
   imageOrientation: 'from-image',
@@ -81,6 +90,20 @@ function differing(a: ArrayLike<number>, b: ArrayLike<number>): number {
   let n = 0;
   for (let i = 0; i < a.length; i++) if (i % 4 !== 3 && a[i] !== b[i]) n++;
   return n;
+}
+
+/** A squashing processor's photo (SigLIP): before session 11, then now (prepare-protocol.ts). */
+async function squashStages(times: Times, raw: DecodedImage): Promise<void> {
+  await timed(times, 'squash, before: copy, thumbnail from full size, preprocess', async () => {
+    const own = { ...raw, data: raw.data.slice() };
+    await makeThumbnail(own);
+    preprocess(own, squash);
+  });
+  await timed(times, 'squash, now: whole resize, thumbnail scaled apart, preprocess', async () => {
+    const small = resizedWhole(raw, squash);
+    await makeThumbnail(thumbnailSource(raw));
+    preprocess(small, squash);
+  });
 }
 
 /** The planes path's parts: the browser's decode (pool thread), the planes' copy. */
@@ -173,6 +196,7 @@ self.onmessage = async ({ data: blobs }: MessageEvent<Blob[]>) => {
       resizedWhole(wasmWhole, processor),
     );
     await planeStages(times, bytes);
+    await squashStages(times, raw);
     const info = readJpegInfo(bytes);
     const planes = info
       ? await timed(times, 'planes: decodeJpegPlanes (decode, copy, convert)', () =>

@@ -16,7 +16,7 @@ export async function sha256Hex(file: Blob | Uint8Array<ArrayBuffer>): Promise<C
 export const THUMBNAIL_EDGE = 320;
 
 /** The thumbnail's size for an image: longest edge THUMBNAIL_EDGE, never enlarged. */
-function thumbnailSize(width: number, height: number): { w: number; h: number } {
+export function thumbnailSize(width: number, height: number): { w: number; h: number } {
   const scale = Math.min(1, THUMBNAIL_EDGE / Math.max(width, height));
   return {
     w: Math.max(1, Math.round(width * scale)),
