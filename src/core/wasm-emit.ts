@@ -49,7 +49,6 @@ export const op = {
   load: (offset = 0) => [0x28, 2, ...uleb(offset)],
   add: [0x6a],
   sub: [0x6b],
-  shrU: [0x76],
   mul: [0x6c],
   geU: [0x4f],
   ltU: [0x49],

@@ -88,22 +88,16 @@ function convertKernel(): FunctionDef {
   ];
   const centred = (local: number, q: number) => [...quarter(local, q), ...i32x4(-128), ...v.add];
   const shifted = [...i32x4(HALF), ...v.add, ...op.i32(16), ...v.shrS];
-  const red = (q: number) => [
+  // R and B: one chroma term each, the rounded product shifted (jdcolor.c's Cr_r_tab, Cb_b_tab).
+  const single = (chroma: number, k: number) => (q: number) => [
     ...quarter(vy, q),
-    ...centred(vr, q),
-    ...i32x4(CR_R),
+    ...centred(chroma, q),
+    ...i32x4(k),
     ...v.mul,
     ...shifted,
     ...v.add,
   ];
-  const blue = (q: number) => [
-    ...quarter(vy, q),
-    ...centred(vb, q),
-    ...i32x4(CB_B),
-    ...v.mul,
-    ...shifted,
-    ...v.add,
-  ];
+  const [red, blue] = [single(vr, CR_R), single(vb, CB_B)];
   const green = (q: number) => [
     ...quarter(vy, q),
     ...centred(vb, q),

@@ -54,11 +54,17 @@ const clamp8 = (x: number): number => (x < 0 ? 0 : x > 255 ? 255 : x);
 const FANCY_MIN = 3;
 
 /**
- * The chroma rows output row `oy` reads: 4:2:0 the nearer and the further (vertical filter),
- * 4:2:2 its own row alone; 4:4:4 none (read in place).
+ * Where the chroma rows output row `oy` reads start in plane `l`: 4:2:0 the nearer and the
+ * further row (the vertical filter), 4:2:2 its own row alone.
  */
-function chromaRows(format: YccFormat, oy: number, ch: number): [number, number | undefined] {
-  return format === 'I420' ? [oy >> 1, farChromaRow(oy, ch)] : [oy, undefined];
+function chromaAt(
+  format: YccFormat,
+  l: PlaneLayout,
+  oy: number,
+  ch: number,
+): [number, number | undefined] {
+  if (format !== 'I420') return [l.offset + oy * l.stride, undefined];
+  return [l.offset + (oy >> 1) * l.stride, l.offset + farChromaRow(oy, ch) * l.stride];
 }
 
 /**
@@ -104,11 +110,8 @@ export function yccToRgbJs(p: YccPlanes): Uint8Array {
     // 4:2:0 and 4:2:2: this row's chroma, upsampled; 4:4:4: the planes' own rows, in place.
     let [cb, cbAt, cr, crAt] = [data, Cb.offset + oy * Cb.stride, data, Cr.offset + oy * Cr.stride];
     if (p.format !== 'I444') {
-      const [near, far] = chromaRows(p.format, oy, ch);
-      const row = (l: PlaneLayout, r: number | undefined) =>
-        r === undefined ? undefined : l.offset + r * l.stride;
-      upsampleRowJs(data, row(Cb, near) as number, row(Cb, far), cw, cbRow);
-      upsampleRowJs(data, row(Cr, near) as number, row(Cr, far), cw, crRow);
+      upsampleRowJs(data, ...chromaAt(p.format, Cb, oy, ch), cw, cbRow);
+      upsampleRowJs(data, ...chromaAt(p.format, Cr, oy, ch), cw, crRow);
       [cb, cbAt, cr, crAt] = [cbRow, 0, crRow, 0];
     }
     for (let x = 0; x < w; x++) {
@@ -181,54 +184,33 @@ export class YccKernels {
   /**
    * RGB of the planes written into `planes()` (layout relative to that view), left in this
    * instance's memory: a view, valid until the instance is used again (its memory may then grow,
-   * which detaches the view). No fresh full-size array,
-   * whose first writes fault in every page (20-30 ms of CPU at 12 MP).
+   * which detaches the view). No fresh full-size array, whose first writes fault in every page
+   * (20-30 ms of CPU at 12 MP).
    */
   toRgbView(p: Omit<YccPlanes, 'data'>): Uint8Array {
-    const out = this.scratch(p, p.height);
-    const mem = this.rows(p, 0, p.height, out);
-    return mem.subarray(out, out + p.width * p.height * 3);
-  }
-
-  /** Where the output rows go (after the planes and two upsampled chroma rows), memory grown. */
-  private scratch(p: Omit<YccPlanes, 'data'>, rows: number): number {
-    const [cw, ch] = chromaSize(p);
-    const planesEnd =
-      PAD + Math.max(...p.layout.map((l, i) => l.offset + l.stride * (i === 0 ? p.height : ch)));
-    const out = ((planesEnd + PAD + 15) & ~15) + 2 * chromaRowBytes(cw);
-    this.ensure(out + rows * p.width * 3 + PAD);
-    return out;
-  }
-
-  /** Rows `top .. top + rows - 1` converted to RGB at `out`; the memory's current bytes. */
-  private rows(p: Omit<YccPlanes, 'data'>, top: number, rows: number, out: number): Uint8Array {
-    const w = p.width;
+    const { width: w, height: h } = p;
     const at = (l: PlaneLayout): PlaneLayout => ({ offset: PAD + l.offset, stride: l.stride });
     const [Y, Cb, Cr] = [at(p.layout[0]), at(p.layout[1]), at(p.layout[2])];
     const [cw, ch] = chromaSize(p);
-    const rowBytes = chromaRowBytes(cw);
-    const [cbRow, crRow] = [out - 2 * rowBytes, out - rowBytes];
+    // After the planes: two upsampled chroma rows, then the RGB.
+    const planesEnd = Math.max(...[Y, Cb, Cr].map((l, i) => l.offset + l.stride * (i ? ch : h)));
+    const cbRow = (planesEnd + PAD + 15) & ~15;
+    const crRow = cbRow + chromaRowBytes(cw);
+    const out = crRow + chromaRowBytes(cw);
+    this.ensure(out + w * h * 3 + PAD);
     const mem = new Uint8Array(this.memory.buffer);
-    for (let r = 0; r < rows; r++) {
-      const oy = top + r;
-      const to = out + r * w * 3;
-      if (p.format !== 'I444') {
-        const [near, far] = chromaRows(p.format, oy, ch);
-        const row = (l: PlaneLayout, r: number | undefined) =>
-          r === undefined ? undefined : l.offset + r * l.stride;
-        this.chromaRow(mem, row(Cb, near) as number, row(Cb, far), cw, cbRow);
-        this.chromaRow(mem, row(Cr, near) as number, row(Cr, far), cw, crRow);
-        this.convert(Y.offset + oy * Y.stride, cbRow, crRow, w, to);
-      } else {
-        const [y, cb, cr] = [
-          Y.offset + oy * Y.stride,
-          Cb.offset + oy * Cb.stride,
-          Cr.offset + oy * Cr.stride,
-        ];
-        this.convert(y, cb, cr, w, to);
+    for (let oy = 0; oy < h; oy++) {
+      const to = out + oy * w * 3;
+      const y = Y.offset + oy * Y.stride;
+      if (p.format === 'I444') {
+        this.convert(y, Cb.offset + oy * Cb.stride, Cr.offset + oy * Cr.stride, w, to);
+        continue;
       }
+      this.chromaRow(mem, ...chromaAt(p.format, Cb, oy, ch), cw, cbRow);
+      this.chromaRow(mem, ...chromaAt(p.format, Cr, oy, ch), cw, crRow);
+      this.convert(y, cbRow, crRow, w, to);
     }
-    return mem;
+    return mem.subarray(out, out + w * h * 3);
   }
 
   private chromaRow(

@@ -102,7 +102,9 @@ export async function prepareBlobs(
           bytes,
           // Kept only where the small image below cannot serve (its thumbnail is cheaper).
           onBitmap: (bitmap: ImageBitmap) => {
-            if (!shrinksBoth(bitmap, processor)) fromBitmap = thumbnailOfBitmap(bitmap);
+            if (!shrinksBoth(bitmap, processor) || processor.resizeTo) {
+              fromBitmap = thumbnailOfBitmap(bitmap);
+            }
           },
         };
         // Borrowed pixels (a JPEG from the browser's planes) are resized before the call ends.
@@ -111,11 +113,6 @@ export async function prepareBlobs(
             made[i] = fromBitmap;
             return image;
           }
-          if (squashShrinks(uprightSize(image), processor)) {
-            // Its whole resize serves preprocess; the thumbnail, scaled apart, keeps the shape.
-            made[i] = makeThumbnail(thumbnailSource(image));
-            return resizedWhole(image, processor);
-          }
           if (!shrinksBoth(uprightSize(image), processor)) {
             let turned = upright(image);
             if (borrowed && turned.data === image.data) turned = ownPixels(turned);
@@ -123,7 +120,8 @@ export async function prepareBlobs(
             return turned;
           }
           const small = resizedWhole(image, processor);
-          made[i] = makeThumbnail(small);
+          // A squashing processor's small image has its shape, not the photo's.
+          made[i] = makeThumbnail(processor.resizeTo ? thumbnailSource(image) : small);
           return small;
         });
       },
@@ -146,33 +144,25 @@ async function readFile(blob: Blob): Promise<Uint8Array<ArrayBuffer>> {
   }
 }
 
-/** The processor shrinks this image on both axes, keeping its aspect (shortest-edge resize). */
+/**
+ * The processor's resize shrinks this image on both axes, so the whole resize (`resizedWhole`)
+ * serves preprocess. Its result serves as the thumbnail too, but for a squashing processor
+ * (`resizeTo`: SigLIP, for one), whose result has the processor's shape, not the photo's.
+ */
 export function shrinksBoth(
   size: { width: number; height: number },
   processor: ImageProcessorConfig,
 ) {
-  if (!processor.doResize || processor.resizeTo) return false;
+  if (!processor.doResize) return false;
   const rs = resizeOutputSize(size.width, size.height, processor);
   return rs.width < size.width && rs.height < size.height;
 }
 
 /**
- * A squashing processor (`resizeTo`: SigLIP, for one) shrinks this image on both axes: the whole
- * resize (`resizedWhole`) then serves preprocess too, but it has the processor's shape, not the
- * photo's, so the thumbnail is scaled apart (`thumbnailSource`).
- */
-export function squashShrinks(
-  size: { width: number; height: number },
-  processor: ImageProcessorConfig,
-): boolean {
-  const to = processor.doResize ? processor.resizeTo : null;
-  return to !== null && to.width < size.width && to.height < size.height;
-}
-
-/**
- * The photo upright at thumbnail size, its shape kept, from pixels that may only be borrowed: a
- * box filter in the resize kernels, about 10 ms at 12 MP (a thumbnail needs no PIL-exact bytes),
- * instead of handing the full-size pixels to the browser's scaler as RGBA (48 MB at 12 MP).
+ * The photo upright at thumbnail size, its shape kept (a squashed photo's thumbnail), from pixels
+ * that may only be borrowed: a box filter in the resize kernels, about 10 ms at 12 MP (a thumbnail
+ * needs no PIL-exact bytes), instead of handing the full-size pixels to the browser's scaler as
+ * RGBA (48 MB at 12 MP).
  */
 export function thumbnailSource(image: DecodedImage): DecodedImage {
   const { width, height } = uprightSize(image);

@@ -9,12 +9,7 @@ import { NodeModelSource } from '../../src/cli/model-source-node.ts';
 import { loadModelFolder } from '../../src/core/model-folder.ts';
 import { preprocess } from '../../src/core/preprocess.ts';
 import type { DecodedImage } from '../../src/core/types.ts';
-import {
-  resizedWhole,
-  shrinksBoth,
-  squashShrinks,
-  thumbnailSource,
-} from '../../src/worker/prepare-protocol.ts';
+import { resizedWhole, shrinksBoth, thumbnailSource } from '../../src/worker/prepare-protocol.ts';
 import { VARIANTS, VARIANTS_DIR } from '../family-fixtures.ts';
 import { FIXTURE_DIR, fixtureImage } from '../fixture.ts';
 
@@ -54,7 +49,7 @@ describe.each([FIXTURE_DIR, ...VARIANTS.map((v) => join(VARIANTS_DIR, v))])(
       inputs.push(noise(1203, 901), noise(640, 1100));
       let used = 0;
       for (const image of inputs) {
-        if (!shrinksBoth(image, processor) && !squashShrinks(image, processor)) continue;
+        if (!shrinksBoth(image, processor)) continue;
         used++;
         const small = resizedWhole(image, processor);
         const same = bytes(preprocess(small, processor)).equals(
