@@ -47,24 +47,23 @@ const input = (key: number): PhotoInput => ({
   path: `dir/p${key}.jpg`,
 });
 
+/** A sorter over the library above and the store above (vectors of 3, images of ROW). */
+function sorterWith(again: ConstructorParameters<typeof ReadOnce>[0]['again']): ReadOnce {
+  const lib = library();
+  return new ReadOnce({ library: () => lib, store, dim: 3, cropSize: ROW, again });
+}
+
 describe('ReadOnce', () => {
   test('only new content goes on to the model; the rest is matched by hash', async () => {
     const again: number[] = [];
-    const lib = library();
-    const sorter = new ReadOnce({
-      library: () => lib,
-      store,
-      dim: 3,
-      cropSize: ROW,
-      again: (jobs, start) => {
-        again.push(start);
-        return Promise.resolve({
-          pixels: Float32Array.of(9, 9),
-          indices: [start],
-          failures: [],
-          thumbnails: [thumb('again')],
-        });
-      },
+    const sorter = sorterWith((jobs, start) => {
+      again.push(start);
+      return Promise.resolve({
+        pixels: Float32Array.of(9, 9),
+        indices: [start],
+        failures: [],
+        thumbnails: [thumb('again')],
+      });
     });
     expect([...sorter.known]).toEqual(['held']);
     const jobs = [...unreadJobs([0, 1, 2, 3, 4, 5].map(input)).values()];
@@ -111,5 +110,26 @@ describe('ReadOnce', () => {
     expect(rest.indices).toEqual([]);
     expect(rest.pixels.length).toBe(0);
     expect(sorter.copies.map((d) => [d.pending.input.key, d.embedding?.[0]])).toEqual([[6, 7]]);
+  });
+
+  test("a nested worker's vectors stay with the rows kept when matched rows leave", async () => {
+    const sorter = sorterWith(() => Promise.reject(new Error('nothing is prepared again')));
+    const jobs = [...unreadJobs([0, 1, 2].map(input)).values()];
+    // 0 new, 1 in the store (found only now: decoded and run on the copy), 2 new.
+    const prepared: PreparedBlobs = {
+      pixels: Float32Array.of(1, 1, 2, 2, 3, 3),
+      indices: [0, 1, 2],
+      failures: [],
+      thumbnails: [undefined, undefined, undefined],
+      hashes: ['a', 'stored', 'b'],
+      known: [],
+      embeddings: Float32Array.of(1, 1, 1, 2, 2, 2, 3, 3, 3),
+      embeddedWith: 'q8',
+    };
+    const batch = (await sorter.sort(jobs, 0, prepared)) as PreparedBlobs;
+    expect(batch.indices).toEqual([0, 2]);
+    expect([...batch.pixels]).toEqual([1, 1, 3, 3]);
+    expect([...(batch.embeddings ?? [])]).toEqual([1, 1, 1, 3, 3, 3]);
+    expect(batch.embeddedWith).toBe('q8');
   });
 });

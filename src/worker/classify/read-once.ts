@@ -101,21 +101,14 @@ export class ReadOnce {
       else this.seen.set(hash, job);
     }
     const kept = prepared.indices.filter((index) => !drop.has(index - start));
-    let pixels = prepared.pixels;
-    if (kept.length < prepared.indices.length) {
-      const size = this.ctx.cropSize;
-      pixels = new Float32Array(kept.length * size);
-      kept.forEach((index, row) => {
-        const from = prepared.indices.indexOf(index) * size;
-        pixels.set(prepared.pixels.subarray(from, from + size), row * size);
-      });
-    }
+    const pixels = keptRows(prepared.pixels, prepared.indices, kept, this.ctx.cropSize);
     const batch: PreparedBatch = { pixels, indices: kept, failures: prepared.failures };
     if (redo.length > 0) return this.merge(batch, jobs, start, redo);
-    // A nested worker's embeddings stand only for the very rows it ran (ImageEmbedder.adopt).
-    if (kept.length < prepared.indices.length) return batch;
+    // A nested worker's embeddings, of the rows kept (ImageEmbedder.adopt takes them as they are).
     const { embeddings, embeddedWith } = prepared;
-    return { ...batch, embeddings, embeddedWith } as PreparedBlobs;
+    if (!embeddings) return batch;
+    const vectors = keptRows(embeddings, prepared.indices, kept, this.ctx.dim);
+    return { ...batch, embeddings: vectors, embeddedWith } as PreparedBlobs;
   }
 
   /** Files whose hash was known but whose vector is no longer anywhere: prepared again. */
@@ -175,4 +168,20 @@ export class ReadOnce {
     for (const pending of job.pending) this.cached.push({ pending, embedding, thumbnail });
     return true;
   }
+}
+
+/** The rows of `data` (one per index of `indices`, `size` values each) for the indices `kept`. */
+function keptRows(
+  data: Float32Array,
+  indices: readonly number[],
+  kept: readonly number[],
+  size: number,
+): Float32Array {
+  if (kept.length === indices.length) return data;
+  const out = new Float32Array(kept.length * size);
+  kept.forEach((index, row) => {
+    const from = indices.indexOf(index) * size;
+    out.set(data.subarray(from, from + size), row * size);
+  });
+  return out;
 }
