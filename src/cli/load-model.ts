@@ -112,8 +112,7 @@ export function embedFiles(
   const embed =
     many && head.filter(smallFile).length * 2 >= head.length ? copiesFor(model) : undefined;
   // Batches go to the copies once they are loaded (until then the model here runs them).
-  let warmed = false;
-  if (embed) void pool.warmCopies(embed, processor).then(() => (warmed = true));
+  if (embed) void pool.warmCopies(embed, processor);
   return embedImages(files, {
     decode,
     processor,
@@ -130,7 +129,7 @@ export function embedFiles(
     prefetch: embed ? 2 * pool.size + 1 : pool.size + 1,
     prepare: (items, start) =>
       pool.ready
-        ? pool.prepare(items, start, processor, reduceTo, warmed ? embed : undefined)
+        ? pool.prepare(items, start, processor, reduceTo, embed)
         : prepareBatch(items, start, { decode, processor }),
   });
 }

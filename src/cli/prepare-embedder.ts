@@ -19,7 +19,7 @@ export interface EmbedBeside {
 /** Names a copy: the model folder and dtype. */
 export const copyKey = (embed: EmbedBeside): string => `${embed.dir}\n${embed.dtype}`;
 
-/** The file is small enough to be embedded beside (false when it cannot be read). */
+/** The file is small enough to be embedded beside (false when it cannot be read): a run's choice. */
 export function smallFile(path: string): boolean {
   try {
     return statSync(path).size <= EMBED_BESIDE_MAX_BYTES;
@@ -61,14 +61,13 @@ export async function warmCopy(embed: EmbedBeside): Promise<void> {
   await copyOf(embed);
 }
 
-/** The batch's embeddings when its files are small and the copy runs; else undefined. */
+/** The batch's embeddings when the copy runs; else undefined (the caller checks the sizes). */
 export async function embedBeside(
   embed: EmbedBeside,
-  files: readonly string[],
   pixels: Float32Array,
   rows: number,
 ): Promise<Float32Array | undefined> {
-  if (rows === 0 || !files.every(smallFile)) return undefined;
+  if (rows === 0) return undefined;
   const encoder = await copyOf(embed);
   if (!encoder) return undefined;
   // A run that fails leaves the pixels to the main thread's model, which names the failure.

@@ -158,16 +158,17 @@ export class PreparePool {
     if (this.copies?.key !== key) {
       const warm = (t: PrepareThread) =>
         t.prepare([], 0, processor, undefined, embed, true).catch(() => undefined);
-      const done = this.whenReady.then(() =>
-        Promise.all(this.threads.slice(0, MAX_COPIES).map(warm)),
-      );
-      this.copies = { key, done };
+      const copies: PreparePool['copies'] = { key, loaded: false, done: Promise.resolve() };
+      copies.done = this.whenReady
+        .then(() => Promise.all(this.threads.slice(0, MAX_COPIES).map(warm)))
+        .then(() => void (copies.loaded = true));
+      this.copies = copies;
     }
     return this.copies.done;
   }
 
-  /** The model the copies were last warmed for. */
-  private copies: { key: string; done: Promise<unknown> } | undefined;
+  /** The model the copies were last warmed for, and whether they have loaded it. */
+  private copies: { key: string; loaded: boolean; done: Promise<unknown> } | undefined;
 
   /** Some thread has booted and can take a batch. */
   get ready(): boolean {
@@ -188,8 +189,11 @@ export class PreparePool {
   ): Promise<PreparedBatch> {
     const live = this.threads.filter((t) => t.ready && !t.ended);
     const least = live.reduce((a, b) => (b.owed < a.owed ? b : a));
-    // A copy of the model per thread costs its memory: the first few threads hold one.
-    const copies = this.threads.indexOf(least) < MAX_COPIES;
+    // A copy of the model per thread costs its memory: the first few threads hold one. Until
+    // warmCopies has loaded them, the caller's model runs the batch (a copy loading on the
+    // first batch would make the model wait for it).
+    const loaded = embed && this.copies?.loaded === true && this.copies.key === copyKey(embed);
+    const copies = loaded === true && this.threads.indexOf(least) < MAX_COPIES;
     return least.prepare(files, start, processor, reduceTo, copies ? embed : undefined);
   }
 

@@ -2,11 +2,13 @@
 // overlaps inference: onnxruntime-node's session.run blocks the main thread while it runs.
 import { parentPort } from 'node:worker_threads';
 import sharp from 'sharp';
-import { prepareBatch, type PreparedBatch } from '../core/embed-images.ts';
+import { EMBED_BESIDE_MAX_BYTES, prepareBatch, type PreparedBatch } from '../core/embed-images.ts';
+import { MAX_FILE_BYTES } from '../core/image-header.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
 import { resizeKernels } from '../core/resize-wasm.ts';
 import { embedBeside, warmCopy, type EmbedBeside } from './prepare-embedder.ts';
-import { readImageFile } from './read-image.ts';
+import { decodeImage } from './decode-node.ts';
+import { readRegularFile } from './files.ts';
 
 export interface PrepareRequest {
   id: number;
@@ -31,14 +33,19 @@ parentPort?.on('message', (request: PrepareRequest) => {
     );
     return;
   }
+  // The largest file read: a batch of small files only is embedded here (prepare-embedder.ts).
+  let largest = 0;
   void prepareBatch(request.files, request.start, {
-    decode: (path: string) =>
-      readImageFile(path, { reduceTo: request.reduceTo, keepOrientation: true }),
+    decode: async (path: string) => {
+      const bytes = await readRegularFile(path, MAX_FILE_BYTES);
+      largest = Math.max(largest, bytes.byteLength);
+      return decodeImage(bytes, { reduceTo: request.reduceTo, keepOrientation: true });
+    },
     processor: request.processor,
   }).then(async (batch) => {
     const rows = batch.indices.length;
-    if (request.embed) {
-      batch.embeddings = await embedBeside(request.embed, request.files, batch.pixels, rows);
+    if (request.embed && largest <= EMBED_BESIDE_MAX_BYTES) {
+      batch.embeddings = await embedBeside(request.embed, batch.pixels, rows);
     }
     // Transferred, not copied; copied first only when it is a view of a larger buffer.
     const whole =
