@@ -5,6 +5,7 @@
  * JavaScript hash it replaced (140 MB: 560 against 1,510 ms, Node; docs/PERFORMANCE.md).
  */
 import { createSHA256, type IHasher } from 'hash-wasm';
+import { MumicError } from './errors.ts';
 
 export class Sha256 {
   private bytes = 0;
@@ -12,8 +13,19 @@ export class Sha256 {
 
   private constructor(private readonly hasher: IHasher) {}
 
+  /** Fails as ModelLoadFailed (the hasher's WebAssembly could not start), never as a file's fault. */
   static async create(): Promise<Sha256> {
-    const hasher = await createSHA256();
+    let hasher: IHasher;
+    try {
+      hasher = await createSHA256();
+    } catch (cause) {
+      const why = cause instanceof Error ? cause.message : String(cause);
+      throw new MumicError(
+        'ModelLoadFailed',
+        `The SHA-256 hasher that checks model files could not start (${why})`,
+        { cause },
+      );
+    }
     hasher.init();
     return new Sha256(hasher);
   }

@@ -55,9 +55,9 @@ export async function hashBlob(
   location: string,
   onBytes?: (bytes: number) => void,
 ): Promise<string> {
-  let hash: Sha256;
+  // Made before the read, so that a hasher that cannot start is not reported as the file's fault.
+  const hash = await Sha256.create();
   try {
-    hash = await Sha256.create();
     const reader = (blob.stream() as ReadableStream<Uint8Array>).getReader();
     for (;;) {
       const { done, value } = await reader.read();
