@@ -183,7 +183,13 @@ self.onmessage = async ({ data: blobs }: MessageEvent<Blob[]>) => {
       resizedWhole(full, processor),
     );
     await timed(times, 'now: preprocess the small image', () => preprocess(small, processor));
-    await timed(times, 'now: thumbnail from the small image', () => makeThumbnail(small));
+    const webp = await timed(times, 'now: thumbnail from the small image (WebP)', () =>
+      makeThumbnail(small),
+    );
+    // The same thumbnail as JPEG: cheaper to encode, larger to keep (not taken; session 12).
+    const jpeg = await timed(times, 'the same thumbnail as JPEG (not used)', () => jpegOf(small));
+    const kb = (b: Blob | undefined) => `${((b?.size ?? 0) / 1024).toFixed(1)} KB`;
+    notes.push(`thumbnail ${small.width}x${small.height}: JPEG ${kb(jpeg)}, WebP ${kb(webp)}`);
     await timed(times, 'app before: decodeImageBlob, bitmap path', () =>
       decodeImageBlob(blob, { wasmJpeg: false }),
     );
@@ -213,3 +219,20 @@ self.onmessage = async ({ data: blobs }: MessageEvent<Blob[]>) => {
   }
   self.postMessage({ times, notes });
 };
+
+/** An RGB or gray image as a JPEG, the way makeThumbnail makes its WebP (quality 0.8). */
+async function jpegOf(image: DecodedImage): Promise<Blob> {
+  const { width, height, channels, data } = image;
+  const rgba = new Uint8ClampedArray(width * height * 4);
+  for (let i = 0, p = 0; i < width * height; i++, p += channels) {
+    rgba[i * 4] = data[p] ?? 0;
+    rgba[i * 4 + 1] = data[channels === 1 ? p : p + 1] ?? 0;
+    rgba[i * 4 + 2] = data[channels === 1 ? p : p + 2] ?? 0;
+    rgba[i * 4 + 3] = 255;
+  }
+  const bitmap = await createImageBitmap(new ImageData(rgba, width, height));
+  const canvas = new OffscreenCanvas(width, height);
+  canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
+  bitmap.close();
+  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
+}
