@@ -4,6 +4,7 @@
 // threads waiting for a core a decode took (docs/PERFORMANCE.md, session 10).
 import { statSync } from 'node:fs';
 import { EMBED_BESIDE_MAX_BYTES } from '../core/embed-images.ts';
+import { HeldCopy } from '../core/held-copy.ts';
 import { loadModelFolder } from '../core/model-folder.ts';
 import type { Dtype } from '../core/types.ts';
 import type { ClipEncoder } from '../runtime/clip-encoder.ts';
@@ -28,32 +29,34 @@ export function smallFile(path: string): boolean {
   }
 }
 
-let copy: { key: string; encoder: Promise<ClipEncoder | undefined> } | undefined;
-/** Runs on a copy under way. */
-const running = new Set<Promise<unknown>>();
+const held = new HeldCopy<ClipEncoder>();
+/** The copy last asked for, and its load (undefined if it could not load). */
+let asked: { key: string; encoder: Promise<ClipEncoder | undefined> } | undefined;
 
 /** This thread's copy for `embed` (loaded at its first use; undefined if it could not load). */
 function copyOf(embed: EmbedBeside): Promise<ClipEncoder | undefined> {
   const key = copyKey(embed);
-  if (copy?.key !== key) {
-    const old = copy?.encoder;
-    const encoder = (async () => {
-      // Another model's copy goes first, once its runs under way have ended.
-      await Promise.allSettled([...running]);
-      await (await old)?.release();
-      const source = new NodeModelSource(embed.dir);
-      const info = await loadModelFolder(source);
-      const made = createNodeEncoder(source, info, { dtype: embed.dtype, threads: 1 });
-      if (made.dtypes.vision !== embed.dtype) return undefined; // checked before any session
-      await made.session('vision');
-      return made;
-    })().catch((error: unknown) => {
-      console.warn(`prepare thread: no copy of the vision tower (${String(error)})`);
-      return undefined;
-    });
-    copy = { key, encoder };
+  if (asked?.key !== key) {
+    const encoder = held
+      .swap(() => loadCopy(embed))
+      .catch((error: unknown) => {
+        console.warn(`prepare thread: no copy of the vision tower (${String(error)})`);
+        return undefined;
+      });
+    asked = { key, encoder };
   }
-  return copy.encoder;
+  return asked.encoder;
+}
+
+/** The vision tower on one onnxruntime thread, in the dtype the main thread runs. */
+async function loadCopy(embed: EmbedBeside): Promise<ClipEncoder> {
+  const source = new NodeModelSource(embed.dir);
+  const info = await loadModelFolder(source);
+  const made = createNodeEncoder(source, info, { dtype: embed.dtype, threads: 1 });
+  // Checked before any session is made.
+  if (made.dtypes.vision !== embed.dtype) throw new Error(`no ${embed.dtype} vision tower`);
+  await made.session('vision');
+  return made;
 }
 
 /** Loads this thread's copy now (a run of many photos is starting). */
@@ -67,11 +70,8 @@ export async function embedBeside(
   pixels: Float32Array,
   rows: number,
 ): Promise<Float32Array | undefined> {
-  if (rows === 0) return undefined;
-  const encoder = await copyOf(embed);
-  if (!encoder) return undefined;
+  if (rows === 0 || !(await copyOf(embed))) return undefined;
   // A run that fails leaves the pixels to the main thread's model, which names the failure.
-  const run = encoder.embedImages(pixels, rows).catch(() => undefined);
-  running.add(run);
-  return run.finally(() => running.delete(run));
+  const run = held.run((encoder) => encoder.embedImages(pixels, rows));
+  return run?.catch(() => undefined);
 }

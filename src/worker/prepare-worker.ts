@@ -1,6 +1,7 @@
 // The nested prepare worker: decodes and preprocesses batches for the CLIP worker while it runs
 // inference (src/worker/prepare-thread.ts), and, once asked to load a copy of the vision tower
 // (prepare-embedder.ts), embeds them too. Pixels and embeddings are transferred, not copied.
+import { HeldCopy } from '../core/held-copy.ts';
 import { warmJpegWasm } from './jpeg-wasm.ts';
 import { loadEmbedder, type PrepareEmbedder } from './prepare-embedder.ts';
 import {
@@ -19,9 +20,8 @@ const reply = (message: PrepareReply, transfer: Transferable[] = []): void =>
  * sent again with every call).
  */
 const known = new Set<string>();
-let embedder: PrepareEmbedder | undefined;
-/** Runs on the copy under way: a release waits for them (a released copy must not run again). */
-const embedding = new Set<Promise<unknown>>();
+/** Its copy of the vision tower, when the CLIP worker asked for one. */
+const embedder = new HeldCopy<PrepareEmbedder>();
 
 async function prepare(request: PrepareRequest): Promise<void> {
   for (const hash of request.knownRemoved ?? []) known.delete(hash);
@@ -30,15 +30,17 @@ async function prepare(request: PrepareRequest): Promise<void> {
     const batch = await prepareTimed(request, 'mumic:prepare', known);
     const transfer: Transferable[] = [batch.pixels.buffer as ArrayBuffer];
     const rows = batch.indices.length;
-    const copy = embedder;
-    if (request.embed && copy && rows > 0) {
+    const run =
+      request.embed && rows > 0
+        ? embedder.run(async (copy) => ({ copy, vectors: await copy.embed(batch.pixels, rows) }))
+        : undefined;
+    if (run) {
       try {
-        const run = copy.embed(batch.pixels, rows);
-        embedding.add(run);
-        batch.embeddings = await run.finally(() => embedding.delete(run));
+        const { copy, vectors } = await run;
+        batch.embeddings = vectors;
         batch.embeddedWith = copy.dtype;
         batch.embeddedBy = copy.generation;
-        transfer.push(batch.embeddings.buffer as ArrayBuffer);
+        transfer.push(vectors.buffer as ArrayBuffer);
       } catch (error) {
         // The pixels still go: the CLIP worker runs them on its own model.
         console.warn(`prepare worker: its vision tower failed (${String(error)})`);
@@ -55,22 +57,14 @@ self.onmessage = ({ data }: MessageEvent<PrepareRequest | EmbedderRequest>) => {
     void prepare(data);
     return;
   }
-  swaps = swaps.then(() => swapEmbedder(data));
+  void swapEmbedder(data);
 };
-
-/** Loads and releases in the order asked, so that no copy is left behind. */
-let swaps = Promise.resolve();
 
 /** Releases the copy of the vision tower held, then loads the one asked for (if any). */
 async function swapEmbedder({ model, generation }: EmbedderRequest): Promise<void> {
-  const old = embedder;
-  embedder = undefined;
-  await Promise.allSettled([...embedding]);
-  await old?.release().catch(() => undefined);
-  if (!model) return;
   try {
-    embedder = await loadEmbedder(model, generation);
-    reply({ type: 'embedder', generation, dtype: embedder.dtype });
+    const loaded = await embedder.swap(model && (() => loadEmbedder(model, generation)));
+    if (loaded) reply({ type: 'embedder', generation, dtype: loaded.dtype });
   } catch (error) {
     reply({ type: 'embedder-failed', generation, message: String(error) });
   }
