@@ -7,6 +7,10 @@ import { FIXTURE_DIR, cosine, reference } from '../fixture.ts';
 
 const images = readdirSync(join(FIXTURE_DIR, 'images')).sort();
 const texts = Object.keys(reference.texts);
+/** The fixture photos' bytes, as base64 for the page (which makes Blobs of them). */
+const photosB64 = images.map((name) =>
+  readFileSync(join(FIXTURE_DIR, 'images', name)).toString('base64'),
+);
 
 async function openApp(page: Page, backend: string, dtype: string, prepare: string) {
   await page.goto(`/?model=clip-tiny&backend=${backend}&dtype=${dtype}&prepare=${prepare}`);
@@ -16,10 +20,6 @@ async function openApp(page: Page, backend: string, dtype: string, prepare: stri
 }
 
 async function embedInPage(page: Page) {
-  const files = images.map((name) => ({
-    name,
-    b64: readFileSync(join(FIXTURE_DIR, 'images', name)).toString('base64'),
-  }));
   return page.evaluate(
     async ({ files, texts }) => {
       type Bridge = {
@@ -30,7 +30,7 @@ async function embedInPage(page: Page) {
       };
       const { bridge } = (globalThis as unknown as { mumic: { bridge: Bridge } }).mumic;
       const blobs = files.map(
-        (f) => new Blob([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))]),
+        (b64) => new Blob([Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))]),
       );
       const out = await bridge.embedImages(blobs);
       const text = await bridge.embedTexts(texts);
@@ -40,7 +40,7 @@ async function embedInPage(page: Page) {
         textEmbeddings: Array.from(text.embeddings),
       };
     },
-    { files, texts },
+    { files: photosB64, texts },
   );
 }
 
@@ -91,9 +91,6 @@ for (const { backend, dtype, min, prepare } of cases) {
 test('a prepare worker’s copy of the vision tower gives the same vectors, bit for bit (wasm q8)', async ({
   page,
 }) => {
-  const files = images.map((name) =>
-    readFileSync(join(FIXTURE_DIR, 'images', name)).toString('base64'),
-  );
   /** Runs of the fixture photos until `stop` (photos embedded on the copy in the last run). */
   const runUntil = (stop: 'never' | 'beside') =>
     page.evaluate(
@@ -120,7 +117,7 @@ test('a prepare worker’s copy of the vision tower gives the same vectors, bit 
         }
         return { vectors, beside: last };
       },
-      { files, stop },
+      { files: photosB64, stop },
     );
   // The copy is used where the model has one thread: all cores but one to prepare workers (2
   // cores: the default). The CLIP worker alone (embed=0), then with the copy.
