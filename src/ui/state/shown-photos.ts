@@ -42,7 +42,7 @@ export class ShownPhotos {
     return this.list.get(inputs, () =>
       sortPhotos(photos, filterLabel, threshold, sort, {
         scoreOf: (p, id) => this.scores.scoreOf(p, id),
-        bestScore: (p) => this.scores.bestScore(p, labels, disabled),
+        bestScores: (list) => this.scores.bestScores(list, labels, disabled),
       }),
     );
   }
@@ -73,7 +73,8 @@ export function sortPhotos(
   sort: SortOrder,
   scores: {
     scoreOf: (p: PhotoView, labelId: string) => number | undefined;
-    bestScore: (p: PhotoView) => number;
+    /** The best score of each photo of a list, in its order. */
+    bestScores: (list: readonly PhotoView[]) => ArrayLike<number>;
   },
 ): PhotoView[] {
   let list = photos;
@@ -83,10 +84,12 @@ export function sortPhotos(
   if (sort === 'name') {
     list = [...list].sort((a, b) => a.path.localeCompare(b.path));
   } else if (sort === 'score') {
-    const key = (p: PhotoView): number =>
-      filterLabel ? (scores.scoreOf(p, filterLabel) ?? -1) : scores.bestScore(p);
-    const keys = new Map(list.map((p) => [p, key(p)]));
-    list = [...list].sort((a, b) => (keys.get(b) ?? -1) - (keys.get(a) ?? -1));
+    const keys = filterLabel
+      ? list.map((p) => scores.scoreOf(p, filterLabel) ?? -1)
+      : scores.bestScores(list);
+    // Highest first; equal keys keep the order added (the sort is stable over the positions).
+    const order = list.map((_, i) => i).sort((a, b) => (keys[b] ?? -1) - (keys[a] ?? -1));
+    list = order.map((i) => list[i] as PhotoView);
   }
   return list;
 }
