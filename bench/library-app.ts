@@ -9,10 +9,12 @@
 //   - page memory: performance.measureUserAgentSpecificMemory() (the page is cross-origin
 //     isolated), with the library shown and ranked;
 //   - main-thread long tasks (PerformanceObserver 'longtask', wall-clock) while a search is shown
-//     through the UI and its results are scrolled and extended ("Show more") to 1,000 tiles.
+//     through the UI and its results are scrolled and extended ("Show more") to 1,000 tiles;
+//   - photos added to the library through the file input: the page's main-thread CPU per photo
+//     (each render derives the grid's list and per-label counts from the whole library).
 //
 //   npx vite build && npx tsx bench/library-app.ts [--photos 10000] [--runs 5] [--port 4192]
-//     [--model clip-tiny] [--dtype fp32]
+//     [--model clip-tiny] [--dtype fp32] [--add 48]
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { loadavg } from 'node:os';
@@ -21,6 +23,7 @@ import { chromium, type BrowserContext, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { preview } from 'vite';
 import { CHROMIUM, CHROMIUM_ARGS } from '../playwright.config.ts';
+import { adding } from './library-app/adding.ts';
 import { profiled } from './library-app/profile.ts';
 import { traced } from './library-app/trace.ts';
 import { tracedReload } from './library-app/reload-trace.ts';
@@ -38,6 +41,8 @@ const { values } = parseArgs({
     // The built app to serve (`npx vite build --outDir DIR`), so a build for the e2e tests in dist
     // can run beside it.
     dist: { type: 'string', default: 'dist' },
+    // Photos then added through the file input (and removed again): the main thread's cost.
+    add: { type: 'string', default: '48' },
     // Prints where the main thread spent its time while the ranked results are shown.
     cpuprofile: { type: 'boolean', default: false },
     // Only the showing and scrolling of ranked results (after one reload), e.g. with --cpuprofile.
@@ -118,6 +123,14 @@ const seeded = values.profile
   : undefined;
 try {
   const page = context.pages()[0] ?? (await context.newPage());
+  if (values.profile) {
+    // A kept profile's service worker would serve the build it cached, not --dist's (Playwright's
+    // serviceWorkers: 'block' does not stop one already registered): unregistered first.
+    await page.goto(url);
+    await page.evaluate(
+      'navigator.serviceWorker.getRegistrations().then((rs) => Promise.all(rs.map((r) => r.unregister())))',
+    );
+  }
   const opened = performance.now();
   await page.goto(url);
   await page.evaluate('globalThis.mumic.done');
@@ -196,6 +209,9 @@ try {
   else await scrolling(page);
   await duplicatesView(page);
   await memory(page);
+  const add = () => adding(page, Number(values.add), n);
+  if (values.cpuprofile) await profiled(page, 25, add);
+  else await add();
 } finally {
   await context.close();
   await server.close();
