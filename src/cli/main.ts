@@ -5,6 +5,7 @@ import { embedTextCommand } from './commands/embed-text.ts';
 import { evalCommand } from './commands/eval.ts';
 import { embedCommand } from './commands/embed.ts';
 import { reportFatal } from './output.ts';
+import { endPreparePool } from './prepare-thread.ts';
 
 interface Command {
   summary: string;
@@ -52,5 +53,9 @@ export async function main(argv: string[]): Promise<number> {
     return await command.run(rest);
   } catch (error) {
     return reportFatal(error);
+  } finally {
+    // The prepare threads' copies of the vision tower are released before the process ends:
+    // left to the threads' teardown, onnxruntime-node aborts the process (exit status 134).
+    await endPreparePool();
   }
 }

@@ -64,6 +64,16 @@ export async function warmCopy(embed: EmbedBeside): Promise<void> {
   await copyOf(embed);
 }
 
+/**
+ * Releases this thread's copy, once its runs have ended. Before the thread ends: an
+ * onnxruntime-node session still open when a worker thread is torn down aborts the whole process
+ * (exit status 134, after every result was printed).
+ */
+export async function releaseCopy(): Promise<void> {
+  asked = undefined;
+  await held.swap();
+}
+
 /** The batch's embeddings when the copy runs; else undefined (the caller checks the sizes). */
 export async function embedBeside(
   embed: EmbedBeside,

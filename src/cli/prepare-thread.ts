@@ -3,22 +3,24 @@ import { Worker } from 'node:worker_threads';
 import type { PreparedBatch } from '../core/embed-images.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
 import { copyKey, type EmbedBeside } from './prepare-embedder.ts';
-import type { PrepareReply, PrepareRequest } from './prepare-worker.ts';
+import type { CopyRequest, PrepareReply, PrepareRequest } from './prepare-worker.ts';
 
 /** An idle thread ends after this long, so a long-lived process does not keep it for nothing. */
 const IDLE_MS = 30_000;
 
-interface Waiter {
-  resolve: (batch: PreparedBatch) => void;
+interface Waiter<T> {
+  resolve: (value: T) => void;
   reject: (error: Error) => void;
 }
 
 /** Runs batch preparation (decode + preprocess) on one worker thread. */
 export class PrepareThread {
   private readonly worker: Worker;
-  private readonly pending = new Map<number, Waiter>();
-  /** Warm-ups of its copy of the vision tower (prepare-embedder.ts), not counted as owed. */
-  private readonly warming = new Map<number, Waiter>();
+  private readonly pending = new Map<number, Waiter<PreparedBatch>>();
+  /** Loads and releases of its copy of the vision tower (prepare-embedder.ts), not owed. */
+  private readonly copying = new Map<number, Waiter<void>>();
+  /** Releases of its copy under way: they hold the process open (see copy). */
+  private readonly releasing = new Set<number>();
   private next = 0;
   private idle: NodeJS.Timeout | undefined;
   /**
@@ -43,9 +45,11 @@ export class PrepareThread {
         onReady?.();
         return;
       }
-      (this.pending.get(m.id) ?? this.warming.get(m.id))?.resolve(m.batch);
+      if (m.type === 'batch') this.pending.get(m.id)?.resolve(m.batch);
+      else this.copying.get(m.id)?.resolve();
       this.pending.delete(m.id);
-      this.warming.delete(m.id);
+      this.copying.delete(m.id);
+      this.releasing.delete(m.id);
       this.settle();
     });
     // A dead worker must fail the batches it owed, not leave them hanging.
@@ -62,43 +66,64 @@ export class PrepareThread {
     processor: ImageProcessorConfig,
     reduceTo?: number,
     embed?: EmbedBeside,
-    warm?: boolean,
   ): Promise<PreparedBatch> {
     const id = this.next++;
     const request: PrepareRequest = {
+      type: 'prepare',
       id,
       files: [...files],
       start,
       processor,
       reduceTo,
       embed,
-      warm,
     };
     clearTimeout(this.idle);
-    // A copy's warm-up does not hold the process open: a short run may end before it does.
-    if (!warm) this.worker.ref();
+    this.worker.ref();
     return new Promise((resolve, reject) => {
-      (warm ? this.warming : this.pending).set(id, { resolve, reject });
+      this.pending.set(id, { resolve, reject });
       this.worker.postMessage(request);
     });
   }
 
-  terminate(): Promise<number> {
-    this.ended = true;
+  /** Has the thread load its copy of the vision tower for `embed`, or release the one it holds. */
+  copy(embed: EmbedBeside | 'release'): Promise<void> {
+    const id = this.next++;
+    const request: CopyRequest =
+      embed === 'release' ? { type: 'release', id } : { type: 'warm', id, embed };
+    // A load does not hold the process open (a short run may end before a copy has loaded); a
+    // release does, or the process would end before it, aborting (see releaseCopy).
+    if (embed === 'release') {
+      clearTimeout(this.idle);
+      this.worker.ref();
+      this.releasing.add(id);
+    }
+    return new Promise((resolve, reject) => {
+      this.copying.set(id, { resolve, reject });
+      this.worker.postMessage(request);
+    });
+  }
+
+  /** Ends the thread, its copy of the vision tower released first (see releaseCopy). */
+  async terminate(): Promise<number> {
+    if (this.ended) return 0;
+    this.ended = true; // no batch is given to it from now on
     clearTimeout(this.idle);
+    if (this.ready) await this.copy('release').catch(() => undefined);
+    this.worker.ref(); // an unreferenced thread's termination would not keep the process open
     return this.worker.terminate();
   }
 
   private end(error: Error): void {
     this.ended = true;
     clearTimeout(this.idle);
-    for (const p of [...this.pending.values(), ...this.warming.values()]) p.reject(error);
+    for (const p of [...this.pending.values(), ...this.copying.values()]) p.reject(error);
     this.pending.clear();
-    this.warming.clear();
+    this.copying.clear();
+    this.releasing.clear();
   }
 
   private settle(): void {
-    if (this.pending.size > 0) return;
+    if (this.pending.size > 0 || this.releasing.size > 0) return;
     this.worker.unref();
     this.idle = setTimeout(() => void this.terminate(), IDLE_MS);
     this.idle.unref();
@@ -153,11 +178,10 @@ export class PreparePool {
    * Has the threads that hold a copy of the vision tower load it once they are up (a run of
    * many photos starts); resolves when they have (undefined if one could not: it prepares only).
    */
-  warmCopies(embed: EmbedBeside, processor: ImageProcessorConfig): Promise<unknown> {
+  warmCopies(embed: EmbedBeside): Promise<unknown> {
     const key = copyKey(embed);
     if (this.copies?.key !== key) {
-      const warm = (t: PrepareThread) =>
-        t.prepare([], 0, processor, undefined, embed, true).catch(() => undefined);
+      const warm = (t: PrepareThread) => t.copy(embed).catch(() => undefined);
       const copies: PreparePool['copies'] = { key, loaded: false, done: Promise.resolve() };
       copies.done = this.whenReady
         .then(() => Promise.all(this.threads.slice(0, MAX_COPIES).map(warm)))

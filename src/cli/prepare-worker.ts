@@ -6,11 +6,12 @@ import { EMBED_BESIDE_MAX_BYTES, prepareBatch, type PreparedBatch } from '../cor
 import { MAX_FILE_BYTES } from '../core/image-header.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
 import { resizeKernels } from '../core/resize-wasm.ts';
-import { embedBeside, warmCopy, type EmbedBeside } from './prepare-embedder.ts';
+import { embedBeside, releaseCopy, warmCopy, type EmbedBeside } from './prepare-embedder.ts';
 import { decodeImage } from './decode-node.ts';
 import { readRegularFile } from './files.ts';
 
 export interface PrepareRequest {
+  type: 'prepare';
   id: number;
   files: string[];
   start: number;
@@ -19,18 +20,21 @@ export interface PrepareRequest {
   reduceTo?: number | undefined;
   /** Embed small files too, on this thread's copy of the vision tower (prepare-embedder.ts). */
   embed?: EmbedBeside | undefined;
-  /** With `embed` and no files: only load that copy. */
-  warm?: boolean | undefined;
 }
 
-export type PrepareReply = { type: 'ready' } | { type: 'batch'; id: number; batch: PreparedBatch };
+/** Load this thread's copy of the vision tower now, or release the one it holds. */
+export type CopyRequest =
+  { type: 'warm'; id: number; embed: EmbedBeside } | { type: 'release'; id: number };
 
-parentPort?.on('message', (request: PrepareRequest) => {
-  if (request.warm && request.embed) {
-    const batch: PreparedBatch = { pixels: new Float32Array(0), indices: [], failures: [] };
-    void warmCopy(request.embed).then(() =>
-      parentPort?.postMessage({ type: 'batch', id: request.id, batch } satisfies PrepareReply),
-    );
+export type PrepareReply =
+  | { type: 'ready' }
+  | { type: 'batch'; id: number; batch: PreparedBatch }
+  | { type: 'done'; id: number };
+
+parentPort?.on('message', (request: PrepareRequest | CopyRequest) => {
+  if (request.type !== 'prepare') {
+    const done = (): void => parentPort?.postMessage({ type: 'done', id: request.id });
+    void (request.type === 'warm' ? warmCopy(request.embed) : releaseCopy()).then(done, done);
     return;
   }
   // The largest file read: a batch of small files only is embedded here (prepare-embedder.ts).
