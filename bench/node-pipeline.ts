@@ -88,9 +88,12 @@ export async function benchNode(
   // and the prepare threads' (which `mumic` overlaps with the model's loading).
   // (The idle threads do not hold the process open: a timer does, for at most 30 s.)
   let keep: NodeJS.Timeout | undefined;
-  // The prepare threads' copies of the vision tower too (src/cli/prepare-embedder.ts).
+  // The prepare threads' copies of the vision tower too (src/cli/prepare-embedder.ts): the steady
+  // state of a long run, which has them (EMBED_BESIDE_MIN_FILES photos and more), whatever
+  // `count` is; their load is left out, as the model's is. MUMIC_EMBED_BESIDE=0: none.
+  process.env['MUMIC_EMBED_BESIDE'] ??= '1';
   const embed = copiesFor(model);
-  const copies = embed ? preparePool().warmCopies(embed, processor) : preparePool().whenReady;
+  const copies = embed ? preparePool().warmCopies(embed) : preparePool().whenReady;
   await Promise.race([copies, new Promise((r) => (keep = setTimeout(r, 30_000)))]);
   clearTimeout(keep);
   // The model's own time in the pipeline: what is left of the wall time is the model waiting.

@@ -73,8 +73,13 @@ export function openModel(
 
 let fastDecode = false;
 
-/** Runs of fewer photos than this do not load copies of the vision tower on the prepare threads. */
-export const EMBED_BESIDE_MIN_FILES = 16;
+/**
+ * Runs of fewer photos than this do not load copies of the vision tower on the prepare threads.
+ * Each copy's load (a second or so of a core) is paid back only over a long run: on 2 cores,
+ * small photos took 1.25-1.44x as long with copies in runs of 16-32, about as long at 64-128, and
+ * 0.97x at 256, 0.86-0.91x at 512 (`bench/cli-beside.ts`, docs/PERFORMANCE.md, session 12).
+ */
+export const EMBED_BESIDE_MIN_FILES = 256;
 
 /**
  * What the prepare threads copy to embed small photos beside (prepare-embedder.ts): this model's
@@ -107,12 +112,14 @@ export function embedFiles(
   const decode = (path: string) => readImageFile(path, { reduceTo, keepOrientation: true });
   // Small photos are embedded on the prepare threads' copies of the vision tower, only in runs of
   // many photos, mostly small: a copy takes a second or so of CPU to load.
+  // MUMIC_EMBED_BESIDE=1 loads them for any run (to measure where they start to pay).
+  const forced = process.env['MUMIC_EMBED_BESIDE'] === '1';
   const many = files.length >= EMBED_BESIDE_MIN_FILES;
   const head = files.slice(0, EMBED_BESIDE_MIN_FILES);
-  const embed =
-    many && head.filter(smallFile).length * 2 >= head.length ? copiesFor(model) : undefined;
+  const mostlySmall = head.filter(smallFile).length * 2 >= head.length;
+  const embed = forced || (many && mostlySmall) ? copiesFor(model) : undefined;
   // Batches go to the copies once they are loaded (until then the model here runs them).
-  if (embed) void pool.warmCopies(embed, processor);
+  if (embed) void pool.warmCopies(embed);
   return embedImages(files, {
     decode,
     processor,
