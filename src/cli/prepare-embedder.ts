@@ -33,7 +33,7 @@ const held = new HeldCopy<ClipEncoder>();
 /** The copy last asked for, and its load (undefined if it could not load). */
 let asked: { key: string; encoder: Promise<ClipEncoder | undefined> } | undefined;
 
-/** This thread's copy for `embed` (loaded at its first use; undefined if it could not load). */
+/** This thread's copy for `embed`, loaded now if it is not (undefined if it could not load). */
 function copyOf(embed: EmbedBeside): Promise<ClipEncoder | undefined> {
   const key = copyKey(embed);
   if (asked?.key !== key) {
@@ -74,13 +74,17 @@ export async function releaseCopy(): Promise<void> {
   await held.swap();
 }
 
-/** The batch's embeddings when the copy runs; else undefined (the caller checks the sizes). */
+/**
+ * The batch's embeddings when this thread's copy for `embed` is loaded; else undefined (the
+ * caller checks the sizes). Never loads one: only a warm-up does, so a copy released before the
+ * thread ends is not loaded again by a batch still on its way.
+ */
 export async function embedBeside(
   embed: EmbedBeside,
   pixels: Float32Array,
   rows: number,
 ): Promise<Float32Array | undefined> {
-  if (rows === 0 || !(await copyOf(embed))) return undefined;
+  if (rows === 0 || asked?.key !== copyKey(embed) || !(await asked.encoder)) return undefined;
   // A run that fails leaves the pixels to the main thread's model, which names the failure.
   const run = held.run((encoder) => encoder.embedImages(pixels, rows));
   return run?.catch(() => undefined);

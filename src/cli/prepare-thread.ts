@@ -87,11 +87,13 @@ export class PrepareThread {
 
   /** Has the thread load its copy of the vision tower for `embed`, or release the one it holds. */
   copy(embed: EmbedBeside | 'release'): Promise<void> {
+    // An ended thread's messages go nowhere: the answer would never come.
+    if (this.ended && embed !== 'release') return Promise.reject(new Error('thread ended'));
     const id = this.next++;
     const request: CopyRequest =
       embed === 'release' ? { type: 'release', id } : { type: 'warm', id, embed };
-    // A load does not hold the process open (a short run may end before a copy has loaded); a
-    // release does, or the process would end before it, aborting (see releaseCopy).
+    // A load does not hold the process open by itself; a release does (it waits for a load under
+    // way), or the process would end before it, aborting (see releaseCopy).
     if (embed === 'release') {
       clearTimeout(this.idle);
       this.worker.ref();
@@ -122,10 +124,17 @@ export class PrepareThread {
     this.releasing.clear();
   }
 
+  /**
+   * Owing nothing: the thread no longer holds the process open, and ends after IDLE_MS. Not once
+   * it is ending: a late message (its 'ready') must not let the process exit before it has.
+   */
   private settle(): void {
-    if (this.pending.size > 0 || this.releasing.size > 0) return;
+    if (this.ended || this.pending.size > 0 || this.releasing.size > 0) return;
+    clearTimeout(this.idle);
     this.worker.unref();
-    this.idle = setTimeout(() => void this.terminate(), IDLE_MS);
+    this.idle = setTimeout(() => {
+      if (this.pending.size === 0 && this.releasing.size === 0) void this.terminate();
+    }, IDLE_MS);
     this.idle.unref();
   }
 }
