@@ -168,6 +168,8 @@ class Run {
           await this.followSwitch();
         }
         storing = this.emitEncoded(list, outcomes, readOnce);
+        // Its failure is taken at the next await of it, not reported as unhandled meanwhile.
+        storing.catch(() => undefined);
         signal.throwIfAborted();
       }
     } catch (error) {

@@ -104,9 +104,10 @@ export class ReadOnce {
     const pixels = keptRows(prepared.pixels, prepared.indices, kept, this.ctx.cropSize);
     const batch: PreparedBatch = { pixels, indices: kept, failures: prepared.failures };
     if (redo.length > 0) return this.merge(batch, jobs, start, redo);
-    // A nested worker's embeddings, of the rows kept (ImageEmbedder.adopt takes them as they are).
+    // A nested worker's embeddings, of the rows kept (ImageEmbedder.adopt takes them as they
+    // are); vectors that are not one a row are not taken: the model runs those rows.
     const { embeddings, embeddedWith } = prepared;
-    if (!embeddings) return batch;
+    if (embeddings?.length !== prepared.indices.length * this.ctx.dim) return batch;
     const vectors = keptRows(embeddings, prepared.indices, kept, this.ctx.dim);
     return { ...batch, embeddings: vectors, embeddedWith } as PreparedBlobs;
   }
