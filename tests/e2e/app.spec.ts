@@ -104,6 +104,15 @@ test('WASM q8: scores match mumic classify; typed label, reload, broken files', 
     app.get(String(chipFile))?.scores.get(chipLabel),
   );
 
+  // Sorted by score: each photo's best label first, as the grid derives it (ScoreColumns).
+  await page.locator('#sort').selectOption('score');
+  const best = (n: string) => Math.max(...(app.get(n)?.scores.values() ?? []));
+  const files = () =>
+    page.locator('li.photo').evaluateAll((tiles) => tiles.map((t) => t.getAttribute('data-file')));
+  await expect.poll(files).toEqual([...names].sort((a, b) => best(b) - best(a)));
+  await page.locator('#sort').selectOption('added');
+  await expect.poll(files).toEqual(names);
+
   // The detail view, for the screenshot.
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.locator(`li.photo[data-file="chelsea.jpg"] .photo-open`).click();
