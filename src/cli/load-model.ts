@@ -114,10 +114,11 @@ export function embedFiles(
   // many photos, mostly small: a copy takes a second or so of CPU to load.
   // MUMIC_EMBED_BESIDE=1 loads them for any run (to measure where they start to pay).
   const forced = process.env['MUMIC_EMBED_BESIDE'] === '1';
-  const many = files.length >= EMBED_BESIDE_MIN_FILES;
-  const head = files.slice(0, EMBED_BESIDE_MIN_FILES);
-  const mostlySmall = head.filter(smallFile).length * 2 >= head.length;
-  const embed = forced || (many && mostlySmall) ? copiesFor(model) : undefined;
+  // Mostly small: judged on the run's first files, read from disk only for a run long enough.
+  const many =
+    files.length >= EMBED_BESIDE_MIN_FILES &&
+    files.slice(0, EMBED_BESIDE_MIN_FILES).filter(smallFile).length * 2 >= EMBED_BESIDE_MIN_FILES;
+  const embed = forced || many ? copiesFor(model) : undefined;
   // Batches go to the copies once they are loaded (until then the model here runs them).
   if (embed) void pool.warmCopies(embed);
   return embedImages(files, {

@@ -20,7 +20,7 @@ export interface EmbedBeside {
 /** Names a copy: the model folder and dtype. */
 export const copyKey = (embed: EmbedBeside): string => `${embed.dir}\n${embed.dtype}`;
 
-/** The file is small enough to be embedded beside (false when it cannot be read): a run's choice. */
+/** The file is small enough to be embedded beside (false when it cannot be read). */
 export function smallFile(path: string): boolean {
   try {
     return statSync(path).size <= EMBED_BESIDE_MAX_BYTES;
@@ -33,8 +33,8 @@ const held = new HeldCopy<ClipEncoder>();
 /** The copy last asked for, and its load (undefined if it could not load). */
 let asked: { key: string; encoder: Promise<ClipEncoder | undefined> } | undefined;
 
-/** This thread's copy for `embed`, loaded now if it is not (undefined if it could not load). */
-function copyOf(embed: EmbedBeside): Promise<ClipEncoder | undefined> {
+/** Loads this thread's copy for `embed` (a run of many photos is starting), unless it has it. */
+export async function warmCopy(embed: EmbedBeside): Promise<void> {
   const key = copyKey(embed);
   if (asked?.key !== key) {
     const encoder = held
@@ -45,7 +45,7 @@ function copyOf(embed: EmbedBeside): Promise<ClipEncoder | undefined> {
       });
     asked = { key, encoder };
   }
-  return asked.encoder;
+  await asked.encoder;
 }
 
 /** The vision tower on one onnxruntime thread, in the dtype the main thread runs. */
@@ -57,11 +57,6 @@ async function loadCopy(embed: EmbedBeside): Promise<ClipEncoder> {
   if (made.dtypes.vision !== embed.dtype) throw new Error(`no ${embed.dtype} vision tower`);
   await made.session('vision');
   return made;
-}
-
-/** Loads this thread's copy now (a run of many photos is starting). */
-export async function warmCopy(embed: EmbedBeside): Promise<void> {
-  await copyOf(embed);
 }
 
 /**

@@ -19,8 +19,6 @@ export class PrepareThread {
   private readonly pending = new Map<number, Waiter<PreparedBatch>>();
   /** Loads and releases of its copy of the vision tower (prepare-embedder.ts), not owed. */
   private readonly copying = new Map<number, Waiter<void>>();
-  /** Releases of its copy under way: they hold the process open (see copy). */
-  private readonly releasing = new Set<number>();
   private next = 0;
   private idle: NodeJS.Timeout | undefined;
   /**
@@ -49,7 +47,6 @@ export class PrepareThread {
       else this.copying.get(m.id)?.resolve();
       this.pending.delete(m.id);
       this.copying.delete(m.id);
-      this.releasing.delete(m.id);
       this.settle();
     });
     // A dead worker must fail the batches it owed, not leave them hanging.
@@ -85,33 +82,31 @@ export class PrepareThread {
     });
   }
 
-  /** Has the thread load its copy of the vision tower for `embed`, or release the one it holds. */
-  copy(embed: EmbedBeside | 'release'): Promise<void> {
+  /** Has the thread load its copy of the vision tower (this does not hold the process open). */
+  warm(embed: EmbedBeside): Promise<void> {
     // An ended thread's messages go nowhere: the answer would never come.
-    if (this.ended && embed !== 'release') return Promise.reject(new Error('thread ended'));
-    const id = this.next++;
-    const request: CopyRequest =
-      embed === 'release' ? { type: 'release', id } : { type: 'warm', id, embed };
-    // A load does not hold the process open by itself; a release does (it waits for a load under
-    // way), or the process would end before it, aborting (see releaseCopy).
-    if (embed === 'release') {
-      clearTimeout(this.idle);
-      this.worker.ref();
-      this.releasing.add(id);
-    }
+    if (this.ended) return Promise.reject(new Error('the prepare thread has ended'));
+    return this.ask({ type: 'warm', id: this.next++, embed });
+  }
+
+  private ask(request: CopyRequest): Promise<void> {
     return new Promise((resolve, reject) => {
-      this.copying.set(id, { resolve, reject });
+      this.copying.set(request.id, { resolve, reject });
       this.worker.postMessage(request);
     });
   }
 
-  /** Ends the thread, its copy of the vision tower released first (see releaseCopy). */
+  /**
+   * Ends the thread, its copy of the vision tower released first (see releaseCopy: a load under
+   * way is waited for). It holds the process open until then; ended, no late message of it lets
+   * go of the process (settle).
+   */
   async terminate(): Promise<number> {
     if (this.ended) return 0;
     this.ended = true; // no batch is given to it from now on
     clearTimeout(this.idle);
-    if (this.ready) await this.copy('release').catch(() => undefined);
-    this.worker.ref(); // an unreferenced thread's termination would not keep the process open
+    this.worker.ref();
+    if (this.ready) await this.ask({ type: 'release', id: this.next++ }).catch(() => undefined);
     return this.worker.terminate();
   }
 
@@ -121,7 +116,6 @@ export class PrepareThread {
     for (const p of [...this.pending.values(), ...this.copying.values()]) p.reject(error);
     this.pending.clear();
     this.copying.clear();
-    this.releasing.clear();
   }
 
   /**
@@ -129,12 +123,10 @@ export class PrepareThread {
    * it is ending: a late message (its 'ready') must not let the process exit before it has.
    */
   private settle(): void {
-    if (this.ended || this.pending.size > 0 || this.releasing.size > 0) return;
+    if (this.ended || this.pending.size > 0) return;
     clearTimeout(this.idle);
     this.worker.unref();
-    this.idle = setTimeout(() => {
-      if (this.pending.size === 0 && this.releasing.size === 0) void this.terminate();
-    }, IDLE_MS);
+    this.idle = setTimeout(() => void this.terminate(), IDLE_MS);
     this.idle.unref();
   }
 }
@@ -190,7 +182,7 @@ export class PreparePool {
   warmCopies(embed: EmbedBeside): Promise<unknown> {
     const key = copyKey(embed);
     if (this.copies?.key !== key) {
-      const warm = (t: PrepareThread) => t.copy(embed).catch(() => undefined);
+      const warm = (t: PrepareThread) => t.warm(embed).catch(() => undefined);
       const copies: PreparePool['copies'] = { key, loaded: false, done: Promise.resolve() };
       copies.done = this.whenReady
         .then(() => Promise.all(this.threads.slice(0, MAX_COPIES).map(warm)))
@@ -225,8 +217,9 @@ export class PreparePool {
     // A copy of the model per thread costs its memory: the first few threads hold one. Until
     // warmCopies has loaded them, the caller's model runs the batch (a copy loading on the
     // first batch would make the model wait for it).
-    const loaded = embed && this.copies?.loaded === true && this.copies.key === copyKey(embed);
-    const copies = loaded === true && this.threads.indexOf(least) < MAX_COPIES;
+    const loaded =
+      embed !== undefined && this.copies?.loaded === true && this.copies.key === copyKey(embed);
+    const copies = loaded && this.threads.indexOf(least) < MAX_COPIES;
     return least.prepare(files, start, processor, reduceTo, copies ? embed : undefined);
   }
 

@@ -3,12 +3,10 @@
 import { parentPort } from 'node:worker_threads';
 import sharp from 'sharp';
 import { EMBED_BESIDE_MAX_BYTES, prepareBatch, type PreparedBatch } from '../core/embed-images.ts';
-import { MAX_FILE_BYTES } from '../core/image-header.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
 import { resizeKernels } from '../core/resize-wasm.ts';
 import { embedBeside, releaseCopy, warmCopy, type EmbedBeside } from './prepare-embedder.ts';
-import { decodeImage } from './decode-node.ts';
-import { readRegularFile } from './files.ts';
+import { readImageFile } from './read-image.ts';
 
 export interface PrepareRequest {
   type: 'prepare';
@@ -40,11 +38,12 @@ parentPort?.on('message', (request: PrepareRequest | CopyRequest) => {
   // The largest file read: a batch of small files only is embedded here (prepare-embedder.ts).
   let largest = 0;
   void prepareBatch(request.files, request.start, {
-    decode: async (path: string) => {
-      const bytes = await readRegularFile(path, MAX_FILE_BYTES);
-      largest = Math.max(largest, bytes.byteLength);
-      return decodeImage(bytes, { reduceTo: request.reduceTo, keepOrientation: true });
-    },
+    decode: (path: string) =>
+      readImageFile(
+        path,
+        { reduceTo: request.reduceTo, keepOrientation: true },
+        (bytes) => (largest = Math.max(largest, bytes)),
+      ),
     processor: request.processor,
   }).then(async (batch) => {
     const rows = batch.indices.length;
