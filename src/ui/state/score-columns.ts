@@ -97,11 +97,11 @@ export class ScoreColumns {
   ): Float32Array {
     const enabled = labels.filter((l) => !disabled.has(l.id));
     const best = new Float32Array(photos.length).fill(-1);
-    const columns = this.columnsFor(enabled);
+    const read = this.rowReader(enabled);
     photos.forEach((p, i) => {
-      const at = columns(p);
-      if (!at || !p.row) return;
-      const scores = p.row.scores;
+      const row = read(p);
+      if (!row) return;
+      const { at, scores } = row;
       let top = -1;
       for (let k = 0; k < at.length; k++) {
         const j = at[k] ?? -1;
@@ -121,11 +121,11 @@ export class ScoreColumns {
    */
   counts(photos: readonly PhotoView[], labels: readonly Label[], threshold: number) {
     const tally = new Int32Array(labels.length);
-    const columns = this.columnsFor(labels);
+    const read = this.rowReader(labels);
     for (const p of photos) {
-      const at = columns(p);
-      if (!at || !p.row) continue;
-      const scores = p.row.scores;
+      const row = read(p);
+      if (!row) continue;
+      const { at, scores } = row;
       for (let k = 0; k < at.length; k++) {
         const j = at[k] ?? -1;
         if (j >= 0 && (scores[j] ?? Number.NaN) >= threshold) tally[k] = (tally[k] ?? 0) + 1;
@@ -140,22 +140,24 @@ export class ScoreColumns {
   }
 
   /**
-   * For a pass over many photos: the column of each of `labels` in a photo's row (-1: that
-   * version has no such label), looked up once per row version.
+   * For a pass over many photos: a photo's scores and the column of each of `labels` in them (-1:
+   * its version has no such label), the columns looked up once per row version; undefined before
+   * it is scored.
    */
-  private columnsFor(labels: readonly Label[]): (view: PhotoView) => Int32Array | undefined {
+  private rowReader(
+    labels: readonly Label[],
+  ): (view: PhotoView) => { at: Int32Array; scores: Float32Array } | undefined {
     const byVersion = new Map<number, Int32Array>();
-    return (view) => {
-      const version = view.row?.version;
-      if (version === undefined) return undefined;
-      let at = byVersion.get(version);
+    return ({ row }) => {
+      if (!row) return undefined;
+      let at = byVersion.get(row.version);
       if (!at) {
-        const index = this.columns.get(version);
+        const index = this.columns.get(row.version);
         if (!index) return undefined;
         at = Int32Array.from(labels, (l) => index.get(l.id) ?? -1);
-        byVersion.set(version, at);
+        byVersion.set(row.version, at);
       }
-      return at;
+      return { at, scores: row.scores };
     };
   }
 }
