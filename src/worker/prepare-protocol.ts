@@ -167,10 +167,7 @@ export function shrinksBoth(
 export function thumbnailSource(image: DecodedImage): DecodedImage {
   const { width, height } = uprightSize(image);
   const { w, h } = thumbnailSize(width, height);
-  const channels = image.channels === 1 ? 1 : 3;
-  const { orientation } = image;
-  const r = resize(image, w, h, { filter: RESAMPLE.BOX, channels, orientation });
-  return { width: r.width, height: r.height, channels, data: r.data };
+  return resizedUpright(image, w, h, RESAMPLE.BOX);
 }
 
 /**
@@ -181,13 +178,19 @@ export function thumbnailSource(image: DecodedImage): DecodedImage {
 export function resizedWhole(image: DecodedImage, processor: ImageProcessorConfig): DecodedImage {
   const size = uprightSize(image);
   const rs = resizeOutputSize(size.width, size.height, processor);
+  return resizedUpright(image, rs.width, rs.height, processor.resample);
+}
+
+/** The image resized to width x height (upright), RGB or gray: its alpha is dropped, as PIL's. */
+function resizedUpright(
+  image: DecodedImage,
+  width: number,
+  height: number,
+  filter: ImageProcessorConfig['resample'],
+): DecodedImage {
   const channels = image.channels === 1 ? 1 : 3;
   const { orientation } = image;
-  const r = resize(image, rs.width, rs.height, {
-    filter: processor.resample,
-    channels,
-    orientation,
-  });
+  const r = resize(image, width, height, { filter, channels, orientation });
   return { width: r.width, height: r.height, channels, data: r.data };
 }
 
