@@ -10,37 +10,8 @@ import { YccKernels, yccToRgbJs, type YccPlanes } from '../../src/core/ycc-rgb.t
 import { CHECK_JPEG } from '../../src/worker/jpeg-planes.ts';
 import { fixtureImage } from '../fixture.ts';
 
-const JPEG_422_33X17 = [
-  '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ4R',
-  'DgsLEBYQERMUFRUVDA8XGBYUGBIUFRT/2wBDAQMEBAUEBQkFBQkUDQsNFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU',
-  'FBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBT/wAARCAARACEDASEAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAA',
-  'AAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAk',
-  'M2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKT',
-  'lJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QA',
-  'HwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdh',
-  'cRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hp',
-  'anN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk',
-  '5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwDnY/7UumkvLi2j07Qlny5miy7lm+ZlAPAGMnPXtXG+JvGUmh+K',
-  '0in0u0XTZ45Y5b6AspjDyCJCpZiJGIKvjA46V8IkpT5X8vU+4nL2cU0r66npGvaLomhQaxq+olrSLToQXPVV2xld',
-  '/qeAD9abFDF438KS61ptnq0phTzIrZbbHnHAxnGcjB454zXZhFL2ivr/AMMZV5JJqO//AATjs63/ANCtef8Afl//',
-  'AImivY5EefaZ1Gq6Teacn2U6lcwaXeMswlQgxhjjlgRwDwcgjmq3iLwOTpT6fdtFdpdjZA4h+6SeDnBxz6EV8viI',
-  'ukm77Hv0mp2SRlxeNLbX/C1xp2pSLJrUN4ltPA7lZJEQkSbhwcYUE11+leG9Yl0iSXTdfj0kWceXs4ZWRohnIx65',
-  'ySTzkmtcthOU3zuzRhjuWC91bnU/2B4i/wCh71b8xRX0nLP+Y8XQpS/8k5tP+vMf+g1k3H3PD/8AuR187jtvuPdw',
-  'u5wOp/8AJyXjL/r0T/0CGvQ9T+6f+Bf0rso/xX8v1ObFfDH0O9or1zyj/9k=',
-].join('');
-const JPEG_422_5X5 = [
-  '/9j/4AAQSkZJRgABAQAAAQABAAD/2wBDAAMCAgMCAgMDAwMEAwMEBQgFBQQEBQoHBwYIDAoMDAsKCwsNDhIQDQ4R',
-  'DgsLEBYQERMUFRUVDA8XGBYUGBIUFRT/2wBDAQMEBAUEBQkFBQkUDQsNFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQU',
-  'FBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBT/wAARCAAFAAUDASEAAhEBAxEB/8QAHwAAAQUBAQEBAQEAAAAAAAAA',
-  'AAECAwQFBgcICQoL/8QAtRAAAgEDAwIEAwUFBAQAAAF9AQIDAAQRBRIhMUEGE1FhByJxFDKBkaEII0KxwRVS0fAk',
-  'M2JyggkKFhcYGRolJicoKSo0NTY3ODk6Q0RFRkdISUpTVFVWV1hZWmNkZWZnaGlqc3R1dnd4eXqDhIWGh4iJipKT',
-  'lJWWl5iZmqKjpKWmp6ipqrKztLW2t7i5usLDxMXGx8jJytLT1NXW19jZ2uHi4+Tl5ufo6erx8vP09fb3+Pn6/8QA',
-  'HwEAAwEBAQEBAQEBAQAAAAAAAAECAwQFBgcICQoL/8QAtREAAgECBAQDBAcFBAQAAQJ3AAECAxEEBSExBhJBUQdh',
-  'cRMiMoEIFEKRobHBCSMzUvAVYnLRChYkNOEl8RcYGRomJygpKjU2Nzg5OkNERUZHSElKU1RVVldYWVpjZGVmZ2hp',
-  'anN0dXZ3eHl6goOEhYaHiImKkpOUlZaXmJmaoqOkpaanqKmqsrO0tba3uLm6wsPExcbHyMnK0tPU1dbX2Nna4uPk',
-  '5ebn6Onq8vP09fb3+Pn6/9oADAMBAAIRAxEAPwCDStAI1PU7VLpo/IdSZAgLPuyec9hzj60V8nCFoq7PsKlS0rI/',
-  '/9k=',
-].join('');
+/** 4:2:2 JPEGs (sharp cannot write them): libjpeg-turbo's cjpeg -sample 2x1 from a photo. */
+const jpeg422 = (name: string): Buffer => readFileSync(new URL(`../data/${name}`, import.meta.url));
 
 async function cases(): Promise<[string, Buffer][]> {
   const chelsea = readFileSync(fixtureImage('chelsea.jpg'));
@@ -56,9 +27,8 @@ async function cases(): Promise<[string, Buffer][]> {
     // Chroma 3 and 2 samples wide: libjpeg filters the first, copies the second.
     ['5x5 4:2:0', await sharp(chelsea).resize(5, 5).jpeg().toBuffer()],
     ['4x3 4:2:0', await sharp(chelsea).resize(4, 3).jpeg().toBuffer()],
-    // 4:2:2 (sharp cannot write it; made with libjpeg-turbo's cjpeg -sample 2x1 from a photo).
-    ['33x17 4:2:2', Buffer.from(JPEG_422_33X17, 'base64')],
-    ['5x5 4:2:2', Buffer.from(JPEG_422_5X5, 'base64')],
+    ['33x17 4:2:2', jpeg422('jpeg-422-33x17.jpg')],
+    ['5x5 4:2:2', jpeg422('jpeg-422-5x5.jpg')],
     // The worker's own check image: its planes must give the digest the worker expects.
     ['the check image', Buffer.from(CHECK_JPEG, 'base64')],
     ['gray (not planes)', await odd.clone().toColourspace('b-w').jpeg().toBuffer()],
