@@ -16,14 +16,20 @@ import { noticeList, statusLine } from './views/status.ts';
 import type { ViewHost } from './views/view-host.ts';
 
 /**
- * While photos stream in, at most one render per this many ms: each render costs main-thread
- * time (script, style, layout), and ten a second is smooth enough for a progress bar.
+ * While photos stream in, at most one render per this many ms: each render costs main-thread,
+ * compositor and raster time that two cores take from the model (2 MP photos: about 5 ms of CPU
+ * a photo at 100 ms, docs/PERFORMANCE.md), and four a second is smooth enough for a progress bar.
+ * A batch's first result and its last are shown at once.
  */
-const BUSY_RENDER_INTERVAL = 100;
+const BUSY_RENDER_INTERVAL = 250;
 
 export class View implements ViewHost {
   private scheduled = false;
+  /** A render held back by BUSY_RENDER_INTERVAL (none: on the next frame, or none asked). */
+  private held: ReturnType<typeof setTimeout> | undefined;
   private lastRender = 0;
+  /** The batch's finished photos at the last render (the first result is never held back). */
+  private lastDone = 0;
   dragging = false;
   private readonly detail: DetailDialog;
   private readonly results: ResultsView;
@@ -43,22 +49,33 @@ export class View implements ViewHost {
 
   /** Asks for a render on a coming frame (many state changes, one render). */
   update = (): void => {
-    if (this.scheduled) return;
+    const wait = this.holdFor();
+    if (this.scheduled && (this.held === undefined || wait > 0)) return;
+    clearTimeout(this.held);
+    this.held = undefined;
     this.scheduled = true;
-    const frame = () =>
+    const frame = () => {
+      this.held = undefined;
       requestAnimationFrame(() => {
         this.scheduled = false;
         this.renderNow();
       });
-    const wait = this.app.library.batch?.running
-      ? this.lastRender + BUSY_RENDER_INTERVAL - performance.now()
-      : 0;
-    if (wait > 0) setTimeout(frame, wait);
+    };
+    if (wait > 0) this.held = setTimeout(frame, wait);
     else frame();
   };
 
+  /** How long a render waits: only while a batch runs, between its first and last results. */
+  private holdFor(): number {
+    const batch = this.app.library.batch;
+    if (!batch?.running || batch.done === 0 || this.lastDone === 0) return 0;
+    if (batch.done >= batch.total) return 0;
+    return this.lastRender + BUSY_RENDER_INTERVAL - performance.now();
+  }
+
   renderNow(): void {
     this.lastRender = performance.now();
+    this.lastDone = this.app.library.batch?.running ? this.app.library.batch.done : 0;
     render(this.page(), this.root);
     this.detail.sync();
   }
