@@ -40,8 +40,21 @@ const strings = (value: unknown): string[] =>
     : (Array.isArray(value) ? value : [value]).map((v) => String(v).trim()).filter((v) => v);
 
 /**
- * Reads the keywords of a photo's bytes (or a Blob/File: exifr then reads only the chunks it needs). A file exifr cannot parse at all (not JPEG, PNG, TIFF,
- * HEIC, AVIF, WebP…) has none; a damaged metadata block is a MetadataUnreadable error.
+ * What exifr reads of a Blob. A JPEG keeps its metadata before its image data, so exifr reads
+ * its chunks up to there (64 KB at a time; in a browser, where exifr takes Blobs), not the whole
+ * file (4 MB for a 12 MP photo, on the page's thread, during a batch). Other formats may keep
+ * theirs after the image (a PNG's XMP after IDAT), which exifr's chunks do not reach: whole.
+ */
+async function metadataOf(blob: Blob): Promise<Blob | ArrayBuffer> {
+  const head = new Uint8Array(await blob.slice(0, 3).arrayBuffer());
+  const jpeg = head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
+  return jpeg && typeof FileReader !== 'undefined' ? blob : blob.arrayBuffer();
+}
+
+/**
+ * Reads the keywords of a photo's bytes, or of a Blob or File (see metadataOf). A file exifr
+ * cannot parse at all (not JPEG, PNG, TIFF, HEIC, AVIF, WebP…) has none; a damaged metadata
+ * block is a MetadataUnreadable error.
  */
 export async function readEmbeddedKeywords(
   bytes: ArrayBuffer | Uint8Array | Blob,
@@ -49,7 +62,8 @@ export async function readEmbeddedKeywords(
 ): Promise<EmbeddedKeywords> {
   let out: Record<string, Block> | undefined;
   try {
-    out = (await exifr.parse(bytes as ArrayBuffer, OPTIONS)) as Record<string, Block> | undefined;
+    const input = bytes instanceof Blob ? await metadataOf(bytes) : bytes;
+    out = (await exifr.parse(input as ArrayBuffer, OPTIONS)) as Record<string, Block> | undefined;
   } catch (cause) {
     const message = (cause as Error).message ?? String(cause);
     if (/unknown file format/i.test(message)) return { ...emptyLists(), iptc: [], exif: [] };

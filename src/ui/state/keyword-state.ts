@@ -166,7 +166,7 @@ async function readKeywords(
       const text = sidecars?.get(name);
       if (text !== undefined) lists.push(readSidecarKeywords(text, name).keywords);
     }
-    const embedded = await readEmbeddedKeywords(await (view.file as File).arrayBuffer(), view.name);
+    const embedded = await readEmbeddedKeywords(view.file as File, view.name);
     return { leaves: photoKeywordLeaves(embedded, lists), error: undefined };
   } catch (error) {
     return { leaves: photoKeywordLeaves(null, lists), error: toErrorInfo(error) };
