@@ -1,9 +1,11 @@
 // The tests' one stand-in for the prepare pool: no decoder, but the pool's contract. With `known`
-// each file is hashed (crypto.subtle SHA-256, as the real one) from the bytes it reads, and files
+// each file is hashed (crypto.subtle SHA-256, as the real one) and its keywords read from the bytes
+// it reads, and files
 // with a known hash are left undecoded; files over the size limit are not read and fail by name,
 // a failed read is `FileUnreadable`, and a "file" whose text starts with "bad" fails to decode.
 import type { ContentHash } from '../src/core/cache-keys.ts';
 import type { ErrorInfo } from '../src/core/errors.ts';
+import { keywordsOf, type KeywordsRead } from '../src/core/xmp/embedded-keywords.ts';
 import { MAX_FILE_BYTES } from '../src/core/image-header.ts';
 import { sha256Hex } from '../src/worker/image-tools.ts';
 import type { Preparer } from '../src/worker/models/model-host.ts';
@@ -24,6 +26,7 @@ export function fakePreparer({ floats, pixel }: FakePixels): Preparer {
       const indices: number[] = [];
       const failures: { index: number; error: ErrorInfo }[] = [];
       const hashes: (ContentHash | undefined)[] = blobs.map(() => undefined);
+      const keywords: (KeywordsRead | undefined)[] = blobs.map(() => undefined);
       const skipped: number[] = [];
       const fail = (i: number, name: ErrorInfo['name']) =>
         failures.push({ index: start + i, error: { name, message: 'fake' } });
@@ -42,6 +45,7 @@ export function fakePreparer({ floats, pixel }: FakePixels): Preparer {
         if (known) {
           const hash = await sha256Hex(bytes);
           hashes[i] = hash;
+          keywords[i] = await keywordsOf(bytes, blob instanceof File ? blob.name : '');
           if (known.has(hash)) {
             skipped.push(i);
             continue;
@@ -60,7 +64,7 @@ export function fakePreparer({ floats, pixel }: FakePixels): Preparer {
         failures,
         thumbnails: blobs.map(() => undefined),
       };
-      return known ? { ...batch, hashes, known: skipped } : batch;
+      return known ? { ...batch, hashes, known: skipped, keywords } : batch;
     },
   };
 }

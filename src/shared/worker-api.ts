@@ -5,6 +5,7 @@ import type { HeadMetrics, HeadTraining } from '../core/adapt/head.ts';
 import type { ErrorInfo } from '../core/errors.ts';
 import type { LabelChange, LabelSettings } from '../core/labels/label-settings.ts';
 import type { Backend, Dtype, LoadProgress, Tower } from '../core/types.ts';
+import type { KeywordsRead } from '../core/xmp/embedded-keywords.ts';
 import type {
   LocalModelFile,
   LocalModelInstallRequest,
@@ -136,9 +137,9 @@ export interface BatchProgress {
   elapsedMs: number;
 }
 
-/** Sent as each group of photos finishes (streaming). */
+/** Sent as each group of photos finishes (streaming); keywords: read beside the hash. */
 export interface BatchUpdate {
-  photos: { key: number; record: PhotoRecord }[];
+  photos: { key: number; record: PhotoRecord; keywords?: KeywordsRead | undefined }[];
   /** Rows for the photos of this update that have scores. */
   table: ScoreTable;
   progress: BatchProgress;

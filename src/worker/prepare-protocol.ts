@@ -9,6 +9,7 @@ import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
 import { resizeOutputSize } from '../core/preprocess.ts';
 import { RESAMPLE, resize } from '../core/resize.ts';
 import type { DecodedImage, Dtype } from '../core/types.ts';
+import { keywordsOf, type KeywordsRead } from '../core/xmp/embedded-keywords.ts';
 import { decodeImageBlob, decodeImageWith, ownPixels } from './decode-browser.ts';
 import { makeThumbnail, sha256Hex, thumbnailOfBitmap, thumbnailSize } from './image-tools.ts';
 
@@ -49,6 +50,8 @@ export interface PreparedBlobs extends PreparedBatch {
   hashes?: (ContentHash | undefined)[];
   /** With `hash`: positions whose hash was known, left undecoded (neither index nor failure). */
   known?: number[];
+  /** With `hash`: each file's embedded keywords, from the same bytes (undefined: unread). */
+  keywords?: (KeywordsRead | undefined)[];
   /** With `embeddings`: the dtype of the copy of the vision tower that made them, and its generation. */
   embeddedWith?: Dtype | undefined;
   embeddedBy?: number | undefined;
@@ -76,6 +79,7 @@ export async function prepareBlobs(
 ): Promise<PreparedBlobs> {
   const made: Promise<Blob | undefined>[] = blobs.map(() => Promise.resolve(undefined));
   const hashes: (ContentHash | undefined)[] = blobs.map(() => undefined);
+  const keywords: (KeywordsRead | undefined)[] = blobs.map(() => undefined);
   const skipped: number[] = [];
   const batch = await prepareBatch(
     blobs.map((blob, i) => ({ blob, i })),
@@ -83,12 +87,13 @@ export async function prepareBlobs(
     {
       processor,
       decode: async ({ blob, i }) => {
-        // Read once: hashed here, from the bytes the decoder then takes (files over the size
-        // limit are not read: the header check fails them by name).
+        // Read once: hashed and its keywords read here, from the bytes the decoder then takes
+        // (files over the size limit are not read: the header check fails them by name).
         let bytes: Uint8Array<ArrayBuffer> | undefined;
         if (known && blob.size <= MAX_FILE_BYTES) {
           bytes = await readFile(blob);
           hashes[i] = await sha256Hex(bytes);
+          keywords[i] = await keywordsOf(bytes, blob instanceof File ? blob.name : '');
           if (known.has(hashes[i])) {
             skipped.push(i);
             throw SKIPPED;
@@ -130,7 +135,7 @@ export async function prepareBlobs(
   const thumbs = await Promise.all(made);
   if (!known) return { ...batch, thumbnails: thumbs };
   const failures = batch.failures.filter((f) => !skipped.includes(f.index - start));
-  return { ...batch, failures, thumbnails: thumbs, hashes, known: skipped };
+  return { ...batch, failures, thumbnails: thumbs, hashes, known: skipped, keywords };
 }
 
 /** Thrown for a file whose hash is known: it leaves the batch, not as a failure. */

@@ -3,6 +3,7 @@
 // holds, content the store holds, and a second file of the same content need no run.
 import { describe, expect, test } from 'vitest';
 import { imageEmbeddingKey, photoId, photoScope } from '../../src/core/cache-keys.ts';
+import type { KeywordsRead } from '../../src/core/xmp/embedded-keywords.ts';
 import type { PhotoInput } from '../../src/shared/worker-api.ts';
 import type { MumicStore } from '../../src/store/types.ts';
 import { ReadOnce, unreadJobs, type EncodeJob } from '../../src/worker/classify/read-once.ts';
@@ -13,6 +14,11 @@ const ROW = 2; // floats per prepared image
 const scope = photoScope('m', 'q8');
 const vec = (x: number) => Float32Array.of(x, x, x);
 const thumb = (name: string) => new Blob([name]);
+const keywords = (word: string): KeywordsRead => ({
+  keywords: { subject: [word], hierarchicalSubject: [], tagsList: [], iptc: [], exif: [] },
+});
+const subject = (read: KeywordsRead | undefined) =>
+  read && 'keywords' in read ? read.keywords.subject[0] : undefined;
 
 function library(): Library {
   return {
@@ -77,6 +83,7 @@ describe('ReadOnce', () => {
       thumbnails: [undefined, thumb('t1'), thumb('t2'), thumb('t3'), undefined, undefined],
       hashes: ['held', 'new', 'new', 'stored', 'bad', 'gone'],
       known: [0, 5],
+      keywords: ['k0', 'k1', 'k1', 'k3', 'k4', 'k5'].map(keywords),
     };
     const batch = await sorter.sort(jobs, 10, prepared);
     expect(batch.indices).toEqual([11, 15]);
@@ -90,6 +97,9 @@ describe('ReadOnce', () => {
     ]);
     expect(await sorter.cached[0]?.thumbnail?.text()).toBe('held');
     expect(await sorter.cached[1]?.thumbnail?.text()).toBe('t3');
+    // Each file's keywords, read beside its hash, go with it whatever its way.
+    expect(sorter.cached.map((d) => subject(d.keywords))).toEqual(['k0', 'k3']);
+    expect(jobs.map((j) => subject(j.keywords))).toEqual(['k0', 'k1', 'k1', 'k3', 'k4', 'k5']);
     // The copy rides with the first file of its content: one run, both photos.
     const first = jobs[1] as EncodeJob;
     expect(first.pending.map((p) => p.input.key)).toEqual([1, 2]);
@@ -106,10 +116,12 @@ describe('ReadOnce', () => {
       thumbnails: [thumb('t6')],
       hashes: ['new'],
       known: [],
+      keywords: [keywords('k6')],
     });
     expect(rest.indices).toEqual([]);
     expect(rest.pixels.length).toBe(0);
     expect(sorter.copies.map((d) => [d.pending.input.key, d.embedding?.[0]])).toEqual([[6, 7]]);
+    expect(subject(sorter.copies[0]?.keywords)).toBe('k6');
   });
 
   test("a nested worker's vectors stay with the rows kept when matched rows leave", async () => {

@@ -148,6 +148,8 @@ describe('WorkerApi over a MessageChannel', () => {
     expect(setup.counted.encoded).toBe(2);
     expect(run.summary.progress).toMatchObject({ done: 4, encoded: 3, failed: 1, fromCache: 0 });
     expect(run.photos.find((p) => p.key === 4)?.record.error?.name).toBe('ImageDecodeFailed');
+    // Each file's keywords come with it, read beside its hash (none in these "files").
+    expect(run.photos.every((p) => p.keywords && 'keywords' in p.keywords)).toBe(true);
     const table = run.updates.at(-1)?.table;
     expect(table?.labelIds).toEqual(['pool', 'beach']);
     // Content the library holds is hashed on the prepare side, not decoded nor run again.

@@ -3,7 +3,7 @@
  * lr:hierarchicalSubject, digiKam:TagsList), IPTC Keywords and EXIF XPKeywords (Windows).
  */
 import exifr from 'exifr';
-import { MumicError } from '../errors.ts';
+import { MumicError, toErrorInfo, type ErrorInfo } from '../errors.ts';
 import { emptyLists, type KeywordLists } from './namespaces.ts';
 
 export interface EmbeddedKeywords extends KeywordLists {
@@ -39,31 +39,20 @@ const strings = (value: unknown): string[] =>
     ? []
     : (Array.isArray(value) ? value : [value]).map((v) => String(v).trim()).filter((v) => v);
 
-/**
- * What exifr reads of a Blob. A JPEG keeps its metadata before its image data, so exifr reads
- * its chunks up to there (64 KB at a time; in a browser, where exifr takes Blobs), not the whole
- * file (4 MB for a 12 MP photo, on the page's thread, during a batch). Other formats may keep
- * theirs after the image (a PNG's XMP after IDAT), which exifr's chunks do not reach: whole.
- */
-async function metadataOf(blob: Blob): Promise<Blob | ArrayBuffer> {
-  const head = new Uint8Array(await blob.slice(0, 3).arrayBuffer());
-  const jpeg = head[0] === 0xff && head[1] === 0xd8 && head[2] === 0xff;
-  return jpeg && typeof FileReader !== 'undefined' ? blob : blob.arrayBuffer();
-}
+/** A photo's embedded keywords, or why they could not be read. */
+export type KeywordsRead = { keywords: EmbeddedKeywords } | { error: ErrorInfo };
 
 /**
- * Reads the keywords of a photo's bytes, or of a Blob or File (see metadataOf). A file exifr
- * cannot parse at all (not JPEG, PNG, TIFF, HEIC, AVIF, WebP…) has none; a damaged metadata
- * block is a MetadataUnreadable error.
+ * Reads the keywords of a photo's bytes. A file exifr cannot parse at all (not JPEG, PNG, TIFF,
+ * HEIC, AVIF, WebP…) has none; a damaged metadata block is a MetadataUnreadable error.
  */
 export async function readEmbeddedKeywords(
-  bytes: ArrayBuffer | Uint8Array | Blob,
+  bytes: ArrayBuffer | Uint8Array,
   fileName: string,
 ): Promise<EmbeddedKeywords> {
   let out: Record<string, Block> | undefined;
   try {
-    const input = bytes instanceof Blob ? await metadataOf(bytes) : bytes;
-    out = (await exifr.parse(input as ArrayBuffer, OPTIONS)) as Record<string, Block> | undefined;
+    out = (await exifr.parse(bytes as ArrayBuffer, OPTIONS)) as Record<string, Block> | undefined;
   } catch (cause) {
     const message = (cause as Error).message ?? String(cause);
     if (/unknown file format/i.test(message)) return { ...emptyLists(), iptc: [], exif: [] };
@@ -97,5 +86,14 @@ function utf8IfEncoded(text: string): string {
     return utf8.decode(Uint8Array.from(text, (c) => c.charCodeAt(0)));
   } catch {
     return text;
+  }
+}
+
+/** readEmbeddedKeywords whose error is its result (the app reads them beside a photo's decode). */
+export async function keywordsOf(bytes: Uint8Array, fileName: string): Promise<KeywordsRead> {
+  try {
+    return { keywords: await readEmbeddedKeywords(bytes, fileName) };
+  } catch (error) {
+    return { error: toErrorInfo(error) };
   }
 }

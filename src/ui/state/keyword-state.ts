@@ -6,10 +6,10 @@ import { toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
 import {
   matchKeywords,
   photoKeywordLeaves,
-  readEmbeddedKeywords,
   readSidecarKeywords,
   sidecarNames,
   type KeywordLists,
+  type KeywordsRead,
 } from '../../core/xmp/index.ts';
 import type { FeedbackChange, HeadMetrics } from '../../shared/worker-api.ts';
 import type { App } from '../app.ts';
@@ -41,24 +41,18 @@ export class KeywordState {
   readonly complete = new Set<string>();
   learned: KeywordLearning | undefined;
   busy = false;
-  private reading = Promise.resolve();
 
   constructor(private readonly app: App) {}
 
-  /** Reads the keywords of photos just added (one at a time, behind the ones before). */
-  photosAdded(views: readonly PhotoView[]): void {
-    const sidecars = this.app.sidecars.folder?.sidecars;
-    this.reading = this.reading.then(async () => {
-      for (const view of views) {
-        if (view.file) this.byPath.set(view.path, await readKeywords(view, sidecars));
-      }
-      this.app.changed();
-    });
-  }
-
-  /** Resolves once the photos added so far have been read. */
-  settled(): Promise<void> {
-    return this.reading;
+  /**
+   * A photo's keywords: embedded, as the worker read them from the bytes it hashed (the page does
+   * not read the file again), and in its opened folder's sidecars.
+   */
+  read(view: PhotoView, embedded: KeywordsRead | undefined): void {
+    this.byPath.set(
+      view.path,
+      photoKeywords(view.path, embedded, this.app.sidecars.folder?.sidecars),
+    );
   }
 
   of(view: PhotoView): PhotoKeywords | undefined {
@@ -156,19 +150,21 @@ export class KeywordState {
   }
 }
 
-async function readKeywords(
-  view: PhotoView,
+function photoKeywords(
+  path: string,
+  embedded: KeywordsRead | undefined,
   sidecars: ReadonlyMap<string, string> | undefined,
-): Promise<PhotoKeywords> {
+): PhotoKeywords {
   const lists: KeywordLists[] = [];
+  let error = embedded && 'error' in embedded ? embedded.error : undefined;
   try {
-    for (const name of sidecarNames(view.path)) {
+    for (const name of sidecarNames(path)) {
       const text = sidecars?.get(name);
       if (text !== undefined) lists.push(readSidecarKeywords(text, name).keywords);
     }
-    const embedded = await readEmbeddedKeywords(view.file as File, view.name);
-    return { leaves: photoKeywordLeaves(embedded, lists), error: undefined };
-  } catch (error) {
-    return { leaves: photoKeywordLeaves(null, lists), error: toErrorInfo(error) };
+  } catch (cause) {
+    error = toErrorInfo(cause);
   }
+  const read = embedded && 'keywords' in embedded ? embedded.keywords : null;
+  return { leaves: photoKeywordLeaves(read, lists), error };
 }

@@ -89,16 +89,13 @@ export class PhotoState {
     if (collected.truncated) {
       this.app.messages.notifyInfo(`Only the first ${collected.files.length} files were taken.`);
     }
-    const added: PhotoView[] = [];
     for (const { file, path } of taken) {
       // Not file.size (a file-system look-up on this thread for a file on disk): the worker's.
       const view = this.newView(file.name, path, 0, file);
       this.photos.push(view);
       this.queue.push(view);
-      added.push(view);
     }
     this.revision++;
-    this.app.keywords.photosAdded(added);
     this.app.changed();
     void this.pump();
   }
@@ -218,7 +215,7 @@ export class PhotoState {
 
   private onUpdate(u: BatchUpdate): void {
     const lateRemovals: string[] = [];
-    for (const { key, record } of u.photos) {
+    for (const { key, record, keywords } of u.photos) {
       let view = this.byKey.get(key);
       if (this.removedInFlight.delete(key)) lateRemovals.push(record.id);
       if (!view) continue;
@@ -231,6 +228,7 @@ export class PhotoState {
         view = existing;
       }
       this.applyRecord(view, record);
+      this.app.keywords.read(view, keywords);
     }
     this.applyTable(u.table);
     this.app.counters = u.counters;

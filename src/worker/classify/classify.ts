@@ -190,10 +190,11 @@ class Run {
       outcomes.flatMap((o) => {
         const job = list[o.index] as EncodeJob;
         job.outcome = 'error' in o ? { error: o.error } : { embedding: o.embedding };
+        const { keywords } = job;
         return job.pending.map((pending) =>
           'error' in o
-            ? { pending, error: o.error }
-            : { pending, embedding: o.embedding, thumbnail: job.thumbnail },
+            ? { pending, error: o.error, keywords }
+            : { pending, embedding: o.embedding, thumbnail: job.thumbnail, keywords },
         );
       }),
       'encoded',
@@ -284,7 +285,10 @@ class Run {
       storageError = toErrorInfo(error);
     }
     this.onUpdate({
-      photos: records.map((record, i) => ({ key: done[i]?.pending.input.key ?? -1, record })),
+      photos: records.map((record, i) => {
+        const d = done[i];
+        return { key: d?.pending.input.key ?? -1, record, keywords: d?.keywords };
+      }),
       table: bank.score(scoredIds, scoredVectors),
       progress: { ...progress, elapsedMs: performance.now() - this.started },
       counters: models.countersNow(),

@@ -6,6 +6,7 @@
 import { imageEmbeddingKey, photoId } from '../../core/cache-keys.ts';
 import type { PreparedBatch } from '../../core/embed-images.ts';
 import type { ErrorInfo } from '../../core/errors.ts';
+import type { KeywordsRead } from '../../core/xmp/embedded-keywords.ts';
 import type { PhotoInput } from '../../shared/worker-api.ts';
 import type { MumicStore } from '../../store/types.ts';
 import { decodeImageBlob } from '../decode-browser.ts';
@@ -26,6 +27,8 @@ export interface EncodeJob {
   hash: string | undefined;
   pending: Pending[];
   thumbnail: Blob | undefined;
+  /** Its embedded keywords, read beside its hash (undefined: unread). */
+  keywords?: KeywordsRead | undefined;
   /** Its outcome once sent (a copy found later gets the same). */
   outcome?: { embedding: Float32Array } | { error: ErrorInfo };
 }
@@ -35,6 +38,7 @@ export interface Done {
   pending: Pending;
   embedding?: Float32Array;
   thumbnail?: Blob | undefined;
+  keywords?: KeywordsRead | undefined;
   error?: ErrorInfo;
 }
 
@@ -87,6 +91,7 @@ export class ReadOnce {
     const redo: EncodeJob[] = [];
     for (const [i, job] of jobs.entries()) {
       job.thumbnail = prepared.thumbnails[i];
+      job.keywords = prepared.keywords?.[i] ?? job.keywords;
       const hash = prepared.hashes?.[i];
       if (hash === undefined) continue; // over the size limit or unreadable: as it is
       job.hash = hash;
@@ -145,7 +150,10 @@ export class ReadOnce {
     if (twin) {
       if (twin.outcome) {
         const { outcome, thumbnail } = twin;
-        for (const pending of job.pending) this.copies.push({ pending, ...outcome, thumbnail });
+        const { keywords } = job;
+        for (const pending of job.pending) {
+          this.copies.push({ pending, ...outcome, thumbnail, keywords });
+        }
       } else twin.pending.push(...job.pending);
       return true;
     }
@@ -166,7 +174,9 @@ export class ReadOnce {
       (await decodeImageBlob(job.blob)
         .then(makeThumbnail)
         .catch(() => undefined));
-    for (const pending of job.pending) this.cached.push({ pending, embedding, thumbnail });
+    const { keywords } = job;
+    for (const pending of job.pending)
+      this.cached.push({ pending, embedding, thumbnail, keywords });
     return true;
   }
 }
