@@ -34,7 +34,7 @@ export function page() {
       warnStorage: () => undefined,
     },
     tabs: { photosAdded: () => undefined, photosRemoved: () => undefined },
-    keywords: { photosAdded: () => undefined },
+    keywords: { read: () => undefined },
     labelSet: { labels: [], disabled: new Set() },
     changed: () => undefined,
     workerRecovered: () => undefined,
