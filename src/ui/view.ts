@@ -17,11 +17,14 @@ import type { ViewHost } from './views/view-host.ts';
 
 /**
  * While photos stream in, at most one render per this many ms: each render costs main-thread,
- * compositor and raster time that two cores take from the model (2 MP photos: about 5 ms of CPU
- * a photo at 100 ms, docs/PERFORMANCE.md), and four a second is smooth enough for a progress bar.
- * A batch's first result and its last are shown at once.
+ * compositor and raster time that two cores take from the model (1–5 ms of CPU a 2 MP photo at
+ * 100 ms: docs/PERFORMANCE.md, session 13), and four a second is smooth enough for a progress
+ * bar. A batch's first result and its last are drawn at once, and so is what the person does.
  */
 const BUSY_RENDER_INTERVAL = 250;
+
+/** After the person's last key, click, drag or drop on the page, renders are not held this long. */
+const INPUT_MS = 1000;
 
 export class View implements ViewHost {
   private scheduled = false;
@@ -30,6 +33,7 @@ export class View implements ViewHost {
   private lastRender = 0;
   /** The batch's finished photos at the last render (the first result is never held back). */
   private lastDone = 0;
+  private inputAt = -Infinity;
   dragging = false;
   private readonly detail: DetailDialog;
   private readonly results: ResultsView;
@@ -45,6 +49,10 @@ export class View implements ViewHost {
     this.detail.revealTile = (key) => this.results.reveal(key);
     this.labels = new LabelsPanel(app, this);
     this.duplicates = new DuplicatesView(app, this, (key) => this.detail.open(key));
+    const input = () => (this.inputAt = performance.now());
+    for (const type of ['pointerdown', 'keydown', 'dragenter', 'dragleave', 'drop']) {
+      root.addEventListener(type, input, { capture: true, passive: true });
+    }
   }
 
   /** Asks for a render on a coming frame (many state changes, one render). */
@@ -69,7 +77,7 @@ export class View implements ViewHost {
   private holdFor(): number {
     const batch = this.app.library.batch;
     if (!batch?.running || batch.done === 0 || this.lastDone === 0) return 0;
-    if (batch.done >= batch.total) return 0;
+    if (batch.done >= batch.total || performance.now() - this.inputAt < INPUT_MS) return 0;
     return this.lastRender + BUSY_RENDER_INTERVAL - performance.now();
   }
 

@@ -196,8 +196,8 @@ test('reads keywords embedded in dropped photos, adds an unknown one, learns fro
   for (const n of names) copyFileSync(join(IMAGES, n), join(dir, n));
   const tag = (name: string, ...args: string[]) =>
     exiftool('-overwrite_original', ...args, join(dir, name));
-  // IPTC and XMP into the JPEGs (the page reads their metadata in chunks, not the whole file),
-  // XMP (flat and hierarchical) into the PNGs.
+  // IPTC and XMP into the JPEGs (read by the worker from the bytes it hashes), XMP (flat and
+  // hierarchical) into the PNGs.
   for (const n of ['chelsea.jpg', 'chelsea-exif6.jpg', 'tall-chelsea.jpg']) {
     tag(n, '-IPTC:Keywords=Kitchen', '-XMP-dc:Subject=Cat');
   }

@@ -34,7 +34,7 @@ export function page() {
       warnStorage: () => undefined,
     },
     tabs: { photosAdded: () => undefined, photosRemoved: () => undefined },
-    keywords: { read: () => undefined },
+    keywords: { read: () => undefined, photosAdded: () => undefined },
     labelSet: { labels: [], disabled: new Set() },
     changed: () => undefined,
     workerRecovered: () => undefined,

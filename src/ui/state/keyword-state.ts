@@ -1,5 +1,6 @@
-// Keywords people already have (issue 15): read from each added photo (embedded XMP, IPTC, EXIF
-// with the core's exifr reader) and from the sidecars of an opened folder; matched to labels by
+// Keywords people already have (issue 15): from the sidecars of an opened folder, read as photos are
+// added, and embedded in each photo (XMP, IPTC, EXIF), read by the worker with the core's exifr
+// reader from the bytes it hashes and sent with the photo's result; matched to labels by
 // name; and "Learn from your existing keywords": keywords become confirmed answers, and labels
 // the person declares complete get rejections where the keyword is missing.
 import { toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
@@ -37,6 +38,8 @@ export class KeywordState {
    * photo of the same content, which keeps its path but not the new photo's key.
    */
   private readonly byPath = new Map<string, PhotoKeywords>();
+  /** By photo path: what its keywords are made of (its sidecars' as it was added). */
+  private readonly sources = new Map<string, Sources>();
   /** Labels the person says their keywording is complete for (ids). */
   readonly complete = new Set<string>();
   learned: KeywordLearning | undefined;
@@ -44,15 +47,33 @@ export class KeywordState {
 
   constructor(private readonly app: App) {}
 
+  /** Photos just added: their sidecars' keywords, from the folder opened as they came. */
+  photosAdded(views: readonly PhotoView[]): void {
+    const sidecars = this.app.sidecars.folder?.sidecars;
+    for (const view of views)
+      this.update(view.path, { sidecar: sidecarLists(view.path, sidecars) });
+  }
+
   /**
-   * A photo's keywords: embedded, as the worker read them from the bytes it hashed (the page does
-   * not read the file again), and in its opened folder's sidecars.
+   * A photo's embedded keywords, as the worker read them from the bytes it hashed (the page does
+   * not read the file again; undefined: it could not read them, and what it read before stays).
    */
   read(view: PhotoView, embedded: KeywordsRead | undefined): void {
-    this.byPath.set(
-      view.path,
-      photoKeywords(view.path, embedded, this.app.sidecars.folder?.sidecars),
-    );
+    const was = this.sources.get(view.path);
+    this.update(view.path, {
+      sidecar: was?.sidecar ?? sidecarLists(view.path, undefined),
+      embedded: embedded ?? was?.embedded,
+    });
+  }
+
+  private update(path: string, sources: Sources): void {
+    this.sources.set(path, sources);
+    const { sidecar, embedded } = sources;
+    const read = embedded && 'keywords' in embedded ? embedded.keywords : null;
+    this.byPath.set(path, {
+      leaves: photoKeywordLeaves(read, sidecar.lists),
+      error: (embedded && 'error' in embedded ? embedded.error : undefined) ?? sidecar.error,
+    });
   }
 
   of(view: PhotoView): PhotoKeywords | undefined {
@@ -145,26 +166,35 @@ export class KeywordState {
 
   reset(): void {
     this.byPath.clear();
+    this.sources.clear();
     this.complete.clear();
     this.learned = undefined;
   }
 }
 
-function photoKeywords(
+interface SidecarLists {
+  lists: KeywordLists[];
+  error: ErrorInfo | undefined;
+}
+
+interface Sources {
+  sidecar: SidecarLists;
+  embedded?: KeywordsRead | undefined;
+}
+
+/** The keyword lists of a photo's sidecars (both names) in an opened folder's sidecar texts. */
+function sidecarLists(
   path: string,
-  embedded: KeywordsRead | undefined,
   sidecars: ReadonlyMap<string, string> | undefined,
-): PhotoKeywords {
+): SidecarLists {
   const lists: KeywordLists[] = [];
-  let error = embedded && 'error' in embedded ? embedded.error : undefined;
   try {
     for (const name of sidecarNames(path)) {
       const text = sidecars?.get(name);
       if (text !== undefined) lists.push(readSidecarKeywords(text, name).keywords);
     }
+    return { lists, error: undefined };
   } catch (cause) {
-    error = toErrorInfo(cause);
+    return { lists, error: toErrorInfo(cause) };
   }
-  const read = embedded && 'keywords' in embedded ? embedded.keywords : null;
-  return { leaves: photoKeywordLeaves(read, lists), error };
 }

@@ -85,6 +85,7 @@ export class PhotoState {
   /** Takes the images of a drop, paste or pick; lists the rest with the reason. */
   add(collected: Collected): void {
     const { taken, skipped } = intake(collected);
+    const added: PhotoView[] = [];
     this.skipped.push(...skipped);
     if (collected.truncated) {
       this.app.messages.notifyInfo(`Only the first ${collected.files.length} files were taken.`);
@@ -94,8 +95,10 @@ export class PhotoState {
       const view = this.newView(file.name, path, 0, file);
       this.photos.push(view);
       this.queue.push(view);
+      added.push(view);
     }
     this.revision++;
+    this.app.keywords.photosAdded(added);
     this.app.changed();
     void this.pump();
   }
@@ -163,9 +166,10 @@ export class PhotoState {
       let chunkDone = false;
       try {
         const summary = await app.bridge.classify(inputs, (u) => {
-          this.onUpdate(u);
           // The worker answers after its last update; a late one must not undo the totals.
+          // Set first: the render the update asks for sees them (the last result is not held).
           if (!chunkDone) this.batch = progress(u.progress);
+          this.onUpdate(u);
         });
         chunkDone = true;
         app.counters = summary.counters;
