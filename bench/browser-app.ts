@@ -17,7 +17,7 @@
 //   npx vite build && npx tsx bench/browser-app.ts [--photos 12mp|2mp|fixture] [--images 16]
 //     [--prepare N] [--idle-ms 12000] [--settle-ms 8000] [--typing-ms 0] [--first-batch 0]
 //     [--embed 0] [--port 4325] [--dist dist]
-//     [--bare-threads N] [--keep-trace FILE] [--trace-categories a,b]
+//     [--bare-threads N] [--bare-pair yes] [--keep-trace FILE] [--trace-categories a,b]
 //     [--quiet yes|no]
 //
 // Each photo gets a few trailing bytes (decoders ignore them; the content hash differs), so
@@ -62,6 +62,9 @@ const { values } = parseArgs({
     dist: { type: 'string', default: 'dist' },
     // Also time the bare loop on this many WASM threads (the app's model thread beside a pool).
     'bare-threads': { type: 'string' },
+    // 'yes': also two one-thread bare loops at once, in two workers: the app's model layout on
+    // 2 cores (the CLIP worker's model and the prepare worker's copy), without its preparation.
+    'bare-pair': { type: 'string', default: 'no' },
     // Keep the batch's trace (Chromium JSON) here, and print where the browser process's CPU went.
     'keep-trace': { type: 'string' },
     // More trace categories (comma-separated) for the kept trace, e.g. mojom,IndexedDB.
@@ -145,6 +148,23 @@ try {
     );
     console.log(
       `bare session.run on ${bareThreads} thread(s): ${ms((on.seconds * 1000) / count)}/image`,
+    );
+  }
+  if (values['bare-pair'] === 'yes') {
+    type BareOn = {
+      bare(m: string, b: number, r: number, t: number): Promise<{ seconds: number }>;
+    };
+    const pair = await benchPage.evaluate(
+      ([m, r]) => {
+        const { bench } = globalThis as unknown as { bench: BareOn };
+        return Promise.all([bench.bare(m, 1, r, 1), bench.bare(m, 1, r, 1)]);
+      },
+      [modelId, count] as const,
+    );
+    const each = pair.map((p) => (p.seconds * 1000) / count);
+    const perImage = 1 / each.reduce((rate, t) => rate + 1 / t, 0);
+    console.log(
+      `two one-thread bare loops at once: ${each.map(ms).join(' and ')}/run, ${ms(perImage)}/image together`,
     );
   }
   await benchPage.close();
