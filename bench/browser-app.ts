@@ -130,7 +130,7 @@ try {
   const benchPage = await browser.newPage();
   await benchPage.goto(benchServer.resolvedUrls?.local[0] ?? '');
   await benchPage.waitForFunction(() => 'bench' in globalThis);
-  type Bare = { bare(m: string, b: number, r: number): Promise<{ seconds: number }> };
+  type Bare = { bare(m: string, b: number, r: number, t?: number): Promise<{ seconds: number }> };
   const bareTrace = await traced(benchPage, 'bench:bare', () =>
     benchPage.evaluate(([m, r]) => (globalThis as unknown as { bench: Bare }).bench.bare(m, 1, r), [
       modelId,
@@ -139,11 +139,8 @@ try {
   );
   const bareThreads = values['bare-threads'];
   if (bareThreads !== undefined) {
-    type BareOn = {
-      bare(m: string, b: number, r: number, t: number): Promise<{ seconds: number }>;
-    };
     const on = await benchPage.evaluate(
-      ([m, r, t]) => (globalThis as unknown as { bench: BareOn }).bench.bare(m, 1, r, t),
+      ([m, r, t]) => (globalThis as unknown as { bench: Bare }).bench.bare(m, 1, r, t),
       [modelId, count, Number(bareThreads)] as const,
     );
     console.log(
@@ -151,12 +148,9 @@ try {
     );
   }
   if (values['bare-pair'] === 'yes') {
-    type BareOn = {
-      bare(m: string, b: number, r: number, t: number): Promise<{ seconds: number }>;
-    };
     const pair = await benchPage.evaluate(
       ([m, r]) => {
-        const { bench } = globalThis as unknown as { bench: BareOn };
+        const { bench } = globalThis as unknown as { bench: Bare };
         return Promise.all([bench.bare(m, 1, r, 1), bench.bare(m, 1, r, 1)]);
       },
       [modelId, count] as const,
