@@ -1,6 +1,7 @@
 /**
- * XMP sidecars and keywords: one entry point for the CLI and the app. Pure (no Node APIs): the
- * caller reads and writes the files.
+ * XMP sidecars and keywords: one entry point for the CLI and the workers (the page imports the
+ * modules it uses, so that exifr stays out of its bundle). Pure (no Node APIs): the caller reads
+ * and writes the files.
  *
  * Writing: `labelKeywords(labels, root)` -> `planSidecar(existingTextOrNull, lists, fileName)`
  * -> write `plan.text` to `sidecarName(photo, naming)` when `plan.changed`.

@@ -4,14 +4,14 @@
 // name; and "Learn from your existing keywords": keywords become confirmed answers, and labels
 // the person declares complete get rejections where the keyword is missing.
 import { toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
-import {
-  matchKeywords,
-  photoKeywordLeaves,
-  readSidecarKeywords,
-  sidecarNames,
-  type KeywordLists,
-  type KeywordsRead,
-} from '../../core/xmp/index.ts';
+// The xmp modules themselves, not their index: exifr (the worker reads embedded keywords) stays
+// out of the page's bundle.
+import type { KeywordsRead } from '../../core/xmp/embedded-keywords.ts';
+import { matchKeywords } from '../../core/xmp/keyword-labels.ts';
+import { photoKeywordLeaves } from '../../core/xmp/keyword-truth.ts';
+import type { KeywordLists } from '../../core/xmp/namespaces.ts';
+import { readSidecarKeywords } from '../../core/xmp/sidecar-keywords.ts';
+import { sidecarNames } from '../../core/xmp/sidecar-names.ts';
 import type { FeedbackChange, HeadMetrics } from '../../shared/worker-api.ts';
 import type { App } from '../app.ts';
 import { plural } from '../format.ts';

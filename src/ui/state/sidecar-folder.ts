@@ -1,7 +1,7 @@
 // A folder opened read-write through the File System Access API (Chromium): its photos, the
 // text of its XMP sidecars, and writing sidecars back beside the photos.
 import { MumicError } from '../../core/errors.ts';
-import { isSidecarName } from '../../core/xmp/index.ts';
+import { isSidecarName } from '../../core/xmp/sidecar-names.ts';
 import { MAX_FILES, type Collected } from '../collect-files.ts';
 
 // Not yet (all) in TypeScript's DOM library.

@@ -4,14 +4,10 @@
 // rejected; existing sidecars are merged with the core's rules (docs/SIDECARS.md).
 import { downloadZip } from 'client-zip';
 import { toErrorInfo, type ErrorInfo } from '../../core/errors.ts';
-import {
-  DEFAULT_KEYWORD_ROOT,
-  labelKeywords,
-  planSidecar,
-  sidecarName,
-  type SidecarNaming,
-  type SidecarPlan,
-} from '../../core/xmp/index.ts';
+// Not the xmp index: exifr stays out of the page's bundle (keyword-state.ts).
+import { DEFAULT_KEYWORD_ROOT, labelKeywords } from '../../core/xmp/keyword-paths.ts';
+import { planSidecar, type SidecarPlan } from '../../core/xmp/sidecar-merge.ts';
+import { sidecarName, type SidecarNaming } from '../../core/xmp/sidecar-names.ts';
 import type { App } from '../app.ts';
 import { downloadBlob } from '../download.ts';
 import { plural } from '../format.ts';
