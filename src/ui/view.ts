@@ -76,7 +76,7 @@ export class View implements ViewHost {
   /** How long a render waits: only while a batch runs, between its first and last results. */
   private holdFor(): number {
     const batch = this.app.library.batch;
-    if (!batch?.running || batch.done === 0 || this.lastDone === 0) return 0;
+    if (!batch?.running || this.lastDone === 0) return 0;
     if (batch.done >= batch.total || performance.now() - this.inputAt < INPUT_MS) return 0;
     return this.lastRender + BUSY_RENDER_INTERVAL - performance.now();
   }

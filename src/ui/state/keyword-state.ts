@@ -37,9 +37,7 @@ export class KeywordState {
    * By photo path: a photo added again (a folder reopened after a reload) joins the stored
    * photo of the same content, which keeps its path but not the new photo's key.
    */
-  private readonly byPath = new Map<string, PhotoKeywords>();
-  /** By photo path: what its keywords are made of (its sidecars' as it was added). */
-  private readonly sources = new Map<string, Sources>();
+  private readonly byPath = new Map<string, Entry>();
   /** Labels the person says their keywording is complete for (ids). */
   readonly complete = new Set<string>();
   learned: KeywordLearning | undefined;
@@ -50,8 +48,7 @@ export class KeywordState {
   /** Photos just added: their sidecars' keywords, from the folder opened as they came. */
   photosAdded(views: readonly PhotoView[]): void {
     const sidecars = this.app.sidecars.folder?.sidecars;
-    for (const view of views)
-      this.update(view.path, { sidecar: sidecarLists(view.path, sidecars) });
+    for (const view of views) this.update(view.path, sidecarLists(view.path, sidecars), undefined);
   }
 
   /**
@@ -59,25 +56,23 @@ export class KeywordState {
    * not read the file again; undefined: it could not read them, and what it read before stays).
    */
   read(view: PhotoView, embedded: KeywordsRead | undefined): void {
-    const was = this.sources.get(view.path);
-    this.update(view.path, {
-      sidecar: was?.sidecar ?? sidecarLists(view.path, undefined),
-      embedded: embedded ?? was?.embedded,
-    });
+    const was = this.byPath.get(view.path);
+    const sidecar = was?.sidecar ?? sidecarLists(view.path, undefined);
+    this.update(view.path, sidecar, embedded ?? was?.embedded);
   }
 
-  private update(path: string, sources: Sources): void {
-    this.sources.set(path, sources);
-    const { sidecar, embedded } = sources;
+  /** A photo's keywords from what they are made of (its sidecars' as it was added). */
+  private update(path: string, sidecar: SidecarLists, embedded: KeywordsRead | undefined): void {
     const read = embedded && 'keywords' in embedded ? embedded.keywords : null;
-    this.byPath.set(path, {
+    const keywords = {
       leaves: photoKeywordLeaves(read, sidecar.lists),
       error: (embedded && 'error' in embedded ? embedded.error : undefined) ?? sidecar.error,
-    });
+    };
+    this.byPath.set(path, { sidecar, embedded, keywords });
   }
 
   of(view: PhotoView): PhotoKeywords | undefined {
-    return this.byPath.get(view.path);
+    return this.byPath.get(view.path)?.keywords;
   }
 
   /** Photos with keywords, the labels they name, and keywords naming no label (most used first). */
@@ -87,7 +82,7 @@ export class KeywordState {
     const unknown = new Map<string, number>();
     let photos = 0;
     for (const view of this.app.library.photos) {
-      const k = this.byPath.get(view.path);
+      const k = this.byPath.get(view.path)?.keywords;
       if (!k || k.leaves.length === 0) continue;
       photos++;
       const m = matchKeywords(k.leaves, labels);
@@ -115,7 +110,7 @@ export class KeywordState {
     const changes: FeedbackChange[] = [];
     let kept = 0;
     for (const view of this.app.library.photos) {
-      const k = this.byPath.get(view.path);
+      const k = this.byPath.get(view.path)?.keywords;
       if (!k || k.leaves.length === 0 || view.hash === undefined) continue;
       const present = new Set(matchKeywords(k.leaves, labels).labelIds);
       const answered = this.app.learning.answered(view);
@@ -166,7 +161,6 @@ export class KeywordState {
 
   reset(): void {
     this.byPath.clear();
-    this.sources.clear();
     this.complete.clear();
     this.learned = undefined;
   }
@@ -177,9 +171,11 @@ interface SidecarLists {
   error: ErrorInfo | undefined;
 }
 
-interface Sources {
+/** A photo's keywords and what they are made of. */
+interface Entry {
   sidecar: SidecarLists;
-  embedded?: KeywordsRead | undefined;
+  embedded: KeywordsRead | undefined;
+  keywords: PhotoKeywords;
 }
 
 /** The keyword lists of a photo's sidecars (both names) in an opened folder's sidecar texts. */

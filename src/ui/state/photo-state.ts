@@ -85,11 +85,11 @@ export class PhotoState {
   /** Takes the images of a drop, paste or pick; lists the rest with the reason. */
   add(collected: Collected): void {
     const { taken, skipped } = intake(collected);
-    const added: PhotoView[] = [];
     this.skipped.push(...skipped);
     if (collected.truncated) {
       this.app.messages.notifyInfo(`Only the first ${collected.files.length} files were taken.`);
     }
+    const added: PhotoView[] = [];
     for (const { file, path } of taken) {
       // Not file.size (a file-system look-up on this thread for a file on disk): the worker's.
       const view = this.newView(file.name, path, 0, file);
