@@ -13,6 +13,7 @@
 import { adapt, type AdaptOptions, type FeedbackEntry } from '../src/core/adapt/index.ts';
 import { syntheticFeedback } from '../src/core/adapt/synthetic.ts';
 import { NUM_PHOTOS, appFeedback as appCells, benchData } from './adapt-cases.ts';
+import { median } from './median.ts';
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(name);
@@ -75,11 +76,6 @@ cases.push({
   options: { mode: 'global', residual: false },
   runs,
 });
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-}
 
 console.log(
   `adapt: ${m} labels × ${NUM_PHOTOS} photos × ${data.dim}-d, Node ${process.version}, median of ${runs} runs`,

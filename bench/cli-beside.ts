@@ -12,6 +12,7 @@ import { parseArgs, promisify } from 'node:util';
 import { benchImages } from './bench-images.ts';
 import { photos2mp } from './browser-photos.ts';
 import { BENCH_MODEL, ensureBenchLabelFile, ensureBenchModel } from './ensure-model.ts';
+import { median } from './median.ts';
 
 const run = promisify(execFile);
 const { values } = parseArgs({
@@ -68,7 +69,6 @@ try {
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
-const median = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1] ?? NaN;
 for (const n of counts) {
   const t = times.get(n);
   const w = median(t?.with ?? []);

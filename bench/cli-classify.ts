@@ -15,6 +15,7 @@ import { onnxPath } from '../src/core/model-files.ts';
 import { BENCH_MODEL, ensureBenchLabelFile, ensureBenchModel } from './ensure-model.ts';
 import { bareRuns } from './node-pipeline.ts';
 import { photos12mp } from './photos-12mp.ts';
+import { median } from './median.ts';
 
 const run = promisify(execFile);
 const { values } = parseArgs({
@@ -76,7 +77,6 @@ async function classify(dir: string, workers: string): Promise<Usage> {
     .map(Number);
   return { wall, cpu: (user + sys) * 1000, sys: sys * 1000, faults };
 }
-const median = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1] ?? NaN;
 
 const model = readFileSync(join(BENCH_MODEL, onnxPath('vision', 'q8')));
 const settings = values['prepare-workers'].split(',');

@@ -14,6 +14,7 @@ import { createNodeEncoder } from '../src/runtime/node.ts';
 import { BENCH_MODEL, ensureBenchModel } from './ensure-model.ts';
 import { photos12mp } from './photos-12mp.ts';
 import { withCliMalloc } from './cli-malloc.ts';
+import { median } from './median.ts';
 
 await withCliMalloc();
 const { values } = parseArgs({
@@ -35,7 +36,6 @@ const cpuOf = async <T>(f: () => Promise<T> | T): Promise<[T, number]> => {
   const u = process.cpuUsage(t);
   return [r, (u.user + u.system) / 1000];
 };
-const median = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1] ?? NaN;
 const cosine = (a: Float32Array, b: Float32Array): number => {
   let ab = 0;
   let aa = 0;

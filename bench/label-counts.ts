@@ -8,6 +8,7 @@ import type { Label } from '../src/core/labels/index.ts';
 import type { ScoreTable } from '../src/shared/worker-api.ts';
 import { PhotoView } from '../src/ui/state/photo-view.ts';
 import { ScoreColumns } from '../src/ui/state/score-columns.ts';
+import { median } from './median.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,21 +35,21 @@ const table: ScoreTable = {
 };
 const columns = new ScoreColumns();
 columns.apply(table, (id) => photos[Number(id)]);
-const median = (run: () => void): number => {
+/** The median ms of `run` over the rounds. */
+const timed = (run: () => void): number => {
   const times: number[] = [];
   for (let r = 0; r < Number(values.rounds); r++) {
     const start = performance.now();
     run();
     times.push(performance.now() - start);
   }
-  times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)] ?? Number.NaN;
+  return median(times);
 };
 let over = 0;
-const counts = median(() => {
+const counts = timed(() => {
   over = [...columns.counts(photos, labels, 0.5).values()].reduce((a, b) => a + b, 0);
 });
-const best = median(() => columns.bestScores(photos, labels, new Set(['l0'])));
+const best = timed(() => columns.bestScores(photos, labels, new Set(['l0'])));
 console.log(
   `${n} photos x ${m} labels, median of ${values.rounds} rounds: counts() ${counts.toFixed(1)} ms ` +
     `(${over} photo-labels over 0.5), bestScores() ${best.toFixed(1)} ms`,

@@ -27,6 +27,7 @@ import { adding } from './library-app/adding.ts';
 import { profiled } from './library-app/profile.ts';
 import { traced } from './library-app/trace.ts';
 import { tracedReload } from './library-app/reload-trace.ts';
+import { median } from './median.ts';
 
 const REPO = resolve(import.meta.dirname, '..');
 const { values } = parseArgs({
@@ -57,10 +58,6 @@ const n = Number(values.photos);
 const runs = Math.max(1, Number(values.runs));
 const url = `http://127.0.0.1:${values.port}/?model=${values.model}&backend=wasm&dtype=${values.dtype}`;
 const QUERIES = ['pool at night', 'breakfast on a terrace', 'a dog', 'sea view', 'a red car'];
-const median = (xs: number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? Number.NaN;
-};
 const ms = (x: number): string => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 
 const dist = resolve(REPO, values.dist);

@@ -11,6 +11,7 @@ import {
   type Precision,
 } from '../src/core/library/index.ts';
 import { syntheticLibrary } from './library-data.ts';
+import { median } from './median.ts';
 
 export interface Clocks {
   /** Wall-clock ms. */
@@ -44,8 +45,6 @@ export interface DuplicatesRow {
   groups: number;
   photos: number;
 }
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 function time(clocks: Clocks, runs: number, f: (run: number) => void): Timing {
   const wall: number[] = [];

@@ -23,6 +23,7 @@ import { bareRuns } from './node-pipeline.ts';
 import { benchImages } from './bench-images.ts';
 import { photos12mp } from './photos-12mp.ts';
 import { withCliMalloc } from './cli-malloc.ts';
+import { median } from './median.ts';
 
 const malloc = await withCliMalloc();
 const { values } = parseArgs({
@@ -44,7 +45,6 @@ const cpu = async (f: () => unknown): Promise<number> => {
   const u = process.cpuUsage(t);
   return (u.user + u.system) / 1000;
 };
-const median = (a: number[]): number => [...a].sort((x, y) => x - y)[a.length >> 1] ?? NaN;
 
 /** The JS passes, for comparison: preprocess with resize forced to its JS engine. */
 function preprocessJs(img: Awaited<ReturnType<typeof decodeImage>>): void {
