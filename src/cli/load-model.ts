@@ -1,5 +1,11 @@
+import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { embedImages, prepareBatch, type EmbedOutcome } from '../core/embed-images.ts';
+import {
+  EMBED_BESIDE_MAX_BYTES,
+  embedImages,
+  prepareBatch,
+  type EmbedOutcome,
+} from '../core/embed-images.ts';
 import { runBatchSize } from '../core/model-files.ts';
 import { loadModelFolder, type ModelInfo } from '../core/model-folder.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
@@ -10,7 +16,7 @@ import { MumicError } from '../core/errors.ts';
 import { optionalNumber, parseDtype, requireModel } from './args.ts';
 import { resolveModelDir } from './model-dir.ts';
 import { NodeModelSource } from './model-source-node.ts';
-import { smallFile, type EmbedBeside } from './prepare-embedder.ts';
+import type { EmbedBeside } from './prepare-embedder.ts';
 import { preparePool, setPrepareWorkers } from './prepare-thread.ts';
 import { readImageFile } from './read-image.ts';
 
@@ -114,10 +120,10 @@ export function embedFiles(
   // many photos, mostly small: a copy takes a second or so of CPU to load.
   // MUMIC_EMBED_BESIDE=1 loads them for any run (to measure where they start to pay).
   const forced = process.env['MUMIC_EMBED_BESIDE'] === '1';
-  // Mostly small: judged on the run's first files, read from disk only for a run long enough.
+  // Mostly small: judged on the run's first 16 files (a stat each), only for a run long enough.
+  const sample = files.slice(0, 16);
   const many =
-    files.length >= EMBED_BESIDE_MIN_FILES &&
-    files.slice(0, EMBED_BESIDE_MIN_FILES).filter(smallFile).length * 2 >= EMBED_BESIDE_MIN_FILES;
+    files.length >= EMBED_BESIDE_MIN_FILES && sample.filter(smallFile).length * 2 >= sample.length;
   const embed = forced || many ? copiesFor(model) : undefined;
   // Batches go to the copies once they are loaded (until then the model here runs them).
   if (embed) void pool.warmCopies(embed);
@@ -140,4 +146,13 @@ export function embedFiles(
         ? pool.prepare(items, start, processor, reduceTo, embed)
         : prepareBatch(items, start, { decode, processor }),
   });
+}
+
+/** The file is small enough to be embedded beside (false when it cannot be read). */
+function smallFile(path: string): boolean {
+  try {
+    return statSync(path).size <= EMBED_BESIDE_MAX_BYTES;
+  } catch {
+    return false;
+  }
 }

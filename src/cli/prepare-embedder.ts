@@ -2,8 +2,6 @@
 // in the browser): small photos are prepared and embedded on the thread that decodes them, one
 // onnxruntime thread each, so that each core runs whole photos instead of onnxruntime's intra-op
 // threads waiting for a core a decode took (docs/PERFORMANCE.md, session 10).
-import { statSync } from 'node:fs';
-import { EMBED_BESIDE_MAX_BYTES } from '../core/embed-images.ts';
 import { HeldCopy } from '../core/held-copy.ts';
 import { loadModelFolder } from '../core/model-folder.ts';
 import type { Dtype } from '../core/types.ts';
@@ -19,15 +17,6 @@ export interface EmbedBeside {
 
 /** Names a copy: the model folder and dtype. */
 export const copyKey = (embed: EmbedBeside): string => `${embed.dir}\n${embed.dtype}`;
-
-/** The file is small enough to be embedded beside (false when it cannot be read). */
-export function smallFile(path: string): boolean {
-  try {
-    return statSync(path).size <= EMBED_BESIDE_MAX_BYTES;
-  } catch {
-    return false;
-  }
-}
 
 const held = new HeldCopy<ClipEncoder>();
 /** The copy last asked for, and its load (undefined if it could not load). */
@@ -79,7 +68,8 @@ export async function embedBeside(
   pixels: Float32Array,
   rows: number,
 ): Promise<Float32Array | undefined> {
-  if (rows === 0 || asked?.key !== copyKey(embed) || !(await asked.encoder)) return undefined;
+  // The pool hands batches to copies only once loaded: none yet (or failed) is none held.
+  if (rows === 0 || asked?.key !== copyKey(embed)) return undefined;
   // A run that fails leaves the pixels to the main thread's model, which names the failure.
   const run = held.run((encoder) => encoder.embedImages(pixels, rows));
   return run?.catch(() => undefined);

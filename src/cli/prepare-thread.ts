@@ -101,13 +101,13 @@ export class PrepareThread {
    * way is waited for). It holds the process open until then; ended, no late message of it lets
    * go of the process (settle).
    */
-  async terminate(): Promise<number> {
-    if (this.ended) return 0;
+  async terminate(): Promise<void> {
+    if (this.ended) return;
     this.ended = true; // no batch is given to it from now on
     clearTimeout(this.idle);
     this.worker.ref();
     if (this.ready) await this.ask({ type: 'release', id: this.next++ }).catch(() => undefined);
-    return this.worker.terminate();
+    await this.worker.terminate();
   }
 
   private end(error: Error): void {
@@ -177,23 +177,23 @@ export class PreparePool {
 
   /**
    * Has the threads that hold a copy of the vision tower load it once they are up (a run of
-   * many photos starts); resolves when they have (undefined if one could not: it prepares only).
+   * many photos starts); resolves when each has loaded it or failed to (that one prepares only).
    */
-  warmCopies(embed: EmbedBeside): Promise<unknown> {
+  warmCopies(embed: EmbedBeside): Promise<void> {
     const key = copyKey(embed);
     if (this.copies?.key !== key) {
       const warm = (t: PrepareThread) => t.warm(embed).catch(() => undefined);
-      const copies: PreparePool['copies'] = { key, loaded: false, done: Promise.resolve() };
-      copies.done = this.whenReady
+      const done = this.whenReady
         .then(() => Promise.all(this.threads.slice(0, MAX_COPIES).map(warm)))
-        .then(() => void (copies.loaded = true));
-      this.copies = copies;
+        .then(() => void (this.loadedKey = key));
+      this.copies = { key, done };
     }
     return this.copies.done;
   }
 
-  /** The model the copies were last warmed for, and whether they have loaded it. */
-  private copies: { key: string; loaded: boolean; done: Promise<unknown> } | undefined;
+  /** The model the copies were last warmed for, and the one they have loaded. */
+  private copies: { key: string; done: Promise<void> } | undefined;
+  private loadedKey: string | undefined;
 
   /** Some thread has booted and can take a batch. */
   get ready(): boolean {
@@ -217,8 +217,7 @@ export class PreparePool {
     // A copy of the model per thread costs its memory: the first few threads hold one. Until
     // warmCopies has loaded them, the caller's model runs the batch (a copy loading on the
     // first batch would make the model wait for it).
-    const loaded =
-      embed !== undefined && this.copies?.loaded === true && this.copies.key === copyKey(embed);
+    const loaded = embed !== undefined && this.loadedKey === copyKey(embed);
     const copies = loaded && this.threads.indexOf(least) < MAX_COPIES;
     return least.prepare(files, start, processor, reduceTo, copies ? embed : undefined);
   }
