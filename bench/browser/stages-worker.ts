@@ -183,13 +183,21 @@ self.onmessage = async ({ data: blobs }: MessageEvent<Blob[]>) => {
       resizedWhole(full, processor),
     );
     await timed(times, 'now: preprocess the small image', () => preprocess(small, processor));
-    const webp = await timed(times, 'now: thumbnail from the small image (WebP)', () =>
+    const webp = await timed(times, 'now: thumbnail from the small image (WebP, WASM)', () =>
       makeThumbnail(small),
     );
-    // The same thumbnail as JPEG: cheaper to encode, larger to keep (not taken; session 12).
-    const jpeg = await timed(times, 'the same thumbnail as JPEG (not used)', () => jpegOf(small));
+    // The same thumbnail by the canvas's own WebP encoder (before session 14), and as JPEG:
+    // cheaper to encode, larger to keep (not taken; session 12).
+    const canvasWebp = await timed(times, "before: the same thumbnail, canvas's WebP", () =>
+      canvasEncode(small, 'image/webp'),
+    );
+    const jpeg = await timed(times, 'the same thumbnail as JPEG (not used)', () =>
+      canvasEncode(small, 'image/jpeg'),
+    );
     const kb = (b: Blob | undefined) => `${((b?.size ?? 0) / 1024).toFixed(1)} KB`;
-    notes.push(`thumbnail ${small.width}x${small.height}: JPEG ${kb(jpeg)}, WebP ${kb(webp)}`);
+    notes.push(
+      `thumbnail ${small.width}x${small.height}: JPEG ${kb(jpeg)}, WebP ${kb(webp)} (canvas ${kb(canvasWebp)})`,
+    );
     await timed(times, 'app before: decodeImageBlob, bitmap path', () =>
       decodeImageBlob(blob, { wasmJpeg: false }),
     );
@@ -220,8 +228,8 @@ self.onmessage = async ({ data: blobs }: MessageEvent<Blob[]>) => {
   self.postMessage({ times, notes });
 };
 
-/** An RGB or gray image as a JPEG, the way makeThumbnail makes its WebP (quality 0.8). */
-async function jpegOf(image: DecodedImage): Promise<Blob> {
+/** An RGB or gray image encoded by the canvas (quality 0.8, as makeThumbnail's WebP). */
+async function canvasEncode(image: DecodedImage, type: string): Promise<Blob> {
   const { width, height, channels, data } = image;
   const rgba = new Uint8ClampedArray(width * height * 4);
   for (let i = 0, p = 0; i < width * height; i++, p += channels) {
@@ -234,5 +242,5 @@ async function jpegOf(image: DecodedImage): Promise<Blob> {
   const canvas = new OffscreenCanvas(width, height);
   canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
   bitmap.close();
-  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.8 });
+  return canvas.convertToBlob({ type, quality: 0.8 });
 }

@@ -21,6 +21,8 @@ export class PrepareThread {
   private readonly copying = new Map<number, Waiter<void>>();
   private next = 0;
   private idle: NodeJS.Timeout | undefined;
+  /** Asked to load a copy of the vision tower at least once (else there is none to release). */
+  private copied = false;
   /**
    * Whether the worker has loaded its modules. Booting takes about half a second here (a thread,
    * the TypeScript loader, sharp), so callers can prepare in their own thread until then.
@@ -86,6 +88,7 @@ export class PrepareThread {
   warm(embed: EmbedBeside): Promise<void> {
     // An ended thread's messages go nowhere: the answer would never come.
     if (this.ended) return Promise.reject(new Error('the prepare thread has ended'));
+    this.copied = true;
     return this.ask({ type: 'warm', id: this.next++, embed });
   }
 
@@ -106,7 +109,9 @@ export class PrepareThread {
     this.ended = true; // no batch is given to it from now on
     clearTimeout(this.idle);
     this.worker.ref();
-    if (this.ready) await this.ask({ type: 'release', id: this.next++ }).catch(() => undefined);
+    if (this.ready && this.copied) {
+      await this.ask({ type: 'release', id: this.next++ }).catch(() => undefined);
+    }
     await this.worker.terminate();
   }
 

@@ -1,6 +1,7 @@
 // Content hashing and thumbnails, in the worker.
 import { toHex, type ContentHash } from '../core/cache-keys.ts';
 import type { DecodedImage } from '../core/types.ts';
+import { encodeWebp } from './webp-wasm.ts';
 
 /** SHA-256 of a file's bytes (or of bytes already read), lower-case hex. */
 export async function sha256Hex(file: Blob | Uint8Array<ArrayBuffer>): Promise<ContentHash> {
@@ -31,7 +32,11 @@ async function encodeThumbnail(bitmap: ImageBitmap): Promise<Blob | undefined> {
     const ctx = canvas.getContext('2d');
     if (!ctx) return undefined;
     ctx.drawImage(bitmap, 0, 0);
-    return await canvas.convertToBlob({ type: 'image/webp', quality: 0.8 });
+    const { data, width, height } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    return (
+      (await encodeWebp(data, width, height)) ??
+      (await canvas.convertToBlob({ type: 'image/webp', quality: 0.8 }))
+    );
   } finally {
     bitmap.close();
   }
@@ -71,6 +76,11 @@ export async function makeThumbnail(image: DecodedImage): Promise<Blob | undefin
       rgba[i * 4 + 2] = image.data[c === 1 ? p : p + 2] ?? 0;
       rgba[i * 4 + 3] = 255;
     }
+  }
+  // Already at its size (the processor's resized image): encoded as it is.
+  if (w === width && h === height) {
+    const made = await encodeWebp(rgba, width, height);
+    if (made) return made;
   }
   const bitmap = await createImageBitmap(new ImageData(rgba, width, height), {
     resizeWidth: w,

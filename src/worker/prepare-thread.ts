@@ -4,6 +4,7 @@
 import { EMBED_BESIDE_MAX_BYTES } from '../core/embed-images.ts';
 import type { ImageProcessorConfig } from '../core/preprocess-config.ts';
 import { warmJpegWasm } from './jpeg-wasm.ts';
+import { warmWebpWasm } from './webp-wasm.ts';
 import {
   prepareTimed,
   type EmbedderRequest,
@@ -120,9 +121,12 @@ export class PreparePool {
       this.size = size;
     }
     // Started now, beside the model's load, so that their decoder is compiled when photos come;
-    // this thread's too: it prepares each call's first batch.
+    // this thread's too (and its thumbnail encoder): it prepares each call's first batch.
     this.boot();
-    if (typeof Worker !== 'undefined') void warmJpegWasm();
+    if (typeof Worker !== 'undefined') {
+      void warmJpegWasm();
+      void warmWebpWasm();
+    }
   }
 
   /**

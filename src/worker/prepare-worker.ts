@@ -3,6 +3,7 @@
 // (prepare-embedder.ts), embeds them too. Pixels and embeddings are transferred, not copied.
 import { HeldCopy } from '../core/held-copy.ts';
 import { warmJpegWasm } from './jpeg-wasm.ts';
+import { warmWebpWasm } from './webp-wasm.ts';
 import { loadEmbedder, type PrepareEmbedder } from './prepare-embedder.ts';
 import {
   prepareTimed,
@@ -73,6 +74,8 @@ async function swapEmbedder({ model, generation }: EmbedderRequest): Promise<voi
 // Ready once its decoder is compiled: it is started beside the model's load, before any photo.
 // A decoder that cannot start would decode otherwise than the CLIP worker's (not PIL's pixels):
 // the pool then prepares there instead.
+// The thumbnail encoder is not waited for: without it the canvas encodes (image-tools.ts).
+void warmWebpWasm();
 void warmJpegWasm().then((ok) =>
   reply(ok ? { type: 'ready' } : { type: 'unusable', message: 'the JPEG decoder did not start' }),
 );

@@ -15,6 +15,7 @@ const paths = names.map((n) => join(IMAGES, n));
 const APP = '/?model=clip-tiny&backend=wasm&dtype=q8';
 const VISION_Q8 = 'onnx/vision_model_quantized.onnx';
 const JPEG_WASM = /\/assets\/libjpegturbowasm_decode-[\w-]+\.wasm$/;
+const WEBP_WASM = /\/assets\/webp_enc_simd-[\w-]+\.wasm$/;
 
 interface Recorded {
   url: string;
@@ -124,6 +125,8 @@ test('after one online visit the app reloads and classifies offline; nothing lea
   }
   // The JPEG decoder's WebAssembly (src/worker/jpeg-wasm.ts), named by its content hash.
   expect(precache.filter((p) => JPEG_WASM.test(p))).toHaveLength(1);
+  // And the thumbnails' WebP encoder's (src/worker/webp-wasm.ts).
+  expect(precache.filter((p) => WEBP_WASM.test(p))).toHaveLength(1);
   expect(
     precache.some((p) => p.startsWith('/models/')),
     'models are not precached',
@@ -187,6 +190,9 @@ test('after one online visit the app reloads and classifies offline; nothing lea
   const decoderLoads = requests.slice(offlineFrom).filter((r) => JPEG_WASM.test(r.url));
   expect(decoderLoads.length, 'the JPEG decoder was loaded offline').toBeGreaterThan(0);
   expect(failed.filter((url) => JPEG_WASM.test(url))).toEqual([]);
+  const encoderLoads = requests.slice(offlineFrom).filter((r) => WEBP_WASM.test(r.url));
+  expect(encoderLoads.length, 'the WebP encoder was loaded offline').toBeGreaterThan(0);
+  expect(failed.filter((url) => WEBP_WASM.test(url))).toEqual([]);
   // Thumbnails are blob: URLs; the CSP allows them and they decode. Tiles decode asynchronously
   // (`decoding="async"`), so the last one may still be loading when the scores are shown: poll.
   const thumbs = () =>
@@ -196,6 +202,22 @@ test('after one online visit the app reloads and classifies offline; nothing lea
         w: i.complete ? i.naturalWidth : -1,
       })),
     );
+  // Stored as WebP files (RIFF....WEBP), from the WASM encoder (or the canvas without it).
+  const kinds = await page.evaluate(async () => {
+    type Handle = {
+      mumic: {
+        app: { library: { photos: { id?: string }[] } };
+        bridge: { photoThumbnails(ids: string[]): Promise<(Blob | undefined)[]> };
+      };
+    };
+    const { app, bridge } = (globalThis as unknown as Handle).mumic;
+    const ids = app.library.photos.map((p) => p.id ?? '');
+    const blobs = await bridge.photoThumbnails(ids);
+    const magic = async (b: Blob | undefined) =>
+      b ? new TextDecoder().decode((await b.arrayBuffer()).slice(8, 12)) : 'none';
+    return Promise.all(blobs.map(magic));
+  });
+  expect(new Set(kinds)).toEqual(new Set(['WEBP']));
   expect((await thumbs()).length).toBe(names.length);
   await expect
     .poll(async () => {
