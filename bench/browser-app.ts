@@ -12,6 +12,9 @@
 //    every photo are in the page (the worker's text run and scoring, the page's render), then a
 //    second label.
 //
+//  - the bare loop again, after the app (the app idle), and the app against the mean of the two:
+//    this shared machine's speed drifts within a minute.
+//
 //  - with --typing-ms N: the labels typed key by key (N ms a key, as a person types), the first
 //    right after the batch (--idle-ms 0): typing asks for the text tower (App.wantText).
 //
@@ -128,16 +131,8 @@ try {
     `${count} photos (${values.photos}), ${modelId} q8 WASM, Chromium ${browser.version()}, load ${loadavg()[0]?.toFixed(2)}`,
   );
   // 1. The bare loop, one image per run, as many runs as photos.
-  const benchPage = await browser.newPage();
-  await benchPage.goto(benchServer.resolvedUrls?.local[0] ?? '');
-  await benchPage.waitForFunction(() => 'bench' in globalThis);
-  type Bare = { bare(m: string, b: number, r: number, t?: number): Promise<{ seconds: number }> };
-  const bareTrace = await traced(benchPage, 'bench:bare', () =>
-    benchPage.evaluate(([m, r]) => (globalThis as unknown as { bench: Bare }).bench.bare(m, 1, r), [
-      modelId,
-      count,
-    ] as const),
-  );
+  const benchPage = await openBenchPage();
+  const bareTrace = await traced(benchPage, 'bench:bare', () => bareRun(benchPage));
   const bareThreads = values['bare-threads'];
   if (bareThreads !== undefined) {
     const on = await benchPage.evaluate(
@@ -166,6 +161,7 @@ try {
   const bareMs = (bareTrace.result.seconds * 1000) / count;
   console.log(`bare session.run, 1 image per run: ${ms(bareMs)}/image`);
   for (const line of describeCpu(bareTrace.cpu, count)) console.log(line);
+  let batchRatio = { perPhoto: Number.NaN, marginal: Number.NaN };
 
   // 2. The app tags the photos.
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -217,8 +213,9 @@ try {
     // When the files reach the page (its input's change event): what a drop starts. The time
     // before it is Playwright's (setInputFiles' round trips), not the app's.
     w.changedAt = undefined;
-    document.addEventListener('change', () => { w.changedAt ??= performance.now(); },
-      { capture: true, once: true });
+    const input = document.querySelector('#file-input');
+    // The event's own time: when it was made, before the app's handler ran.
+    input.addEventListener('change', (e) => { w.changedAt = e.timeStamp; }, { once: true });
   })()`);
   // /proc's CPU from the files' addition to the last photo shown (not the trace's own stop).
   let procBefore = procSnapshot();
@@ -239,7 +236,8 @@ try {
   });
   const { addedAt, changedAt, doneAt } = (await page.evaluate(
     '({ addedAt, changedAt, doneAt })',
-  )) as { addedAt: number; changedAt: number; doneAt: number[] };
+  )) as { addedAt: number; changedAt: number | undefined; doneAt: number[] };
+  if (typeof changedAt !== 'number') throw new Error('the file input sent no change event');
   const first = doneAt[0] ?? Number.NaN;
   const last = doneAt[count - 1] ?? Number.NaN;
   const perPhoto = (last - changedAt) / count;
@@ -250,6 +248,7 @@ try {
   console.log(
     `app ÷ bare: ${(bareMs / perPhoto).toFixed(2)}x over the batch, ${(bareMs / marginal).toFixed(2)}x marginal (load ${loadavg()[0]?.toFixed(2)})`,
   );
+  batchRatio = { perPhoto, marginal };
   // Before session 14 the batch was timed from the call to setInputFiles.
   const fromCall = (last - addedAt) / count;
   console.log(
@@ -290,11 +289,40 @@ try {
   console.log(
     `(label vectors encoded at start-up: ${textsAtStart}; load ${loadavg()[0]?.toFixed(2)})`,
   );
+
+  // 4. The bare loop again, the app idle: this shared machine's speed drifts within a minute, so
+  // the app is also compared with the mean of the loops before and after it.
+  const again = await openBenchPage();
+  const afterMs = ((await bareRun(again)).seconds * 1000) / count;
+  await again.close();
+  const meanMs = (bareMs + afterMs) / 2;
+  console.log(
+    `bare session.run again, after the app: ${ms(afterMs)}/image; app ÷ mean bare (${ms(meanMs)}): ` +
+      `${(meanMs / batchRatio.perPhoto).toFixed(2)}x over the batch, ${(meanMs / batchRatio.marginal).toFixed(2)}x marginal`,
+  );
 } finally {
   await browser.close();
   await benchServer.close();
   await new Promise<void>((r) => app.httpServer.close(() => r()));
   rmSync(folder, { recursive: true, force: true });
+}
+
+type Bare = { bare(m: string, b: number, r: number, t?: number): Promise<{ seconds: number }> };
+
+/** A page of the bench server, its worker's `bench` API loaded. */
+async function openBenchPage(): Promise<Page> {
+  const bench = await browser.newPage();
+  await bench.goto(benchServer.resolvedUrls?.local[0] ?? '');
+  await bench.waitForFunction(() => 'bench' in globalThis);
+  return bench;
+}
+
+/** The bare loop: one image per run, as many runs as photos. */
+function bareRun(bench: Page): Promise<{ seconds: number }> {
+  return bench.evaluate(
+    ([m, r]) => (globalThis as unknown as { bench: Bare }).bench.bare(m, 1, r),
+    [modelId, count] as const,
+  );
 }
 
 /** Runs `work` under a Chromium trace: the CPU by thread of what ran (within `window`). */

@@ -1,7 +1,7 @@
 // Content hashing and thumbnails, in the worker.
 import { toHex, type ContentHash } from '../core/cache-keys.ts';
 import type { DecodedImage } from '../core/types.ts';
-import { encodeWebp } from './webp-wasm.ts';
+import { encodeWebpNow } from './webp-wasm.ts';
 
 /** SHA-256 of a file's bytes (or of bytes already read), lower-case hex. */
 export async function sha256Hex(file: Blob | Uint8Array<ArrayBuffer>): Promise<ContentHash> {
@@ -25,6 +25,16 @@ export function thumbnailSize(width: number, height: number): { w: number; h: nu
   };
 }
 
+/** The canvas's pixels by the WASM encoder; undefined (the canvas encodes) if it cannot. */
+function wasmOf(ctx: OffscreenCanvasRenderingContext2D): Blob | undefined {
+  try {
+    const { width, height } = ctx.canvas;
+    return encodeWebpNow(ctx.getImageData(0, 0, width, height).data, width, height);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Encodes a bitmap (already at thumbnail size) as WebP, and closes it. */
 async function encodeThumbnail(bitmap: ImageBitmap): Promise<Blob | undefined> {
   try {
@@ -32,11 +42,7 @@ async function encodeThumbnail(bitmap: ImageBitmap): Promise<Blob | undefined> {
     const ctx = canvas.getContext('2d');
     if (!ctx) return undefined;
     ctx.drawImage(bitmap, 0, 0);
-    const { data, width, height } = ctx.getImageData(0, 0, canvas.width, canvas.height);
-    return (
-      (await encodeWebp(data, width, height)) ??
-      (await canvas.convertToBlob({ type: 'image/webp', quality: 0.8 }))
-    );
+    return wasmOf(ctx) ?? (await canvas.convertToBlob({ type: 'image/webp', quality: 0.8 }));
   } finally {
     bitmap.close();
   }
@@ -77,11 +83,10 @@ export async function makeThumbnail(image: DecodedImage): Promise<Blob | undefin
       rgba[i * 4 + 3] = 255;
     }
   }
-  // Already at its size (the processor's resized image): encoded as it is.
-  if (w === width && h === height) {
-    const made = await encodeWebp(rgba, width, height);
-    if (made) return made;
-  }
+  // Already at its size (the processor's resized image): encoded as it is, before any await
+  // (four-channel pixels are the caller's).
+  const made = w === width && h === height ? encodeWebpNow(rgba, width, height) : undefined;
+  if (made) return made;
   const bitmap = await createImageBitmap(new ImageData(rgba, width, height), {
     resizeWidth: w,
     resizeHeight: h,

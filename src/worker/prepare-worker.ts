@@ -74,7 +74,7 @@ async function swapEmbedder({ model, generation }: EmbedderRequest): Promise<voi
 // Ready once its decoder is compiled: it is started beside the model's load, before any photo.
 // A decoder that cannot start would decode otherwise than the CLIP worker's (not PIL's pixels):
 // the pool then prepares there instead.
-// The thumbnail encoder is not waited for: without it the canvas encodes (image-tools.ts).
+// The thumbnail encoder is not waited for: until it has started the canvas encodes.
 void warmWebpWasm();
 void warmJpegWasm().then((ok) =>
   reply(ok ? { type: 'ready' } : { type: 'unusable', message: 'the JPEG decoder did not start' }),

@@ -1,8 +1,9 @@
 /**
  * Thumbnails encoded as WebP by libwebp compiled to WebAssembly (@jsquash/webp, Squoosh's codec),
- * at method 2. Chromium's own encoder (OffscreenCanvas.convertToBlob) uses method 4: 9.4 ms of
- * the preparing thread for a 299 × 224 thumbnail, against 3.9 here for files 3% larger
- * (docs/PERFORMANCE.md, issue 16, session 14). Without it the canvas encodes (image-tools.ts).
+ * at method 2. Chromium's own encoder (OffscreenCanvas.convertToBlob, Skia's: method 3) took
+ * 13.2 ms of the preparing thread for a 2 MP photo's 299 × 224 thumbnail, this one 9.1, for
+ * files 1-4% smaller (docs/PERFORMANCE.md, issue 16, session 14). Until it has started, or if it
+ * cannot, the canvas encodes (image-tools.ts).
  */
 import simdFactory from '@jsquash/webp/codec/enc/webp_enc_simd.js';
 import type { WebPModule } from '@jsquash/webp/codec/enc/webp_enc.js';
@@ -11,8 +12,6 @@ import { defaultOptions } from '@jsquash/webp/meta.js';
 
 /** Quality as the canvas was asked for (0.8); method 2: see above. */
 const OPTIONS = { ...defaultOptions, quality: 80, method: 2 };
-
-let encoder: Promise<WebPModule> | undefined;
 
 /** The Emscripten factory, typed for what is used here (the package's own types are partial). */
 const factory = simdFactory as unknown as (overrides: {
@@ -23,49 +22,69 @@ const factory = simdFactory as unknown as (overrides: {
   ) => object;
 }) => Promise<WebPModule>;
 
-function start(): Promise<WebPModule> {
-  const compiled = WebAssembly.compileStreaming(fetch(wasmUrl)).catch(async () =>
+let compiled: Promise<WebAssembly.Module> | undefined;
+let starting: Promise<WebPModule> | undefined;
+/** The started encoder: encodes are synchronous, so the caller's pixels are read at once. */
+let ready: WebPModule | undefined;
+
+function compile(): Promise<WebAssembly.Module> {
+  return WebAssembly.compileStreaming(fetch(wasmUrl)).catch(async () =>
     WebAssembly.compile(await (await fetch(wasmUrl)).arrayBuffer()),
   );
+}
+
+/** Starts the encoder (compiled once per worker) ahead of the first photo; false if it failed. */
+export function warmWebpWasm(): Promise<boolean> {
+  if (ready) return Promise.resolve(true);
+  compiled ??= compile();
+  const module = compiled;
   // A failed instantiate rejects: Emscripten's factory would wait for it forever.
-  return compiled.then(
-    (module) =>
+  const start = (starting ??= module.then(
+    (m) =>
       new Promise<WebPModule>((resolve, reject) => {
         factory({
           noInitialRun: true,
           instantiateWasm: (imports, done) => {
-            WebAssembly.instantiate(module, imports).then((i) => done(i, module), reject);
+            WebAssembly.instantiate(m, imports).then((i) => done(i, m), reject);
             return {};
           },
         }).then(resolve, reject);
       }),
-  );
-}
-
-/** Compiles the encoder ahead of the first photo (a failure is retried at the next call). */
-export function warmWebpWasm(): Promise<boolean> {
-  encoder ??= start();
-  return encoder.then(
-    () => true,
+  ));
+  return start.then(
+    (encoder) => {
+      if (starting === start) ready = encoder;
+      return true;
+    },
     () => {
-      encoder = undefined;
+      // Tried again at the next warm-up (only this attempt is forgotten, not a newer one).
+      if (starting === start) starting = undefined;
+      if (compiled === module) compiled = undefined;
       return false;
     },
   );
 }
 
-/** RGBA pixels as a WebP; undefined if the encoder could not start or failed. */
-export async function encodeWebp(
+/**
+ * RGBA pixels as a WebP, encoded now if the encoder has started; undefined if it has not (its
+ * start is asked for) or it failed.
+ */
+export function encodeWebpNow(
   rgba: Uint8ClampedArray<ArrayBuffer>,
   width: number,
   height: number,
-): Promise<Blob | undefined> {
-  if (!(await warmWebpWasm())) return undefined;
-  const module = await (encoder as Promise<WebPModule>);
+): Blob | undefined {
+  if (!ready) {
+    void warmWebpWasm();
+    return undefined;
+  }
   try {
-    const bytes = module.encode(rgba, width, height, OPTIONS);
+    const bytes = ready.encode(rgba, width, height, OPTIONS);
     return bytes ? new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/webp' }) : undefined;
   } catch {
+    // A trap may leave its heap inconsistent: a new instance is started for the next one.
+    ready = undefined;
+    starting = undefined;
     return undefined;
   }
 }

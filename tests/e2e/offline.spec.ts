@@ -202,7 +202,8 @@ test('after one online visit the app reloads and classifies offline; nothing lea
         w: i.complete ? i.naturalWidth : -1,
       })),
     );
-  // Stored as WebP files (RIFF....WEBP), from the WASM encoder (or the canvas without it).
+  // The thumbnails are WebP files (RIFF....WEBP): the WASM encoder's, or the canvas's until it
+  // has started (its wasm was fetched offline above).
   const kinds = await page.evaluate(async () => {
     type Handle = {
       mumic: {
