@@ -22,8 +22,8 @@ export const ORT_ALIASES = {
 
 /** The CommonJS glue of the WASM JPEG decoder (src/worker/jpeg-wasm.ts). */
 export const JPEG_GLUE = '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
-/** The glue of the thumbnails' WASM WebP encoder (src/worker/webp-wasm.ts). */
-const WEBP_GLUE = '@jsquash/webp/codec/enc/webp_enc_simd.js';
+/** The glue of the thumbnails' WASM WebP encoder and its options (src/worker/webp-wasm.ts). */
+const WEBP_MODULES = ['@jsquash/webp/codec/enc/webp_enc_simd.js', '@jsquash/webp/meta.js'];
 
 // Cross-origin isolation enables SharedArrayBuffer, hence WASM threads; on every response.
 export const ISOLATION_HEADERS = {
@@ -184,7 +184,7 @@ function serviceWorker(base: string): Plugin[] {
 export default defineConfig(({ command }) => ({
   resolve: { alias: ORT_ALIASES },
   // Listed so the dev server pre-bundles them up front (their imports sit in workers).
-  optimizeDeps: { exclude: ['onnxruntime-web'], include: [JPEG_GLUE, WEBP_GLUE] },
+  optimizeDeps: { exclude: ['onnxruntime-web'], include: [JPEG_GLUE, ...WEBP_MODULES] },
   plugins: [
     ortFiles(command === 'serve' ? DEV_HEADERS : APP_HEADERS),
     cspMeta(),
