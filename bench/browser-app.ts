@@ -12,7 +12,7 @@
 //    every photo are in the page (the worker's text run and scoring, the page's render), then a
 //    second label.
 //
-//  - the bare loop again, after the app (the app idle), and the app against the mean of the two:
+//  - the bare loop again, after the app (its page closed), and the app against the mean of the two:
 //    this shared machine's speed drifts within a minute.
 //
 //  - with --typing-ms N: the labels typed key by key (N ms a key, as a person types), the first
@@ -161,7 +161,6 @@ try {
   const bareMs = (bareTrace.result.seconds * 1000) / count;
   console.log(`bare session.run, 1 image per run: ${ms(bareMs)}/image`);
   for (const line of describeCpu(bareTrace.cpu, count)) console.log(line);
-  let batchRatio = { perPhoto: Number.NaN, marginal: Number.NaN };
 
   // 2. The app tags the photos.
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -248,7 +247,6 @@ try {
   console.log(
     `app ÷ bare: ${(bareMs / perPhoto).toFixed(2)}x over the batch, ${(bareMs / marginal).toFixed(2)}x marginal (load ${loadavg()[0]?.toFixed(2)})`,
   );
-  batchRatio = { perPhoto, marginal };
   // Before session 14 the batch was timed from the call to setInputFiles.
   const fromCall = (last - addedAt) / count;
   console.log(
@@ -290,15 +288,17 @@ try {
     `(label vectors encoded at start-up: ${textsAtStart}; load ${loadavg()[0]?.toFixed(2)})`,
   );
 
-  // 4. The bare loop again, the app idle: this shared machine's speed drifts within a minute, so
-  // the app is also compared with the mean of the loops before and after it.
+  // 4. The bare loop again, the app's page closed, traced as the first: this shared machine's
+  // speed drifts within a minute, so the app is also compared with the mean of the two loops.
+  await page.close();
   const again = await openBenchPage();
-  const afterMs = ((await bareRun(again)).seconds * 1000) / count;
+  const afterMs =
+    ((await traced(again, 'bench:bare', () => bareRun(again))).result.seconds * 1000) / count;
   await again.close();
   const meanMs = (bareMs + afterMs) / 2;
   console.log(
     `bare session.run again, after the app: ${ms(afterMs)}/image; app ÷ mean bare (${ms(meanMs)}): ` +
-      `${(meanMs / batchRatio.perPhoto).toFixed(2)}x over the batch, ${(meanMs / batchRatio.marginal).toFixed(2)}x marginal`,
+      `${(meanMs / perPhoto).toFixed(2)}x over the batch, ${(meanMs / marginal).toFixed(2)}x marginal`,
   );
 } finally {
   await browser.close();

@@ -128,7 +128,7 @@ self.onmessage = async ({ data: blobs }: MessageEvent<Blob[]>) => {
   // The thumbnail encoder started untimed, as the app starts it beside the model's load, and
   // run a few times: in the app's long-lived workers its code is soon optimised (V8 tiers
   // WebAssembly up from its baseline compiler as it runs), in this round's new worker not yet.
-  await warmWebpWasm();
+  if (!(await warmWebpWasm())) throw new Error('the WASM WebP encoder did not start');
   const noise = new Uint8ClampedArray(299 * 224 * 4).map((_, i) => (i * 2654435761) >>> 24);
   for (let i = 0; i < 20; i++) encodeWebpNow(noise, 299, 224);
   const times: Times = {};

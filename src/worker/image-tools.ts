@@ -1,7 +1,7 @@
 // Content hashing and thumbnails, in the worker.
 import { toHex, type ContentHash } from '../core/cache-keys.ts';
 import type { DecodedImage } from '../core/types.ts';
-import { encodeWebpNow } from './webp-wasm.ts';
+import { encodeWebpNow, warmWebpWasm, webpReady } from './webp-wasm.ts';
 
 /** SHA-256 of a file's bytes (or of bytes already read), lower-case hex. */
 export async function sha256Hex(file: Blob | Uint8Array<ArrayBuffer>): Promise<ContentHash> {
@@ -27,6 +27,11 @@ export function thumbnailSize(width: number, height: number): { w: number; h: nu
 
 /** The canvas's pixels by the WASM encoder; undefined (the canvas encodes) if it cannot. */
 function wasmOf(ctx: OffscreenCanvasRenderingContext2D): Blob | undefined {
+  // No read-back of the pixels for an encoder that has not started (its start is asked for).
+  if (!webpReady()) {
+    void warmWebpWasm();
+    return undefined;
+  }
   try {
     const { width, height } = ctx.canvas;
     return encodeWebpNow(ctx.getImageData(0, 0, width, height).data, width, height);

@@ -39,9 +39,7 @@ async function prepare(request: PrepareRequest): Promise<void> {
       const started = performance.now();
       try {
         const { copy, vectors } = await run;
-        // Shown in a Chromium trace beside the preparation (this worker's tasks are not).
-        performance.measure('mumic:embed-beside', { start: started });
-        performance.clearMeasures('mumic:embed-beside');
+        markEmbedded(started);
         batch.embeddings = vectors;
         batch.embeddedWith = copy.dtype;
         batch.embeddedBy = copy.generation;
@@ -54,6 +52,16 @@ async function prepare(request: PrepareRequest): Promise<void> {
     reply({ type: 'prepared', id: request.id, batch }, transfer);
   } catch (error) {
     reply({ type: 'failed', id: request.id, message: String(error) });
+  }
+}
+
+/** Its run shown in a Chromium trace beside the preparation (this worker's tasks are not). */
+function markEmbedded(started: number): void {
+  try {
+    performance.measure('mumic:embed-beside', { start: started });
+    performance.clearMeasures('mumic:embed-beside');
+  } catch {
+    // Only a trace's mark: never a reason to drop the vectors.
   }
 }
 

@@ -1,8 +1,8 @@
 /**
  * Thumbnails encoded as WebP by libwebp compiled to WebAssembly (@jsquash/webp, Squoosh's codec),
  * at method 2. Chromium's own encoder (OffscreenCanvas.convertToBlob, Skia's: method 3) took
- * 13.2 ms of the preparing thread for a 2 MP photo's 299 × 224 thumbnail, this one 9.1, for
- * files 1-4% smaller (docs/PERFORMANCE.md, issue 16, session 14). Until it has started, or if it
+ * 13.1 and 9.9 ms of the preparing thread for a 2 MP photo's 299 × 224 thumbnail in two runs,
+ * this one 8.3 and 6.8, for files 1-4% smaller (docs/PERFORMANCE.md, issue 16, session 14). Until it has started, or if it
  * cannot, the canvas encodes (image-tools.ts).
  */
 import simdFactory from '@jsquash/webp/codec/enc/webp_enc_simd.js';
@@ -27,13 +27,24 @@ let starting: Promise<WebPModule> | undefined;
 /** The started encoder: encodes are synchronous, so the caller's pixels are read at once. */
 let ready: WebPModule | undefined;
 
+/** The module, compiled once per worker (a failed compile is tried again at the next start). */
 function compile(): Promise<WebAssembly.Module> {
-  return WebAssembly.compileStreaming(fetch(wasmUrl)).catch(async () =>
-    WebAssembly.compile(await (await fetch(wasmUrl)).arrayBuffer()),
+  // Started in a then: nothing here throws to the caller, even without WebAssembly.
+  const made = Promise.resolve().then(() =>
+    WebAssembly.compileStreaming(fetch(wasmUrl)).catch(async () =>
+      WebAssembly.compile(await (await fetch(wasmUrl)).arrayBuffer()),
+    ),
   );
+  made.catch(() => {
+    if (compiled === made) compiled = undefined;
+  });
+  return made;
 }
 
-/** Starts the encoder (compiled once per worker) ahead of the first photo; false if it failed. */
+/** Whether the encoder has started (encodeWebpNow encodes). */
+export const webpReady = (): boolean => ready !== undefined;
+
+/** Starts the encoder ahead of the first photo; false if it failed. */
 export function warmWebpWasm(): Promise<boolean> {
   if (ready) return Promise.resolve(true);
   compiled ??= compile();
@@ -59,7 +70,6 @@ export function warmWebpWasm(): Promise<boolean> {
     () => {
       // Tried again at the next warm-up (only this attempt is forgotten, not a newer one).
       if (starting === start) starting = undefined;
-      if (compiled === module) compiled = undefined;
       return false;
     },
   );
@@ -82,7 +92,8 @@ export function encodeWebpNow(
     const bytes = ready.encode(rgba, width, height, OPTIONS);
     return bytes ? new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'image/webp' }) : undefined;
   } catch {
-    // A trap may leave its heap inconsistent: a new instance is started for the next one.
+    // A trap (or any failure in it) may leave its heap inconsistent: the next call starts a new
+    // instance of the same module.
     ready = undefined;
     starting = undefined;
     return undefined;
