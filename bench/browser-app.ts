@@ -135,10 +135,7 @@ try {
   const bareTrace = await traced(benchPage, 'bench:bare', () => bareRun(benchPage));
   const bareThreads = values['bare-threads'];
   if (bareThreads !== undefined) {
-    const on = await benchPage.evaluate(
-      ([m, r, t]) => (globalThis as unknown as { bench: Bare }).bench.bare(m, 1, r, t),
-      [modelId, count, Number(bareThreads)] as const,
-    );
+    const on = await bareRun(benchPage, Number(bareThreads));
     console.log(
       `bare session.run on ${bareThreads} thread(s): ${ms((on.seconds * 1000) / count)}/image`,
     );
@@ -317,11 +314,11 @@ async function openBenchPage(): Promise<Page> {
   return bench;
 }
 
-/** The bare loop: one image per run, as many runs as photos. */
-function bareRun(bench: Page): Promise<{ seconds: number }> {
+/** The bare loop: one image per run, as many runs as photos (on `threads`: the runtime's own). */
+function bareRun(bench: Page, threads?: number): Promise<{ seconds: number }> {
   return bench.evaluate(
-    ([m, r]) => (globalThis as unknown as { bench: Bare }).bench.bare(m, 1, r),
-    [modelId, count] as const,
+    ([m, r, t]) => (globalThis as unknown as { bench: Bare }).bench.bare(m, 1, r, t),
+    [modelId, count, threads] as const,
   );
 }
 

@@ -130,7 +130,7 @@ self.onmessage = async ({ data: blobs }: MessageEvent<Blob[]>) => {
   // WebAssembly up from its baseline compiler as it runs), in this round's new worker not yet.
   if (!(await warmWebpWasm())) throw new Error('the WASM WebP encoder did not start');
   const noise = new Uint8ClampedArray(299 * 224 * 4).map((_, i) => (i * 2654435761) >>> 24);
-  for (let i = 0; i < 20; i++) encodeWebpNow(noise, 299, 224);
+  for (let i = 0; i < 20; i++) encodeWebpNow(299, 224, () => noise);
   const times: Times = {};
   const notes: string[] = [];
   for (const blob of blobs) {

@@ -1,7 +1,7 @@
 // Content hashing and thumbnails, in the worker.
 import { toHex, type ContentHash } from '../core/cache-keys.ts';
 import type { DecodedImage } from '../core/types.ts';
-import { encodeWebpNow, warmWebpWasm, webpReady } from './webp-wasm.ts';
+import { encodeWebpNow } from './webp-wasm.ts';
 
 /** SHA-256 of a file's bytes (or of bytes already read), lower-case hex. */
 export async function sha256Hex(file: Blob | Uint8Array<ArrayBuffer>): Promise<ContentHash> {
@@ -27,14 +27,10 @@ export function thumbnailSize(width: number, height: number): { w: number; h: nu
 
 /** The canvas's pixels by the WASM encoder; undefined (the canvas encodes) if it cannot. */
 function wasmOf(ctx: OffscreenCanvasRenderingContext2D): Blob | undefined {
-  // No read-back of the pixels for an encoder that has not started (its start is asked for).
-  if (!webpReady()) {
-    void warmWebpWasm();
-    return undefined;
-  }
+  const { width, height } = ctx.canvas;
   try {
-    const { width, height } = ctx.canvas;
-    return encodeWebpNow(ctx.getImageData(0, 0, width, height).data, width, height);
+    // Read back only for an encoder that has started.
+    return encodeWebpNow(width, height, () => ctx.getImageData(0, 0, width, height).data);
   } catch {
     return undefined;
   }
@@ -90,7 +86,7 @@ export async function makeThumbnail(image: DecodedImage): Promise<Blob | undefin
   }
   // Already at its size (the processor's resized image): encoded as it is, before any await
   // (four-channel pixels are the caller's).
-  const made = w === width && h === height ? encodeWebpNow(rgba, width, height) : undefined;
+  const made = w === width && h === height ? encodeWebpNow(width, height, () => rgba) : undefined;
   if (made) return made;
   const bitmap = await createImageBitmap(new ImageData(rgba, width, height), {
     resizeWidth: w,

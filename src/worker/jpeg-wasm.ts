@@ -8,6 +8,7 @@
 import factory, { type LibJpegTurbo } from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasmjs';
 import wasmUrl from '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm?url';
 import type { DecodedImage } from '../core/types.ts';
+import { compileWasm, instantiate } from './emscripten-wasm.ts';
 
 /**
  * An instance whose last image was larger than this many pixels is dropped: WASM memory only
@@ -18,29 +19,10 @@ const KEEP_INSTANCE_PIXELS = 16 * 1024 * 1024;
 let compiled: Promise<WebAssembly.Module> | undefined;
 let codec: Promise<LibJpegTurbo> | undefined;
 
-function compile(): Promise<WebAssembly.Module> {
-  // Streaming compilation needs the application/wasm type, which every server here sends.
-  return WebAssembly.compileStreaming(fetch(wasmUrl)).catch(async () =>
-    WebAssembly.compile(await (await fetch(wasmUrl)).arrayBuffer()),
-  );
-}
-
 /** The decoder's instance, from the module compiled once per worker. */
 function instance(): Promise<LibJpegTurbo> {
-  compiled ??= compile();
-  const module = compiled;
-  // A failed instantiate rejects: Emscripten's factory would wait for `done` forever.
-  codec ??= module.then(
-    (m) =>
-      new Promise<LibJpegTurbo>((resolve, reject) => {
-        factory({
-          instantiateWasm: (imports, done) => {
-            WebAssembly.instantiate(m, imports).then((i) => done(i, m), reject);
-            return {};
-          },
-        }).then(resolve, reject);
-      }),
-  );
+  compiled ??= compileWasm(wasmUrl);
+  codec ??= compiled.then((module) => instantiate(factory, module));
   return codec;
 }
 
