@@ -74,7 +74,7 @@ const { values } = parseArgs({
     // More trace categories (comma-separated) for the kept trace, e.g. mojom,IndexedDB.
     'trace-categories': { type: 'string', default: '' },
     // 'yes': before the batch, wait until Chromium is quiet (the text tower's idle load on a first
-    // visit has the browser store 140 MB in Cache Storage: seconds of CPU, not the batch's).
+    // visit has the browser store 64 MB in Cache Storage: seconds of CPU, not the batch's).
     quiet: { type: 'string', default: 'yes' },
   },
 });

@@ -33,6 +33,16 @@ export interface ModelSource {
     path: string,
     onProgress?: (loaded: number, total: number | undefined) => void,
   ): Promise<Uint8Array>;
+  /**
+   * Optional, for a source that stores what it downloads (the browser's Cache Storage): the bytes
+   * as soon as they are checked, and `stored`, which settles once they are kept for offline use
+   * and rejects by name when they could not be. `read` waits for both; a reader that has work to
+   * do with the bytes (a session to create) does it meanwhile.
+   */
+  readThenStore?(
+    path: string,
+    onProgress?: (loaded: number, total: number | undefined) => void,
+  ): Promise<{ bytes: Uint8Array; stored: Promise<void> }>;
   exists(path: string): Promise<boolean>;
 }
 

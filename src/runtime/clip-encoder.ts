@@ -108,11 +108,36 @@ export class ClipEncoder {
     );
   }
 
+  /**
+   * Reads the tower and creates its session while the browser stores the file (a first load:
+   * seconds for a 100 MB tower), so that storing and creating overlap; a file that could not be
+   * stored (full storage) still fails the load, as a read waiting for it would.
+   */
   private async createSession(tower: Tower): Promise<InferenceSession> {
+    const { session, stored } = await this.readAndOpen(tower);
+    try {
+      await stored;
+    } catch (error) {
+      await this.queue.run(() => session.release()).catch(() => undefined);
+      throw error;
+    }
+    return session;
+  }
+
+  /** Its own frame, so that the file's bytes are not held while the store is awaited. */
+  private async readAndOpen(
+    tower: Tower,
+  ): Promise<{ session: InferenceSession; stored: Promise<void> }> {
     const file = onnxPath(tower, this.dtypes[tower]);
     const { source, onProgress } = this.config;
-    const bytes = await source.read(file, (loaded, total) => onProgress?.({ file, loaded, total }));
-    return this.queue.run(() => this.open(tower, file, bytes));
+    const told = (loaded: number, total: number | undefined): void =>
+      onProgress?.({ file, loaded, total });
+    const { bytes, stored } = source.readThenStore
+      ? await source.readThenStore(file, told)
+      : { bytes: await source.read(file, told), stored: Promise.resolve() };
+    stored.catch(() => undefined); // awaited by the caller, after the session
+    const session = await this.queue.run(() => this.open(tower, file, bytes));
+    return { session, stored };
   }
 
   /** Creates, checks and warms up a session; runs inside the queue. */

@@ -15,12 +15,14 @@ import {
   type ModelIndex,
 } from '../core/model-index.ts';
 import { Sha256 } from '../core/sha256.ts';
-import { isQuotaError, storageError } from '../core/storage-errors.ts';
+import { storageError } from '../core/storage-errors.ts';
 import { SHA_HEADER, cacheKey, headOf, sliceRange } from './cached-response.ts';
+import { verifyAndStore } from './verify-and-store.ts';
 
 /** One cache for every model's files, keyed by URL. */
 export const MODEL_CACHE_NAME = 'mumic-models';
 export { SHA_HEADER } from './cached-response.ts';
+export { storedOutcome } from './verify-and-store.ts';
 /** On an offline HEAD answered from index.json: the file exists but is not stored. */
 export const NOT_STORED_HEADER = 'X-Mumic-Not-Stored';
 
@@ -56,8 +58,9 @@ interface KnownModels {
 }
 
 /**
- * A fetch for FetchModelSource: GET and HEAD of this origin's `models/<id>/<path>` are answered from Cache Storage when stored, else from the network, and a
- * complete 200 download is checked against index.json (size, SHA-256) and stored.
+ * A fetch for FetchModelSource: GET and HEAD of this origin's `models/<id>/<path>` are answered
+ * from Cache Storage when stored, else from the network, and a complete 200 download is checked
+ * against index.json (size, SHA-256) and stored.
  *
  * - A stored file is used as long as index.json (when reachable) lists the same SHA-256;
  *   a model reinstalled under the same id is downloaded again.
@@ -68,6 +71,8 @@ interface KnownModels {
  *   network and is not stored.
  * - A download that does not match index.json fails with ModelFileInvalid naming the file, and
  *   is not stored; neither is an interrupted one.
+ * - A download's body ends once it is checked; `storedOutcome(response)` settles once it is
+ *   stored (StorageQuotaExceeded when storage is full: FetchModelSource.read waits for it).
  */
 export function modelCacheFetch(options: ModelCacheOptions = {}): typeof fetch {
   const net = options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -187,85 +192,16 @@ export function modelCacheFetch(options: ModelCacheOptions = {}): typeof fetch {
     ) {
       return res;
     }
-    return verifyAndStore(res, target, expected, cache, key);
+    return verifyAndStore(res, target, expected, cache, key, {
+      estimate,
+      onStorageError: options.onStorageError,
+      onStorageWarning: options.onStorageWarning,
+    });
   };
 
   function ownModelFile(url: string): Target | undefined {
     if (origin === undefined || new URL(url).origin !== origin) return undefined;
     return modelFileOfUrl(url);
-  }
-
-  /**
-   * Streams the download to the caller while hashing it and writing it to the cache. The
-   * caller's stream ends only once the file is verified and stored, so a mismatch or a full
-   * storage reaches the reader, naming the file.
-   */
-  function verifyAndStore(
-    res: Response,
-    target: Target,
-    expected: IndexedFile | undefined,
-    cache: Cache,
-    key: string,
-  ): Response {
-    let hash: Sha256 | undefined;
-    let size = 0;
-    const checked = (res.body as ReadableStream<Uint8Array>).pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        async start() {
-          if (expected) hash = await Sha256.create();
-        },
-        transform(chunk, controller) {
-          hash?.update(chunk);
-          size += chunk.byteLength;
-          controller.enqueue(chunk);
-        },
-        flush(controller) {
-          if (!expected || !hash) return;
-          const why = fileMismatch(expected, { size, sha256: hash.hex() });
-          if (why) {
-            controller.error(
-              new MumicError(
-                'ModelFileInvalid',
-                `${target.path} of model ${target.id} is damaged (${why}); it was not stored. Reinstall the model (npm run models) and reload.`,
-              ),
-            );
-          }
-        },
-      }),
-    );
-    const [toCaller, toCache] = checked.tee();
-    const headers = new Headers(res.headers);
-    if (expected?.sha256) headers.set(SHA_HEADER, expected.sha256);
-    const stored = cache.put(
-      key,
-      new Response(toCache, { status: 200, statusText: res.statusText, headers }),
-    );
-    stored.catch(() => undefined); // awaited below; never unhandled
-
-    const body = toCaller.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        async flush(controller) {
-          try {
-            await stored;
-          } catch (cause) {
-            const what = `${target.path} of model ${target.id} for offline use`;
-            if (isQuotaError(cause)) {
-              const { usage, quota } = await estimate();
-              const error = storageError(cause, { what, bytes: size, usage, quota });
-              if (options.onStorageError) options.onStorageError(error);
-              else controller.error(error);
-            } else {
-              options.onStorageWarning?.(storageError(cause, { what }));
-            }
-          }
-        },
-      }),
-    );
-    return new Response(body, {
-      status: res.status,
-      statusText: res.statusText,
-      headers: res.headers,
-    });
   }
 }
 

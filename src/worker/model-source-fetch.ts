@@ -1,6 +1,6 @@
 import { MumicError } from '../core/errors.ts';
 import type { ModelSource } from '../core/types.ts';
-import { modelCacheFetch } from './model-cache.ts';
+import { modelCacheFetch, storedOutcome } from './model-cache.ts';
 
 export interface FetchModelSourceOptions {
   /**
@@ -36,10 +36,21 @@ export class FetchModelSource implements ModelSource {
     this.init = opts.init ?? {};
   }
 
+  /** The bytes once they are checked and stored (a full storage fails the read, by name). */
   async read(
     path: string,
     onProgress?: (loaded: number, total: number | undefined) => void,
   ): Promise<Uint8Array> {
+    const { bytes, stored } = await this.readThenStore(path, onProgress);
+    await stored;
+    return bytes;
+  }
+
+  /** The bytes once they are checked; `stored` settles as the model cache stores them. */
+  async readThenStore(
+    path: string,
+    onProgress?: (loaded: number, total: number | undefined) => void,
+  ): Promise<{ bytes: Uint8Array; stored: Promise<void> }> {
     const res = await this.request(path, { method: 'GET' });
     if (GONE.has(res.status) || looksLikeSpaFallback(path, res)) {
       await res.body?.cancel();
@@ -58,12 +69,13 @@ export class FetchModelSource implements ModelSource {
         : undefined;
 
     try {
-      if (!res.body) {
-        const bytes = new Uint8Array(await res.arrayBuffer());
+      let bytes: Uint8Array;
+      if (res.body) bytes = await readStream(res.body, total, onProgress);
+      else {
+        bytes = new Uint8Array(await res.arrayBuffer());
         onProgress?.(bytes.byteLength, total ?? bytes.byteLength);
-        return bytes;
       }
-      return await readStream(res.body, total, onProgress);
+      return { bytes, stored: storedOutcome(res) };
     } catch (cause) {
       if (cause instanceof MumicError) throw cause;
       throw this.failed(path, cause instanceof Error ? cause.message : String(cause), cause);

@@ -30,6 +30,8 @@ async function failure(promise: Promise<unknown>): Promise<MumicError> {
 class MemoryCache {
   readonly entries = new Map<string, { body: Uint8Array; init: ResponseInit }>();
   quotaBytes = Infinity;
+  /** While set, a put of this path has read its body but not yet finished storing it. */
+  gate: { path: string; open: Promise<void> } | undefined;
 
   match(key: RequestInfo | URL): Promise<Response | undefined> {
     const entry = this.entries.get(String(key instanceof Request ? key.url : key));
@@ -38,13 +40,15 @@ class MemoryCache {
   }
 
   async put(key: RequestInfo | URL, res: Response): Promise<void> {
+    const url = String(key instanceof Request ? key.url : key);
     const body = new Uint8Array(await res.arrayBuffer()); // consumes the stream, like Chrome
+    if (this.gate && url.endsWith(this.gate.path)) await this.gate.open;
     if (body.byteLength > this.quotaBytes) {
       throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
     }
     const headers: Record<string, string> = {};
     res.headers.forEach((v, k) => (headers[k] = v));
-    this.entries.set(String(key instanceof Request ? key.url : key), {
+    this.entries.set(url, {
       body,
       init: { status: res.status, statusText: res.statusText, headers },
     });
@@ -229,6 +233,53 @@ describe('model cache', () => {
     cache.quotaBytes = 2000;
     expect(await source().read(VISION)).toEqual(vision);
     expect(reported.map((e) => e.name)).toEqual(['StorageQuotaExceeded']);
+  });
+
+  it('readThenStore: the bytes once checked, before they are stored; stored settles after', async () => {
+    const { cache, network, source } = setup();
+    const vision = bytes(3000, 3);
+    network.serve(`/models/clip-tiny/${VISION}`, vision);
+    network.index({ [VISION]: vision });
+    let release = (): void => undefined;
+    cache.gate = { path: VISION, open: new Promise((resolve) => (release = resolve)) };
+    const { bytes: read, stored } = await source().readThenStore(VISION);
+    expect(read).toEqual(vision);
+    let settled = false;
+    void stored.then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(settled).toBe(false);
+    expect(cache.paths()).not.toContain(`/models/clip-tiny/${VISION}`);
+    release();
+    await stored;
+    expect(cache.paths()).toContain(`/models/clip-tiny/${VISION}`);
+  });
+
+  it('readThenStore: a full storage rejects stored (by name), not the bytes', async () => {
+    const { cache, network, source } = setup();
+    const vision = bytes(3000);
+    network.serve(`/models/clip-tiny/${VISION}`, vision);
+    network.index({ [VISION]: vision });
+    cache.quotaBytes = 2000;
+    const { bytes: read, stored } = await source().readThenStore(VISION);
+    expect(read).toEqual(vision);
+    const error = await failure(stored);
+    expect(error.name).toBe('StorageQuotaExceeded');
+    expect(error.message).toContain(`could not store ${VISION} of model clip-tiny`);
+  });
+
+  it('a damaged download is not stored and stored does not blame the storage', async () => {
+    const reports: string[] = [];
+    const report = (e: MumicError): void => void reports.push(e.name);
+    const { cache, network, make } = setup({ onStorageError: report, onStorageWarning: report });
+    const vision = bytes(4096, 9);
+    network.index({ [VISION]: vision });
+    network.serve(`/models/clip-tiny/${VISION}`, vision.subarray(0, 100));
+    const source = new FetchModelSource(BASE, { fetch: make() });
+    const error = await failure(source.readThenStore(VISION));
+    expect(error.name).toBe('ModelFileInvalid');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(reports).toEqual([]);
+    expect(cache.paths()).not.toContain(`/models/clip-tiny/${VISION}`);
   });
 
   it('other storage failures never stop the model: the file is used, a warning given', async () => {

@@ -8,6 +8,7 @@ import { ClipEncoder } from '../../src/runtime/clip-encoder.ts';
 import type { InferenceSession, OrtApi } from '../../src/runtime/ort-types.ts';
 import { SerialQueue } from '../../src/runtime/serial-queue.ts';
 import { FIXTURE_DIR } from '../fixture.ts';
+import { FakeTensor } from './fake-tensor.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 
@@ -45,13 +46,7 @@ function fakeOrt(dim: number) {
             : session('input_ids', 'text_embeds'),
         ),
     },
-    Tensor: class {
-      constructor(
-        readonly type: string,
-        readonly data: unknown,
-        readonly dims: readonly number[],
-      ) {}
-    },
+    Tensor: FakeTensor,
   } as unknown as OrtApi;
   return { ort, log };
 }
