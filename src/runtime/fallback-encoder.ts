@@ -2,8 +2,16 @@ import { runBatchSize } from '../core/model-files.ts';
 import type { Backend, Dtype, Tower } from '../core/types.ts';
 import { messageOf, type ClipEncoder, type TokenBatch } from './clip-encoder.ts';
 
-/** Failures that another backend cannot cure: the files themselves are wrong or absent. */
-const FILE_ERRORS = new Set(['ModelFileMissing', 'ModelFileInvalid', 'ModelDtypeUnavailable']);
+/**
+ * Failures that another backend cannot cure: the files themselves are wrong or absent, or cannot
+ * be stored for offline use.
+ */
+const FILE_ERRORS = new Set([
+  'ModelFileMissing',
+  'ModelFileInvalid',
+  'ModelDtypeUnavailable',
+  'StorageQuotaExceeded',
+]);
 
 /** A run's result with the encoder that made it: vectors are only valid for that dtype. */
 export interface Tagged<T> {

@@ -24,17 +24,14 @@ export interface StoreReports {
   onStorageWarning?: ((error: MumicError) => void) | undefined;
 }
 
-/** Bytes gathered into one Blob at a time as they arrive, so no copy of the whole file waits. */
-const PART_BYTES = 8 << 20;
-
 /** The outcome of each stored download, by the response that delivered it. */
 const outcomes = new WeakMap<Response, Promise<void>>();
 
 /**
  * Settles once the file `res` delivered is stored for offline use; rejects with
  * StorageQuotaExceeded when storage is full (unless reported through onStorageError). Resolves at
- * once for a response that is not being stored; never settles for a download that failed (its
- * reader hears why), so it is awaited only once the body was read whole.
+ * once for a response that is not being stored, and once a download fails (nothing is stored; its
+ * reader hears why).
  */
 export function storedOutcome(res: Response): Promise<void> {
   return outcomes.get(res) ?? Promise.resolve();
@@ -43,7 +40,8 @@ export function storedOutcome(res: Response): Promise<void> {
 /**
  * Streams `res` to the caller while hashing it, and stores it once whole and checked. A mismatch
  * with index.json errors the caller's stream (ModelFileInvalid, naming the file), and nothing is
- * stored; nor is a failed or cancelled download.
+ * stored; nor is a failed or cancelled download. Only the returned Response carries the outcome:
+ * a fetch that wraps it in another loses it (`storedOutcome` then resolves at once).
  */
 export function verifyAndStore(
   res: Response,
@@ -55,73 +53,82 @@ export function verifyAndStore(
 ): Response {
   let hash: Sha256 | undefined;
   let size = 0;
-  const parts: Blob[] = [];
-  let pending: Uint8Array[] = [];
-  let pendingBytes = 0;
-  const gather = (): void => {
-    if (pending.length > 0) parts.push(new Blob(pending as BlobPart[]));
-    pending = [];
-    pendingBytes = 0;
-  };
+  // A Blob per chunk as it arrives: a copy the reader cannot change (a Blob of Blobs is not copied
+  // again). Until stored, the file is held twice; in Chromium this copy is in the browser process.
+  let parts: Blob[] = [];
   let settle!: (outcome: Promise<void>) => void;
   const outcome = new Promise<void>((resolve) => (settle = resolve));
   outcome.catch(() => undefined); // a reader that never asks is not an unhandled rejection
 
-  const store = (): Promise<void> => {
-    gather();
+  const store = async (): Promise<void> => {
     const headers = new Headers(res.headers);
     if (expected?.sha256) headers.set(SHA_HEADER, expected.sha256);
     const file = new Blob(parts);
-    parts.length = 0;
-    const init = { status: 200, statusText: res.statusText, headers };
-    return cache.put(key, new Response(file, init)).catch(async (cause: unknown) => {
+    parts = [];
+    try {
+      await cache.put(
+        key,
+        new Response(file, { status: 200, statusText: res.statusText, headers }),
+      );
+    } catch (cause) {
       const what = `${target.path} of model ${target.id} for offline use`;
-      if (isQuotaError(cause)) {
-        const { usage, quota } = await reports.estimate();
-        const error = storageError(cause, { what, bytes: size, usage, quota });
-        if (!reports.onStorageError) throw error;
-        reports.onStorageError(error);
-      } else {
+      const { usage, quota } = await reports.estimate();
+      // Storage that is full may fail with another name (e.g. the Blob's own copy failing).
+      const full = isQuotaError(cause) || (quota !== undefined && (usage ?? 0) + size >= quota);
+      if (!full) {
         reports.onStorageWarning?.(storageError(cause, { what }));
+        return;
       }
-    });
+      const error = storageError(quotaCause(cause), { what, bytes: size, usage, quota });
+      if (!reports.onStorageError) throw error;
+      reports.onStorageError(error);
+    }
   };
 
-  const body = (res.body as ReadableStream<Uint8Array>).pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      async start() {
-        if (expected) hash = await Sha256.create();
-      },
-      transform(chunk, controller) {
-        hash?.update(chunk);
-        size += chunk.byteLength;
-        pending.push(chunk);
-        pendingBytes += chunk.byteLength;
-        if (pendingBytes >= PART_BYTES) gather();
-        controller.enqueue(chunk);
-      },
-      flush(controller) {
-        const why = expected && hash ? fileMismatch(expected, { size, sha256: hash.hex() }) : '';
-        if (why) {
-          parts.length = 0;
-          pending = [];
-          controller.error(
-            new MumicError(
-              'ModelFileInvalid',
-              `${target.path} of model ${target.id} is damaged (${why}); it was not stored. Reinstall the model (npm run models) and reload.`,
-            ),
-          );
-          return;
-        }
-        settle(store());
-      },
-    }),
-  );
-  const delivered = new Response(body, {
+  const checked = new TransformStream<Uint8Array, Uint8Array>({
+    async start() {
+      if (expected) hash = await Sha256.create();
+    },
+    transform(chunk, controller) {
+      hash?.update(chunk);
+      size += chunk.byteLength;
+      parts.push(new Blob([chunk as BlobPart]));
+      controller.enqueue(chunk);
+    },
+    flush(controller) {
+      const why = expected && hash ? fileMismatch(expected, { size, sha256: hash.hex() }) : '';
+      if (why) {
+        parts = [];
+        controller.error(
+          new MumicError(
+            'ModelFileInvalid',
+            `${target.path} of model ${target.id} is damaged (${why}); it was not stored. Reinstall the model (npm run models) and reload.`,
+          ),
+        );
+        return;
+      }
+      settle(Promise.resolve().then(store));
+    },
+  });
+  // A download that failed, was cancelled or did not match is not stored: its outcome settles at
+  // once (its reader hears why), so that nothing waiting for it hangs. After a good one, this
+  // settle is a no-op: the store's outcome was settled first.
+  (res.body as ReadableStream<Uint8Array>).pipeTo(checked.writable).catch(() => {
+    parts = [];
+    settle(Promise.resolve());
+  });
+  const delivered = new Response(checked.readable, {
     status: res.status,
     statusText: res.statusText,
     headers: res.headers,
   });
   outcomes.set(delivered, outcome);
   return delivered;
+}
+
+/** A failure taken for a full storage, named as one (storageError maps it by its name). */
+function quotaCause(cause: unknown): unknown {
+  if (isQuotaError(cause)) return cause;
+  const why = cause instanceof Error ? cause.message : String(cause);
+  return new DOMException(`storage is full (${why})`, 'QuotaExceededError');
 }

@@ -7,6 +7,7 @@ import {
   NOT_STORED_HEADER,
   SHA_HEADER,
   modelCacheFetch,
+  storedOutcome,
   type ModelCacheOptions,
 } from '../../src/worker/model-cache.ts';
 import { FetchModelSource } from '../../src/worker/model-source-fetch.ts';
@@ -82,8 +83,24 @@ class Network {
       'Content-Type': file.type ?? 'application/octet-stream',
       'Content-Length': String(file.body.byteLength),
     };
-    return new Response(request.method === 'HEAD' ? null : file.body.slice(), { headers });
+    if (request.method === 'HEAD') return new Response(null, { headers });
+    return new Response(this.chunked(file.body.slice()), { headers });
   });
+
+  /** Bytes of each chunk a body arrives in (a real network delivers a file in many). */
+  chunkBytes = Infinity;
+
+  private chunked(body: Uint8Array): ReadableStream<Uint8Array> {
+    let offset = 0;
+    return new ReadableStream<Uint8Array>({
+      pull: (controller) => {
+        if (offset >= body.byteLength) return controller.close();
+        const end = Math.min(body.byteLength, offset + this.chunkBytes);
+        controller.enqueue(body.subarray(offset, end));
+        offset = end;
+      },
+    });
+  }
 
   serve(path: string, body: Uint8Array, type?: string): void {
     this.files.set(path, { body, type });
@@ -267,17 +284,35 @@ describe('model cache', () => {
     expect(error.message).toContain(`could not store ${VISION} of model clip-tiny`);
   });
 
-  it('a damaged download is not stored and stored does not blame the storage', async () => {
+  it('a file arriving in many chunks is stored whole', async () => {
+    const { cache, network, source } = setup();
+    const vision = bytes(5000, 7);
+    network.serve(`/models/clip-tiny/${VISION}`, vision);
+    network.index({ [VISION]: vision });
+    network.chunkBytes = 333;
+    expect(await source().read(VISION)).toEqual(vision);
+    expect(cache.entries.get(`${BASE}${VISION}`)?.body).toEqual(vision);
+  });
+
+  it('a damaged or cancelled download is not stored, and its outcome settles without blame', async () => {
     const reports: string[] = [];
     const report = (e: MumicError): void => void reports.push(e.name);
     const { cache, network, make } = setup({ onStorageError: report, onStorageWarning: report });
     const vision = bytes(4096, 9);
     network.index({ [VISION]: vision });
+    network.chunkBytes = 1000;
+    const f = make();
     network.serve(`/models/clip-tiny/${VISION}`, vision.subarray(0, 100));
-    const source = new FetchModelSource(BASE, { fetch: make() });
-    const error = await failure(source.readThenStore(VISION));
-    expect(error.name).toBe('ModelFileInvalid');
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    const damaged = await f(`${BASE}${VISION}`);
+    expect((await failure(damaged.arrayBuffer())).name).toBe('ModelFileInvalid');
+    await storedOutcome(damaged);
+
+    network.serve(`/models/clip-tiny/${VISION}`, vision);
+    const cancelled = await f(`${BASE}${VISION}`);
+    const reader = (cancelled.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    await reader.cancel();
+    await storedOutcome(cancelled);
     expect(reports).toEqual([]);
     expect(cache.paths()).not.toContain(`/models/clip-tiny/${VISION}`);
   });

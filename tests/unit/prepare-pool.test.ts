@@ -1,5 +1,5 @@
 // Issue 16: preparation ahead of the model (one batch per preparing thread), the pool sizes and
-// its nested workers, and the text tower loaded only while no image runs.
+// its nested workers (the text tower's idle load: text-preload-timing.test.ts).
 import { afterEach, beforeEach, describe, expect, test, vi } from 'vitest';
 import {
   EMBED_BESIDE_MAX_BYTES,
@@ -19,7 +19,6 @@ import {
   defaultPrepareWorkers,
   wasmThreadsBeside,
 } from '../../src/worker/prepare-thread.ts';
-import { IdlePreload } from '../../src/worker/text-preload.ts';
 
 const processor = parseImageProcessorConfig({
   do_resize: true,
@@ -131,55 +130,6 @@ describe('prepare pool sizes', () => {
     expect(readAppParams('?prepare=3').prepareWorker).toBe(3);
     expect(readAppParams('?prepare=0').prepareWorker).toBe(0);
     expect(readAppParams('?prepare=x').prepareWorker).toBeUndefined();
-  });
-});
-
-describe('IdlePreload', () => {
-  /** A preload with a load scheduled while an image run (ended by `finish`) is going. */
-  function busyWithLoadScheduled() {
-    vi.useFakeTimers();
-    const preload = new IdlePreload();
-    const load = vi.fn(() => Promise.resolve());
-    let end = (): void => undefined;
-    const run = preload.busyWhile(() => new Promise<void>((r) => (end = r)));
-    preload.schedule(load);
-    return { preload, load, finish: () => end(), run };
-  }
-
-  afterEach(() => {
-    vi.useRealTimers();
-  });
-
-  test('loads once nothing has run for a second, not while an image run is going', async () => {
-    const { load, finish, run } = busyWithLoadScheduled();
-    await vi.advanceTimersByTimeAsync(5000);
-    expect(load).not.toHaveBeenCalled();
-    finish();
-    await run;
-    await vi.advanceTimersByTimeAsync(900);
-    expect(load).not.toHaveBeenCalled();
-    await vi.advanceTimersByTimeAsync(300);
-    expect(load).toHaveBeenCalledTimes(1);
-  });
-
-  test('now() loads at once, during an image run, and replaces the scheduled load', async () => {
-    const { preload, load, finish, run } = busyWithLoadScheduled();
-    await preload.now(load);
-    expect(load).toHaveBeenCalledTimes(1);
-    finish();
-    await run;
-    await vi.advanceTimersByTimeAsync(5000);
-    expect(load).toHaveBeenCalledTimes(1);
-  });
-
-  test('a cancelled load never starts', async () => {
-    vi.useFakeTimers();
-    const preload = new IdlePreload();
-    const load = vi.fn(() => Promise.resolve());
-    preload.schedule(load);
-    preload.cancel();
-    await vi.advanceTimersByTimeAsync(5000);
-    expect(load).not.toHaveBeenCalled();
   });
 });
 
