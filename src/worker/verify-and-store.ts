@@ -40,7 +40,7 @@ export function storedOutcome(res: Response): Promise<void> {
 /**
  * Streams `res` to the caller while hashing it, and stores it once whole and checked. A mismatch
  * with index.json errors the caller's stream (ModelFileInvalid, naming the file), and nothing is
- * stored; nor is a failed or cancelled download. Only the returned Response carries the outcome:
+ * stored; nor is a failed download, or one cancelled before its end. Only the returned Response carries the outcome:
  * a fetch that wraps it in another loses it (`storedOutcome` then resolves at once).
  */
 export function verifyAndStore(
@@ -60,11 +60,9 @@ export function verifyAndStore(
   const outcome = new Promise<void>((resolve) => (settle = resolve));
   outcome.catch(() => undefined); // a reader that never asks is not an unhandled rejection
 
-  const store = async (): Promise<void> => {
+  const store = async (file: Blob): Promise<void> => {
     const headers = new Headers(res.headers);
     if (expected?.sha256) headers.set(SHA_HEADER, expected.sha256);
-    const file = new Blob(parts);
-    parts = [];
     try {
       await cache.put(
         key,
@@ -107,7 +105,10 @@ export function verifyAndStore(
         );
         return;
       }
-      settle(Promise.resolve().then(store));
+      // The parts are taken here, whole and checked: nothing after can change what is stored.
+      const file = new Blob(parts);
+      parts = [];
+      settle(store(file));
     },
   });
   // A download that failed, was cancelled or did not match is not stored: its outcome settles at

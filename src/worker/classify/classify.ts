@@ -50,7 +50,8 @@ export class Classify implements Pick<WorkerApi, 'classify' | 'cancel'> {
   }
 
   classify(inputs: PhotoInput[], onUpdate: (update: BatchUpdate) => void): Promise<BatchSummary> {
-    const call = this.run(inputs, onUpdate);
+    // Busy from its arrival (its library first), so the text tower's idle load waits for its end.
+    const call = this.models.busyWhile(() => this.run(inputs, onUpdate));
     this.running.add(call);
     void call.catch(() => undefined).finally(() => this.running.delete(call));
     return call;
@@ -68,7 +69,7 @@ export class Classify implements Pick<WorkerApi, 'classify' | 'cancel'> {
     // A switch since the last call (a label set's text run, a device lost while idle).
     run.reportSwitch(this.library.takeLeftBehind());
     try {
-      await this.models.busyWhile(() => run.encode(controller.signal));
+      await run.encode(controller.signal);
     } catch (error) {
       if (!controller.signal.aborted) throw error;
     } finally {
