@@ -19,7 +19,7 @@ model = onnx.load(path)
 graph = model.graph
 inits = {i.name: i for i in graph.initializer}
 done = 0
-for index, node in enumerate(list(graph.node)):
+for node in list(graph.node):
     table = inits.get(node.input[0]) if node.op_type == "Gather" else None
     if table is None or table.data_type != onnx.TensorProto.FLOAT or len(table.dims) != 2:
         continue
@@ -36,9 +36,11 @@ for index, node in enumerate(list(graph.node)):
         numpy_helper.from_array(np.array(zero, np.uint8), name + "_zero_point"),
     ])
     out = node.output[0]
+    attributes = {a.name: helper.get_attribute_value(a) for a in node.attribute}
     gather = helper.make_node("Gather", [name + "_quantized", node.input[1]], [out + "_quantized"],
-                              name=(node.name or out) + "_quant", **{a.name: helper.get_attribute_value(a) for a in node.attribute})
-    dequant = helper.make_node("DequantizeLinear", [out + "_quantized", name + "_scale", name + "_zero_point"],
+                              name=(node.name or out) + "_quant", **attributes)
+    dequant = helper.make_node("DequantizeLinear",
+                               [out + "_quantized", name + "_scale", name + "_zero_point"],
                                [out], name=(node.name or out) + "_dequant")
     position = list(graph.node).index(node)
     graph.node.remove(node)

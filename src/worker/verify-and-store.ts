@@ -40,8 +40,9 @@ export function storedOutcome(res: Response): Promise<void> {
 /**
  * Streams `res` to the caller while hashing it, and stores it once whole and checked. A mismatch
  * with index.json errors the caller's stream (ModelFileInvalid, naming the file), and nothing is
- * stored; nor is a failed download, or one cancelled before its end. Only the returned Response carries the outcome:
- * a fetch that wraps it in another loses it (`storedOutcome` then resolves at once).
+ * stored; nor is a failed download, or one cancelled before its end. Only the returned Response
+ * carries the outcome: a fetch that wraps it in another loses it (`storedOutcome` then resolves
+ * at once).
  */
 export function verifyAndStore(
   res: Response,
