@@ -71,14 +71,12 @@ export function verifyAndStore(
       );
     } catch (cause) {
       const what = `${target.path} of model ${target.id} for offline use`;
-      const { usage, quota } = await reports.estimate();
-      // Storage that is full may fail with another name (e.g. the Blob's own copy failing).
-      const full = isQuotaError(cause) || (quota !== undefined && (usage ?? 0) + size >= quota);
-      if (!full) {
+      if (!isQuotaError(cause)) {
         reports.onStorageWarning?.(storageError(cause, { what }));
         return;
       }
-      const error = storageError(quotaCause(cause), { what, bytes: size, usage, quota });
+      const { usage, quota } = await reports.estimate();
+      const error = storageError(cause, { what, bytes: size, usage, quota });
       if (!reports.onStorageError) throw error;
       reports.onStorageError(error);
     }
@@ -126,11 +124,4 @@ export function verifyAndStore(
   });
   outcomes.set(delivered, outcome);
   return delivered;
-}
-
-/** A failure taken for a full storage, named as one (storageError maps it by its name). */
-function quotaCause(cause: unknown): unknown {
-  if (isQuotaError(cause)) return cause;
-  const why = cause instanceof Error ? cause.message : String(cause);
-  return new DOMException(`storage is full (${why})`, 'QuotaExceededError');
 }

@@ -10,6 +10,13 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** Image work under way until `finish` is called. */
+function busy(preload: IdlePreload): { finish: () => void; work: Promise<void> } {
+  let finish = (): void => undefined;
+  const work = preload.busyWhile(() => new Promise<void>((resolve) => (finish = resolve)));
+  return { finish: () => finish(), work };
+}
+
 function scheduled(preload: IdlePreload): { loads: () => number } {
   let loads = 0;
   preload.schedule(() => Promise.resolve(loads++));
@@ -29,8 +36,7 @@ describe('the text tower idle load', () => {
   it('waits for work to end, then starts IDLE_MS later', async () => {
     const preload = new IdlePreload();
     const { loads } = scheduled(preload);
-    let finish = (): void => undefined;
-    const work = preload.busyWhile(() => new Promise<void>((resolve) => (finish = resolve)));
+    const { finish, work } = busy(preload);
     await vi.advanceTimersByTimeAsync(5 * IDLE_MS);
     expect(loads()).toBe(0);
     finish();
@@ -44,8 +50,7 @@ describe('the text tower idle load', () => {
   it('now() loads at once, during an image run, and replaces the scheduled load', async () => {
     const preload = new IdlePreload();
     const { loads } = scheduled(preload);
-    let finish = (): void => undefined;
-    const work = preload.busyWhile(() => new Promise<void>((resolve) => (finish = resolve)));
+    const { finish, work } = busy(preload);
     let now = 0;
     await preload.now(() => Promise.resolve(now++));
     expect(now).toBe(1);
