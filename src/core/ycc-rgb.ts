@@ -134,7 +134,7 @@ const chromaRowBytes = (n: number): number => ((n * 2 + 16 + 15) & ~15) + PAD;
 /**
  * One instance of the kernels with its own memory: the caller writes the planes into
  * `planes(size)` (a view of that memory, e.g. with `VideoFrame.copyTo`), then `toRgbView` converts
- * them. Not shared between calls in flight; see `YccKernels.take` / `give`.
+ * them. Not shared between calls in flight: `YccKernels.inTurn` lends a thread's one instance.
  */
 export class YccKernels {
   private readonly memory: WebAssembly.Memory;
@@ -142,6 +142,7 @@ export class YccKernels {
   private readonly upsampleRow: (near: number, far: number, n: number, out: number) => void;
   private readonly convert: (y: number, cb: number, cr: number, n: number, out: number) => void;
   private static idle: YccKernels[] = [];
+  private static turn: Promise<unknown> = Promise.resolve();
 
   private constructor(module: WebAssembly.Module) {
     const e = new WebAssembly.Instance(module).exports as Record<string, unknown>;
@@ -151,8 +152,30 @@ export class YccKernels {
     this.convert = e.convert as YccKernels['convert'];
   }
 
-  /** An idle instance or a new one; null where WebAssembly SIMD is unavailable. */
-  static take(): YccKernels | null {
+  /**
+   * Runs `work` with this thread's instance, one call at a time (undefined where WebAssembly SIMD
+   * is unavailable). Callers may await inside `work` (a frame's copy into `planes`); the next call
+   * waits. Photos decoded side by side thus share one instance whose memory is already faulted
+   * in: a second one, made while the first was lent, met fresh memory and was let go again, so
+   * each 12 MP photo paid about 150 ms of CPU to fault in its planes and RGB. The instance is
+   * kept unless its memory grew past `keepBytes` (WASM memory only grows).
+   */
+  static inTurn<T>(keepBytes: number, work: (k: YccKernels) => Promise<T>): Promise<T | undefined> {
+    const run = YccKernels.turn.then(async () => {
+      const k = YccKernels.take();
+      if (!k) return undefined;
+      try {
+        return await work(k);
+      } finally {
+        if (k.memory.buffer.byteLength <= keepBytes) YccKernels.idle = [k];
+      }
+    });
+    YccKernels.turn = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The idle instance or a new one; null where WebAssembly SIMD is unavailable. */
+  private static take(): YccKernels | null {
     const idle = YccKernels.idle.pop();
     if (idle) return idle;
     const module = kernelModule();
@@ -160,13 +183,6 @@ export class YccKernels {
       return module ? new YccKernels(module) : null;
     } catch {
       return null; // no memory for another instance: the caller decodes otherwise
-    }
-  }
-
-  /** Back for the next image, unless its memory grew past `keepBytes` (WASM memory only grows). */
-  static give(k: YccKernels, keepBytes: number): void {
-    if (k.memory.buffer.byteLength <= keepBytes && YccKernels.idle.length < 1) {
-      YccKernels.idle.push(k);
     }
   }
 

@@ -43,7 +43,10 @@ export interface BrowserDecodeOptions {
    * (`DecodedImage.orientation`), for preprocess / resize to turn only their small result.
    */
   keepOrientation?: boolean;
-  /** The whole file's bytes, already read (for its hash): neither read again. */
+  /**
+   * The whole file's bytes, already read (for its hash): neither read again. A JPEG's decoder may
+   * take them (their buffer is then detached): the caller must not need them after the call.
+   */
   bytes?: Uint8Array | undefined;
 }
 
@@ -92,7 +95,8 @@ async function decode<T>(
   }
   // The header check above has bounded the size before any of this allocates.
   if (sniff.format === 'jpeg' && options.wasmJpeg !== false) {
-    const decoded = await jpegOwnDecode(await whole(), sniff.jpeg, options, use);
+    const reread = () => bytesOf(blob);
+    const decoded = await jpegOwnDecode(await whole(), reread, sniff.jpeg, options, use);
     if (decoded) return decoded.value;
   }
 
@@ -129,6 +133,7 @@ async function decode<T>(
  */
 async function jpegOwnDecode<T>(
   bytes: Uint8Array,
+  reread: () => Promise<Uint8Array>,
   known: JpegInfo | undefined,
   options: BrowserDecodeOptions,
   use: (image: DecodedImage, borrowed: boolean) => T,
@@ -151,7 +156,8 @@ async function jpegOwnDecode<T>(
   }
   let image: DecodedImage;
   try {
-    image = await decodeJpegWasm(bytes);
+    // The planes' decoder may have taken the bytes (detached): read again, as rarely as it fails.
+    image = await decodeJpegWasm(bytes.byteLength > 0 ? bytes : await reread());
   } catch {
     return undefined; // corrupt or truncated data: the browser decodes, or names the error
   }

@@ -10,7 +10,7 @@ import { resizeOutputSize } from '../core/preprocess.ts';
 import { RESAMPLE, resize } from '../core/resize.ts';
 import type { DecodedImage, Dtype } from '../core/types.ts';
 import { keywordsOf, type KeywordsRead } from '../core/xmp/embedded-keywords.ts';
-import { decodeImageBlob, decodeImageWith, ownPixels } from './decode-browser.ts';
+import { decodeImageWith, ownPixels } from './decode-browser.ts';
 import { makeThumbnail, sha256Hex, thumbnailOfBitmap, thumbnailSize } from './image-tools.ts';
 
 export interface PrepareRequest {
@@ -100,7 +100,14 @@ export async function prepareBlobs(
           }
         }
         // A photo stored sideways stays so: preprocess and resizedWhole turn their small result.
-        if (!thumbnails) return decodeImageBlob(blob, { keepOrientation: true, bytes });
+        if (!thumbnails) {
+          // Resized whole while borrowed, as below: no full-size copy of a 12 MP photo (36 MB,
+          // its pages faulted in afresh for every photo).
+          return decodeImageWith(blob, { keepOrientation: true, bytes }, (image, borrowed) => {
+            if (shrinksBoth(uprightSize(image), processor)) return resizedWhole(image, processor);
+            return borrowed ? ownPixels(image) : image;
+          });
+        }
         let fromBitmap: Promise<Blob | undefined> | undefined;
         const options = {
           keepOrientation: true,

@@ -75,11 +75,11 @@ test('JPEG planes from the browser convert to libjpeg-turbo’s RGB, byte for by
     };
     const reference = await sharp(bytes).raw().toBuffer(); // as stored: no EXIF rotation
     expect(Buffer.from(yccToRgbJs(planes)).equals(reference), `${name}: reference`).toBe(true);
-    const kernels = YccKernels.take();
-    if (!kernels) throw new Error('no WebAssembly SIMD in Node');
-    kernels.planes(planes.data.length).set(planes.data);
-    const fast = Buffer.from(kernels.toRgbView(planes));
-    YccKernels.give(kernels, 1 << 30);
+    const fast = await YccKernels.inTurn(1 << 30, async (kernels) => {
+      kernels.planes(planes.data.length).set(planes.data);
+      return Buffer.from(kernels.toRgbView(planes));
+    });
+    if (!fast) throw new Error('no WebAssembly SIMD in Node');
     expect(fast.equals(reference), `${name}: kernels`).toBe(true);
   }
 });

@@ -2,26 +2,13 @@
 // pixels against sharp's libjpeg-turbo (which gives PIL's pixels: decode-node.test.ts, the
 // fixture parity tests) on the fixture JPEGs and on every subsampling and coding it accepts.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { decodeJpegWasm } from '../../src/worker/jpeg-wasm.ts';
 import { fixtureImage } from '../fixture.ts';
+import { serveJpegWasmFromNodeModules } from '../jpeg-wasm-fetch.ts';
 
-const WASM = createRequire(import.meta.url).resolve(
-  '@cornerstonejs/codec-libjpeg-turbo-8bit/decodewasm',
-);
-
-beforeAll(() => {
-  // The worker fetches the wasm from the app's origin; here it is read from node_modules.
-  vi.stubGlobal('fetch', (url: string | URL) => {
-    if (!String(url).endsWith('.wasm')) throw new Error(`unexpected fetch of ${String(url)}`);
-    return Promise.resolve(
-      new Response(readFileSync(WASM), { headers: { 'Content-Type': 'application/wasm' } }),
-    );
-  });
-});
-afterAll(() => vi.unstubAllGlobals());
+serveJpegWasmFromNodeModules();
 
 async function sameAsSharp(jpg: Uint8Array, gray = false): Promise<void> {
   // Gray as one channel, as decode-node reads it (sharp would otherwise give sRGB).

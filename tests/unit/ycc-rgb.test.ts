@@ -25,15 +25,13 @@ function planes(format: YccFormat, width: number, height: number, seed: number):
   return { format, width, height, data, layout };
 }
 
-function viaKernels(p: YccPlanes): Uint8Array {
-  const k = YccKernels.take();
-  if (!k) throw new Error('no WebAssembly SIMD');
-  try {
+async function viaKernels(p: YccPlanes): Promise<Uint8Array> {
+  const rgb = await YccKernels.inTurn(1 << 30, async (k) => {
     k.planes(p.data.length).set(p.data);
     return k.toRgbView(p).slice();
-  } finally {
-    YccKernels.give(k, 1 << 30);
-  }
+  });
+  if (!rgb) throw new Error('no WebAssembly SIMD');
+  return rgb;
 }
 
 describe('YCbCr planes to RGB (libjpeg-turbo upsampling and colour conversion)', () => {
@@ -106,7 +104,7 @@ describe('YCbCr planes to RGB (libjpeg-turbo upsampling and colour conversion)',
     ]).toEqual([0, 1, 4, 3]);
   });
 
-  test('the WebAssembly SIMD kernels give the reference bytes: all three formats, odd and tiny sizes', () => {
+  test('the WebAssembly SIMD kernels give the reference bytes: all three formats, odd and tiny sizes', async () => {
     let seed = 7;
     const sizes = [
       [16, 16],
@@ -125,7 +123,7 @@ describe('YCbCr planes to RGB (libjpeg-turbo upsampling and colour conversion)',
     for (const format of ['I420', 'I422', 'I444'] as const) {
       for (const [w, h] of sizes) {
         const p = planes(format, w, h, seed++);
-        const fast = viaKernels(p);
+        const fast = await viaKernels(p);
         const ref = yccToRgbJs(p);
         expect(fast.length).toBe(w * h * 3);
         expect(Buffer.from(fast).equals(Buffer.from(ref)), `${format} ${w}x${h}`).toBe(true);
@@ -133,10 +131,38 @@ describe('YCbCr planes to RGB (libjpeg-turbo upsampling and colour conversion)',
     }
   });
 
-  test('an instance is reused for the next image and gives the same bytes', () => {
+  test('an instance is reused for the next image and gives the same bytes', async () => {
     const p = planes('I420', 333, 77, 99);
-    const first = viaKernels(p);
-    viaKernels(planes('I444', 1000, 40, 5)); // grows the memory in between
-    expect(Buffer.from(viaKernels(p)).equals(Buffer.from(first))).toBe(true);
+    const first = await viaKernels(p);
+    await viaKernels(planes('I444', 1000, 40, 5)); // grows the memory in between
+    expect(Buffer.from(await viaKernels(p)).equals(Buffer.from(first))).toBe(true);
+  });
+
+  test('calls in flight take turns with one instance, even when one fails', async () => {
+    const lent: YccKernels[] = [];
+    let inside = 0;
+    let most = 0;
+    const call = (fail: boolean) =>
+      YccKernels.inTurn(1 << 30, async (k) => {
+        most = Math.max(most, ++inside);
+        lent.push(k);
+        await new Promise((r) => setTimeout(r, 5)); // a frame's copy into its planes
+        inside--;
+        if (fail) throw new Error('boom');
+        return lent.length;
+      });
+    const outcomes = await Promise.allSettled([call(false), call(true), call(false)]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(most).toBe(1);
+    expect(new Set(lent).size).toBe(1);
+  });
+
+  test('an instance whose memory grew past the limit is not kept', async () => {
+    const used: YccKernels[] = [];
+    for (const keep of [0, 1 << 30, 1 << 30]) {
+      await YccKernels.inTurn(keep, async (k) => used.push(k));
+    }
+    expect(used[1]).not.toBe(used[0]);
+    expect(used[2]).toBe(used[1]);
   });
 });
