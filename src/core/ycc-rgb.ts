@@ -170,7 +170,11 @@ export class YccKernels {
         if (k.memory.buffer.byteLength <= keepBytes) YccKernels.idle = [k];
       }
     });
-    YccKernels.turn = run.catch(() => undefined);
+    // Settled with nothing: the chain must not hold the last call's result (a photo's pixels).
+    YccKernels.turn = run.then(
+      () => undefined,
+      () => undefined,
+    );
     return run;
   }
 

@@ -44,8 +44,9 @@ export interface BrowserDecodeOptions {
    */
   keepOrientation?: boolean;
   /**
-   * The whole file's bytes, already read (for its hash): neither read again. A JPEG's decoder may
-   * take them (their buffer is then detached): the caller must not need them after the call.
+   * The whole file's bytes, already read (for its hash): not read again, unless the browser's JPEG
+   * decoder took them (their buffer is then detached: the caller must not need them after the
+   * call) and then refused the file.
    */
   bytes?: Uint8Array | undefined;
 }
