@@ -141,7 +141,8 @@ export class YccKernels {
   private readonly upsample: (near: number, far: number, n: number, out: number) => void;
   private readonly upsampleRow: (near: number, far: number, n: number, out: number) => void;
   private readonly convert: (y: number, cb: number, cr: number, n: number, out: number) => void;
-  private static idle: YccKernels[] = [];
+  /** The thread's instance (none before the first call, or once let go). */
+  private static kept: YccKernels | undefined;
   private static turn: Promise<unknown> = Promise.resolve();
 
   private constructor(module: WebAssembly.Module) {
@@ -167,7 +168,7 @@ export class YccKernels {
       try {
         return await work(k);
       } finally {
-        if (k.memory.buffer.byteLength <= keepBytes) YccKernels.idle = [k];
+        YccKernels.kept = k.memory.buffer.byteLength <= keepBytes ? k : undefined;
       }
     });
     // Settled with nothing: the chain must not hold the last call's result (a photo's pixels).
@@ -178,10 +179,9 @@ export class YccKernels {
     return run;
   }
 
-  /** The idle instance or a new one; null where WebAssembly SIMD is unavailable. */
+  /** The kept instance or a new one; null where WebAssembly SIMD is unavailable. */
   private static take(): YccKernels | null {
-    const idle = YccKernels.idle.pop();
-    if (idle) return idle;
+    if (YccKernels.kept) return YccKernels.kept;
     const module = kernelModule();
     try {
       return module ? new YccKernels(module) : null;
@@ -192,7 +192,7 @@ export class YccKernels {
 
   /** Lets the idle instance go (its memory with it), e.g. when no photo came for a while. */
   static dropIdle(): void {
-    YccKernels.idle = [];
+    YccKernels.kept = undefined;
   }
 
   /** A view of `size` bytes of this instance's memory for the planes (valid until `toRgbView`). */

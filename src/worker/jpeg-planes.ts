@@ -52,7 +52,9 @@ function planesTrusted(): Promise<boolean> {
     const bytes = Uint8Array.from(atob(CHECK_JPEG), (c) => c.charCodeAt(0));
     const info = readJpegInfo(bytes);
     const rgb = info && (await rgbOfPlanes(bytes, info, 'I420', (image) => image.data.slice()));
-    return rgb ? toHex(await crypto.subtle.digest('SHA-256', rgb)) === CHECK_RGB_SHA256 : false;
+    return rgb
+      ? toHex(await crypto.subtle.digest('SHA-256', rgb.value)) === CHECK_RGB_SHA256
+      : false;
   })().catch(() => false);
   return trusted;
 }
@@ -71,7 +73,7 @@ export async function decodeJpegPlanes<T>(
   const format = planeFormat(info);
   if (!format || info.width < MIN_SIDE || info.height < MIN_SIDE) return undefined;
   if (typeof ImageDecoder === 'undefined' || !(await planesTrusted())) return undefined;
-  return rgbOfPlanes(bytes, info, format, (image) => ({ value: use(image) }));
+  return rgbOfPlanes(bytes, info, format, use);
 }
 
 /** The planes decoded, then converted in this worker's turn; undefined where they cannot be. */
@@ -80,7 +82,7 @@ async function rgbOfPlanes<T>(
   { width, height }: JpegInfo,
   format: YccFormat,
   use: (image: DecodedImage) => T,
-): Promise<T | undefined> {
+): Promise<{ value: T } | undefined> {
   let decoder: ImageDecoder | undefined;
   let frame: VideoFrame | undefined;
   let complete: boolean;
@@ -105,7 +107,7 @@ async function rgbOfPlanes<T>(
     if (!complete || decoded.format !== format || !whole) return undefined;
     // The decode above overlaps other photos' (a worker has two in hand); the conversion takes
     // its turn with the worker's one converter.
-    const converted = await YccKernels.inTurn(KEEP_BYTES, async (kernels) => {
+    return await YccKernels.inTurn(KEEP_BYTES, async (kernels) => {
       let data: Uint8Array;
       try {
         const [y, cb, cr, ...more] = await decoded.copyTo(kernels.planes(decoded.allocationSize()));
@@ -119,7 +121,6 @@ async function rgbOfPlanes<T>(
       clearTimeout(idleTimer);
       idleTimer = setTimeout(() => YccKernels.dropIdle(), IDLE_MS);
     });
-    return converted?.value;
   } finally {
     frame?.close();
     decoder?.close();
